@@ -1,0 +1,74 @@
+package io.pgagroal;
+
+import io.pgagroal.config.ConfigException;
+import io.pgagroal.config.ConfigPaths;
+import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.net.Pooler;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A running pgagroal, embeddable in any JVM program: start it from a programmatic configuration
+ * ({@link PgagroalConfig#builder()}) or from pgagroal's configuration files, and close it to stop.
+ * The daemon ({@link Main}) is a thin command line around this class.
+ *
+ * <pre>{@code
+ * try (Pgagroal pooler = Pgagroal.start(PgagroalConfig.builder()
+ *         .set("host", "127.0.0.1").set("port", "6432").set("unix_socket_dir", "/tmp")
+ *         .server("primary", "127.0.0.1", 5432)
+ *         .hba("host all all all trust")
+ *         .build())) {
+ *     // jdbc:postgresql://127.0.0.1:6432/mydb
+ * }
+ * }</pre>
+ */
+public final class Pgagroal implements AutoCloseable {
+
+    private final Pooler pooler;
+    private final PgagroalConfig config;
+
+    private Pgagroal(Pooler pooler, PgagroalConfig config) {
+        this.pooler = pooler;
+        this.config = config;
+    }
+
+    /** Starts a pooler with one event loop per available processor; returns once it listens. */
+    public static Pgagroal start(PgagroalConfig config) throws IOException {
+        return new Pgagroal(Pooler.start(config, Runtime.getRuntime().availableProcessors()), config);
+    }
+
+    /** Loads the configuration files and starts a pooler. */
+    public static Pgagroal start(ConfigPaths paths) throws IOException, ConfigException {
+        return start(PgagroalConfig.load(paths));
+    }
+
+    public PgagroalConfig config() {
+        return config;
+    }
+
+    /** The TCP port clients connect to. */
+    public int port() {
+        return pooler.port();
+    }
+
+    /** The Unix socket clients may connect to ({@code <unix_socket_dir>/.s.PGSQL.<port>}). */
+    public Path unixSocket() {
+        return pooler.unixSocket();
+    }
+
+    /** Server connections handed out to clients now. */
+    public int activeConnections() {
+        return pooler.pool().activeConnections();
+    }
+
+    /** Server connections open or being opened now. */
+    public int totalConnections() {
+        return pooler.pool().totalConnections();
+    }
+
+    /** Stops listening, sends Terminate to every server connection and closes every client. */
+    @Override
+    public void close() {
+        pooler.close();
+    }
+}

@@ -1,0 +1,204 @@
+package io.pgagroal.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgagroal.config.AuthMethod;
+import io.pgagroal.config.HbaEntry;
+import io.pgagroal.config.LimitEntry;
+import io.pgagroal.config.MainConfig;
+import io.pgagroal.pool.PoolKey;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.SqlState;
+import io.pgagroal.protocol.StartupPacket;
+import io.pgagroal.protocol.StartupPacketDecoder;
+import io.pgagroal.server.Server;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new client connection up to the start of its session: answers SSLRequest and GSSENCRequest
+ * with 'N', forwards a CancelRequest, and admits a StartupMessage (spec §5.1, §5.2): user present,
+ * pgagroal_hba.conf entry found and not reject, pooler not shutting down, a server to go to. The
+ * whole exchange up to the session's relay is bounded by authentication_timeout.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+    private static final String DECODER = "startup-decoder";
+
+    private final PoolState state;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timeout;
+    private Session session;
+    private String description = "";
+
+    FrontendHandler(PoolState state) {
+        this.state = state;
+    }
+
+    static void install(ChannelPipeline pipeline, PoolState state) {
+        pipeline.addLast(DECODER, new StartupPacketDecoder()).addLast(new FrontendHandler(state));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armTimeout();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf frame) {
+            if (session == null) {
+                frame.release();
+            } else {
+                session.clientMessage(frame);
+            }
+            return;
+        }
+        switch ((StartupPacket) msg) {
+            case StartupPacket.SslRequest ssl -> ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
+            case StartupPacket.GssEncRequest gss -> ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
+            case StartupPacket.CancelRequest cancel -> {
+                CancelForwarder.forward(state, cancel, ctx.channel().eventLoop());
+                ctx.close();
+            }
+            case StartupPacket.Unsupported unsupported -> fatal(ctx.channel(), SqlState.FEATURE_NOT_SUPPORTED,
+                    "unsupported frontend protocol " + (unsupported.code() >>> 16) + "." + (unsupported.code() & 0xffff)
+                            + ": the pooler supports 3.0");
+            case StartupPacket.StartupMessage startup -> admit(ctx, startup);
+        }
+    }
+
+    private void admit(ChannelHandlerContext ctx, StartupPacket.StartupMessage startup) {
+        Channel channel = ctx.channel();
+        String user = startup.user();
+        if (user == null || user.isEmpty()) {
+            fatal(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+            return;
+        }
+        String database = startup.database();
+        String replication = startup.parameters().get("replication");
+        if (replication != null && !replication.equalsIgnoreCase("false") && !replication.equalsIgnoreCase("off")
+                && !replication.equals("0") && !replication.equalsIgnoreCase("no")) {
+            fatal(channel, SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgagroal");
+            return;
+        }
+        String realDatabase = state.config.limits().resolveDatabase(user, database);
+        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        String host = address == null ? "[local]" : address.getHostAddress();
+        description = "user=" + user + " database=" + database + " address=" + host;
+        Optional<HbaEntry> entry = state.config.hbaMatcher().match(address, address == null, false, database, realDatabase, user);
+        if (entry.isEmpty()) {
+            refuse(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no pgagroal_hba.conf entry for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\"");
+            return;
+        }
+        if (entry.get().method() == AuthMethod.REJECT) {
+            refuse(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "pgagroal_hba.conf rejects connection for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\"");
+            return;
+        }
+        if (state.shuttingDown) {
+            refuse(channel, SqlState.CANNOT_CONNECT_NOW, "the pooler is shutting down");
+            return;
+        }
+        Optional<Server> server = state.servers.primary();
+        if (server.isEmpty()) {
+            refuse(channel, SqlState.CONNECTION_FAILURE, "no PostgreSQL server is available");
+            return;
+        }
+        if (state.config.main().logConnections()) {
+            LOG.info("connect: {}", description);
+        }
+        if (state.config.main().logDisconnections()) {
+            String who = description;
+            channel.closeFuture().addListener(f -> LOG.info("disconnect: {}", who));
+        }
+        Map<String, String> serverParameters = new LinkedHashMap<>(startup.parameters());
+        serverParameters.put("database", realDatabase);
+        int maxSize = state.config.limits().bestRule(user, database).map(LimitEntry::maxSize).orElse(0);
+        ctx.pipeline().replace(DECODER, Frames.NAME, Frames.decoder());
+        session = new Session(state, channel, this, PoolKey.of(user, realDatabase, startup.parameters()), maxSize, serverParameters, server.get());
+        session.start();
+    }
+
+    /** The session relays from now on: its handler replaces this one and the framer. */
+    void startRelay(RelayHandler relay) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(RelayHandler.NAME, relay);
+        pipeline.remove(this);
+        pipeline.remove(Frames.NAME);
+    }
+
+    void armTimeout() {
+        disarmTimeout();
+        MainConfig config = state.config.main();
+        timeout = ctx.executor().schedule(() -> {
+            LOG.debug("Authentication timeout: {}", description);
+            if (session != null) {
+                session.failed("client", new IllegalStateException("authentication timeout"));
+            } else {
+                fatal(ctx.channel(), SqlState.CONNECTION_FAILURE, "authentication timeout");
+            }
+        }, config.authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void disarmTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void refuse(Channel channel, String sqlState, String message) {
+        if (state.config.main().logConnections()) {
+            LOG.info("connect: refused {}: {}", description, message);
+        }
+        fatal(channel, sqlState, message);
+    }
+
+    /** Sends a FATAL ErrorResponse and closes the client connection. */
+    void fatal(Channel channel, String sqlState, String message) {
+        disarmTimeout();
+        if (channel.isActive()) {
+            channel.writeAndFlush(Messages.fatal(channel.alloc(), sqlState, message)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        disarmTimeout();
+        if (session != null) {
+            session.clientClosed();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (session != null) {
+            session.failed("client", cause);
+            return;
+        }
+        String message = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();
+        LOG.debug("Bad first packet from {}: {}", ctx.channel().remoteAddress(), message);
+        fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, String.valueOf(message));
+    }
+}

@@ -1,0 +1,49 @@
+package io.pgagroal.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.pgagroal.pool.Pool;
+import io.pgagroal.pool.ServerConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a FREE connection in the pool. PostgreSQL sends nothing to an idle connection unless it
+ * is going away (pg_terminate_backend, idle_session_timeout, shutdown: a FATAL, then close), so
+ * anything read, or the close itself, takes the connection out of the pool.
+ */
+final class IdleServerHandler extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "idle";
+    private static final Logger LOG = LoggerFactory.getLogger(IdleServerHandler.class);
+
+    private final Pool pool;
+    private final int slot;
+    private final ServerConnection connection;
+
+    IdleServerHandler(Pool pool, int slot, ServerConnection connection) {
+        this.pool = pool;
+        this.slot = slot;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+        LOG.debug("Idle connection {} in slot {} received data; removing it", connection, slot);
+        pool.removeIdle(slot, connection);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LOG.debug("Idle connection {} in slot {} closed by the server", connection, slot);
+        pool.removeIdle(slot, connection);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Idle connection {} in slot {} failed: {}", connection, slot, cause.toString());
+        pool.removeIdle(slot, connection);
+    }
+}

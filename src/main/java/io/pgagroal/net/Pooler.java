@@ -1,0 +1,85 @@
+package io.pgagroal.net;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.pipeline.PerformancePipeline;
+import io.pgagroal.pipeline.Pipeline;
+import io.pgagroal.pipeline.SessionPipeline;
+import io.pgagroal.pool.Pool;
+import io.pgagroal.server.Servers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running pooler's network side: event loops, pool, pipeline and listeners, started in that
+ * order and stopped in reverse. {@link io.pgagroal.Pgagroal} is its public face.
+ */
+public final class Pooler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pooler.class);
+
+    private final PoolState state;
+    private final EventLoopGroup boss;
+    private final Listeners listeners;
+
+    private Pooler(PoolState state, EventLoopGroup boss, Listeners listeners) {
+        this.state = state;
+        this.boss = boss;
+        this.listeners = listeners;
+    }
+
+    public static Pooler start(PgagroalConfig config, int threads) throws IOException {
+        Transport transport = Transport.best();
+        EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
+        EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
+        Pipeline pipeline = switch (config.main().pipeline()) {
+            case PERFORMANCE -> new PerformancePipeline();
+            case SESSION -> new SessionPipeline();
+            case TRANSACTION -> throw new IOException("the transaction pipeline is not available yet; use pipeline = session");
+        };
+        pipeline.initialize();
+        Pool pool = new Pool(config.main().maxConnections(), config.main().blockingTimeout());
+        PoolState state = new PoolState(config, new Servers(config.servers()), pool, pipeline, transport, workers);
+        try {
+            Listeners listeners = Listeners.bind(state, boss);
+            LOG.info("pgagroal started: {} pipeline, {} transport, max_connections {}", config.main().pipeline(), transport, config.main().maxConnections());
+            return new Pooler(state, boss, listeners);
+        } catch (IOException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return listeners.port();
+    }
+
+    public Path unixSocket() {
+        return listeners.unixSocket();
+    }
+
+    public Pool pool() {
+        return state.pool;
+    }
+
+    public Pipeline pipeline() {
+        return state.pipeline;
+    }
+
+    /** Stops accepting, sends Terminate to every server connection, closes every client. */
+    @Override
+    public void close() {
+        state.shuttingDown = true;
+        listeners.close();
+        state.pool.close();
+        state.pipeline.destroy();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        state.workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        LOG.info("pgagroal stopped");
+    }
+}

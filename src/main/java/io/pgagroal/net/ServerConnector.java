@@ -1,0 +1,42 @@
+package io.pgagroal.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.pgagroal.config.MainConfig;
+import io.pgagroal.config.ServerConfig;
+import java.nio.file.Path;
+
+/**
+ * Opens connections to a PostgreSQL server, over TCP or over its Unix socket
+ * ({@code <host>/.s.PGSQL.<port>} when the host is a directory), on the event loop of the session
+ * that needs it so that both channels of a session share one thread.
+ */
+final class ServerConnector {
+
+    private static final int SOCKET_BUFFER = 128 * 1024;
+
+    private ServerConnector() {
+    }
+
+    static ChannelFuture connect(PoolState state, ServerConfig server, EventLoop loop, ChannelHandler handler) {
+        MainConfig config = state.config.main();
+        boolean unix = server.isUnixSocket();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(state.transport.channel(unix))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.authenticationTimeout().toMillis()))
+                .handler(handler);
+        if (unix) {
+            return bootstrap.connect(state.transport.unixAddress(Path.of(server.host(), ".s.PGSQL." + server.port())));
+        }
+        return bootstrap
+                .option(ChannelOption.TCP_NODELAY, config.nodelay())
+                .option(ChannelOption.SO_KEEPALIVE, config.keepAlive())
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .connect(server.host(), server.port());
+    }
+}

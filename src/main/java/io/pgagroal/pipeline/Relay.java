@@ -1,0 +1,25 @@
+package io.pgagroal.pipeline;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
+ * pipeline. All methods are called on the session's event loop.
+ */
+public interface Relay {
+
+    /** Writes (without flushing) bytes to PostgreSQL; ownership passes to the relay. */
+    void writeToServer(ByteBuf buf);
+
+    /** Writes (without flushing) bytes to the client; ownership passes to the relay. */
+    void writeToClient(ByteBuf buf);
+
+    /** The client sent Terminate: end the session and give the server connection back to the pool. */
+    void clientTerminated();
+
+    /** PostgreSQL reported FATAL or PANIC: end the session once the error reached the client. */
+    void serverFatal();
+
+    /** The per-session protocol state the pipelines keep. */
+    RelayState state();
+}

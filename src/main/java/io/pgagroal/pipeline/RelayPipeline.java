@@ -1,0 +1,55 @@
+package io.pgagroal.pipeline;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The relay shared by the performance and session pipelines: forward every chunk as it was read,
+ * stop in front of the client's Terminate, and end the session after a FATAL from PostgreSQL. The
+ * chunk itself is forwarded; only the Terminate case slices it.
+ */
+abstract class RelayPipeline implements Pipeline {
+
+    @Override
+    public void initialize() {
+    }
+
+    @Override
+    public void start(Relay relay) {
+    }
+
+    @Override
+    public void client(Relay relay, ByteBuf chunk) {
+        int terminate = relay.state().scanClient(chunk);
+        if (terminate < 0) {
+            relay.writeToServer(chunk);
+            return;
+        }
+        int before = terminate - chunk.readerIndex();
+        if (before > 0) {
+            relay.writeToServer(chunk.retainedSlice(chunk.readerIndex(), before));
+        }
+        chunk.release();
+        relay.clientTerminated();
+    }
+
+    @Override
+    public void server(Relay relay, ByteBuf chunk) {
+        boolean fatal = relay.state().scanServer(chunk);
+        relay.writeToClient(chunk);
+        if (fatal) {
+            relay.serverFatal();
+        }
+    }
+
+    @Override
+    public void stop(Relay relay) {
+    }
+
+    @Override
+    public void destroy() {
+    }
+
+    @Override
+    public void periodic() {
+    }
+}

@@ -1,0 +1,13 @@
+package io.pgagroal.pool;
+
+/**
+ * A slot handed to a client: either a pooled connection to reuse, or a reserved empty slot (state
+ * INIT) for which the client's session opens a new connection and then calls
+ * {@link Pool#attach}.
+ */
+public record Checkout(int slot, ServerConnection connection) {
+
+    public boolean isNew() {
+        return connection == null;
+    }
+}

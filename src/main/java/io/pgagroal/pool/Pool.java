@@ -1,0 +1,348 @@
+package io.pgagroal.pool;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgagroal.protocol.Messages;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntPredicate;
+
+/**
+ * The slot table: max_connections slots, each with a state (pgagroal's state diagram, one
+ * compare-and-set per transition), the connection it holds and the key it was made for.
+ *
+ * <p>Acquiring never blocks a thread. The common case, a FREE connection with the client's key,
+ * is a lock-free scan and one CAS (preferring a connection on the client's own event loop, so that
+ * it need not be moved). Everything that changes which key a slot serves (reserving an empty slot,
+ * evicting an idle connection of another key, queueing) happens under one lock, so max_size limits
+ * are exact and waiting clients are served first come, first served: a returned or freed slot is
+ * offered to the waiters in arrival order, and a new client queues behind them. A waiter gives up
+ * after blocking_timeout; nothing polls.
+ */
+public final class Pool {
+
+    private final AtomicIntegerArray states;
+    private final AtomicReferenceArray<ServerConnection> connections;
+    private final PoolKey[] keys;
+    private final long blockingTimeoutNanos;
+    private final Object lock = new Object();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private volatile int waiting;
+    private boolean closed;
+
+    public Pool(int maxConnections, Duration blockingTimeout) {
+        this.states = new AtomicIntegerArray(maxConnections);
+        this.connections = new AtomicReferenceArray<>(maxConnections);
+        this.keys = new PoolKey[maxConnections];
+        this.blockingTimeoutNanos = blockingTimeout.toNanos();
+        for (int i = 0; i < maxConnections; i++) {
+            states.set(i, SlotState.NOTINIT.value);
+        }
+    }
+
+    public int size() {
+        return states.length();
+    }
+
+    public SlotState state(int slot) {
+        return SlotState.of(states.get(slot));
+    }
+
+    public ServerConnection connection(int slot) {
+        return connections.get(slot);
+    }
+
+    /** Slots that hold or are opening a connection. */
+    public int totalConnections() {
+        return count(state -> state != SlotState.NOTINIT.value);
+    }
+
+    /** Slots handed out to clients. */
+    public int activeConnections() {
+        return count(state -> state == SlotState.IN_USE.value || state == SlotState.GRACEFULLY.value);
+    }
+
+    /**
+     * Asks for a connection for {@code key}; the future completes on {@code loop}.
+     *
+     * @param maxSize the max_size of the limit rule that applies, or 0 for none
+     * @return a future that fails with {@link PoolFullException} after blocking_timeout
+     */
+    public Future<Checkout> acquire(PoolKey key, int maxSize, EventLoop loop) {
+        Promise<Checkout> promise = loop.newPromise();
+        Checkout checkout = waiting == 0 ? reuse(key, loop) : null;
+        if (checkout == null) {
+            synchronized (lock) {
+                if (closed) {
+                    return promise.setFailure(new PoolFullException("the pool is shutting down"));
+                }
+                if (waiters.isEmpty()) {
+                    checkout = tryAcquire(key, maxSize, loop);
+                }
+                if (checkout == null) {
+                    if (blockingTimeoutNanos <= 0) {
+                        return promise.setFailure(new PoolFullException("connection pool is full"));
+                    }
+                    Waiter waiter = new Waiter(key, maxSize, loop, promise);
+                    waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
+                    waiters.add(waiter);
+                    waiting = waiters.size();
+                    return promise;
+                }
+            }
+        }
+        handOver(promise, checkout);
+        return promise;
+    }
+
+    /** A new connection was opened for a reserved slot: INIT becomes IN_USE. */
+    public void attach(int slot, ServerConnection connection) {
+        connections.set(slot, connection);
+        if (!states.compareAndSet(slot, SlotState.INIT.value, SlotState.IN_USE.value)) {
+            throw new IllegalStateException("slot " + slot + " is " + state(slot) + ", not INIT");
+        }
+    }
+
+    /** The client is done and the connection was reset: IN_USE becomes FREE, or it is closed. */
+    public void release(int slot) {
+        ServerConnection connection = connections.get(slot);
+        if (connection == null || !connection.reusable() || !connection.channel().isActive()) {
+            kill(slot);
+            return;
+        }
+        connection.touch();
+        if (!states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value)) {
+            kill(slot);
+            return;
+        }
+        dispatch();
+    }
+
+    /**
+     * Closes the slot's connection (sending Terminate when it is still open) and empties the slot.
+     * Only the slot's owner calls this: the session holding it, or whoever moved it out of FREE.
+     */
+    public void kill(int slot) {
+        ServerConnection connection;
+        synchronized (lock) {
+            connection = connections.getAndSet(slot, null);
+            keys[slot] = null;
+            states.set(slot, SlotState.NOTINIT.value);
+        }
+        if (connection != null) {
+            terminate(connection.channel());
+        }
+        dispatch();
+    }
+
+    /**
+     * An idle connection's server went away: empty the slot if it is still FREE and still holds that
+     * connection.
+     */
+    public void removeIdle(int slot, ServerConnection connection) {
+        if (connections.get(slot) == connection
+                && states.compareAndSet(slot, SlotState.FREE.value, SlotState.REMOVE.value)) {
+            if (connections.get(slot) == connection) {
+                kill(slot);
+            } else {
+                states.compareAndSet(slot, SlotState.REMOVE.value, SlotState.FREE.value);
+            }
+        }
+    }
+
+    /** The connection whose BackendKeyData the client was given, for CancelRequest. */
+    public Optional<ServerConnection> findByBackendKey(int processId, int secretKey) {
+        for (int i = 0; i < connections.length(); i++) {
+            ServerConnection connection = connections.get(i);
+            if (connection != null && connection.processId() == processId && connection.secretKey() == secretKey) {
+                return Optional.of(connection);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Fails every waiter, refuses new requests and closes every connection. */
+    public void close() {
+        List<Waiter> failed;
+        synchronized (lock) {
+            closed = true;
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+            waiting = 0;
+        }
+        for (Waiter waiter : failed) {
+            waiter.timeout.cancel(false);
+            waiter.promise.tryFailure(new PoolFullException("the pool is shutting down"));
+        }
+        for (int i = 0; i < size(); i++) {
+            ServerConnection connection = connections.getAndSet(i, null);
+            states.set(i, SlotState.NOTINIT.value);
+            if (connection != null) {
+                terminate(connection.channel());
+            }
+        }
+    }
+
+    private Checkout reuse(PoolKey key, EventLoop loop) {
+        int other = -1;
+        for (int i = 0; i < size(); i++) {
+            if (states.get(i) == SlotState.FREE.value && key.equals(keys[i])) {
+                if (connections.get(i).channel().eventLoop() == loop) {
+                    Checkout checkout = claimFree(i, key);
+                    if (checkout != null) {
+                        return checkout;
+                    }
+                } else if (other < 0) {
+                    other = i;
+                }
+            }
+        }
+        return other < 0 ? null : claimFree(other, key);
+    }
+
+    /** FREE becomes IN_USE; the key is checked again after the CAS, as the slot may have been re-made. */
+    private Checkout claimFree(int slot, PoolKey key) {
+        if (!states.compareAndSet(slot, SlotState.FREE.value, SlotState.IN_USE.value)) {
+            return null;
+        }
+        ServerConnection connection = connections.get(slot);
+        if (connection == null || !key.equals(connection.key())) {
+            states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value);
+            return null;
+        }
+        connection.touch();
+        return new Checkout(slot, connection);
+    }
+
+    /** Called with the lock held. */
+    private Checkout tryAcquire(PoolKey key, int maxSize, EventLoop loop) {
+        Checkout checkout = reuse(key, loop);
+        if (checkout != null) {
+            return checkout;
+        }
+        if (maxSize > 0 && countFor(key) >= maxSize) {
+            return null;
+        }
+        for (int i = 0; i < size(); i++) {
+            if (states.compareAndSet(i, SlotState.NOTINIT.value, SlotState.INIT.value)) {
+                keys[i] = key;
+                return new Checkout(i, null);
+            }
+        }
+        for (int i = size() - 1; i >= 0; i--) {
+            if (states.get(i) == SlotState.FREE.value && states.compareAndSet(i, SlotState.FREE.value, SlotState.REMOVE.value)) {
+                ServerConnection evicted = connections.getAndSet(i, null);
+                keys[i] = key;
+                states.set(i, SlotState.INIT.value);
+                if (evicted != null) {
+                    terminate(evicted.channel());
+                }
+                return new Checkout(i, null);
+            }
+        }
+        return null;
+    }
+
+    private int countFor(PoolKey key) {
+        int n = 0;
+        for (int i = 0; i < size(); i++) {
+            PoolKey other = keys[i];
+            if (other != null && states.get(i) != SlotState.NOTINIT.value
+                    && other.user().equals(key.user()) && other.database().equals(key.database())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void dispatch() {
+        if (waiting == 0) {
+            return;
+        }
+        List<Waiter> served = new ArrayList<>();
+        List<Checkout> checkouts = new ArrayList<>();
+        synchronized (lock) {
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter waiter = it.next();
+                Checkout checkout = tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
+                if (checkout != null) {
+                    it.remove();
+                    served.add(waiter);
+                    checkouts.add(checkout);
+                }
+            }
+            waiting = waiters.size();
+        }
+        for (int i = 0; i < served.size(); i++) {
+            served.get(i).timeout.cancel(false);
+            handOver(served.get(i).promise, checkouts.get(i));
+        }
+    }
+
+    private void expire(Waiter waiter) {
+        boolean removed;
+        synchronized (lock) {
+            removed = waiters.remove(waiter);
+            waiting = waiters.size();
+        }
+        if (removed) {
+            waiter.promise.tryFailure(new PoolFullException("connection pool is full"));
+        }
+    }
+
+    /** Completes the client's promise, or takes the slot back if the client has gone meanwhile. */
+    private void handOver(Promise<Checkout> promise, Checkout checkout) {
+        if (promise.trySuccess(checkout)) {
+            return;
+        }
+        if (checkout.isNew()) {
+            kill(checkout.slot());
+        } else if (states.compareAndSet(checkout.slot(), SlotState.IN_USE.value, SlotState.FREE.value)) {
+            dispatch();
+        }
+    }
+
+    private int count(IntPredicate predicate) {
+        int n = 0;
+        for (int i = 0; i < size(); i++) {
+            if (predicate.test(states.get(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void terminate(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Messages.terminate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private static final class Waiter {
+        final PoolKey key;
+        final int maxSize;
+        final EventLoop loop;
+        final Promise<Checkout> promise;
+        ScheduledFuture<?> timeout;
+
+        Waiter(PoolKey key, int maxSize, EventLoop loop, Promise<Checkout> promise) {
+            this.key = key;
+            this.maxSize = maxSize;
+            this.loop = loop;
+            this.promise = promise;
+        }
+    }
+}

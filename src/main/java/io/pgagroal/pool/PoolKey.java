@@ -1,0 +1,36 @@
+package io.pgagroal.pool;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What makes two clients able to share a server connection: the same user, the same real database
+ * (aliases resolved) and the same startup parameters. Parameters are part of the key, rather than
+ * re-applied on checkout, because PostgreSQL's DISCARD ALL resets every setting to the values of
+ * the connection's own StartupMessage: a pooled connection therefore always matches the
+ * ParameterStatus messages cached when it was created, and handing it out costs no round trip
+ * (doc/ARCHITECTURE.md, "Startup parameters").
+ */
+public record PoolKey(String user, String database, SortedMap<String, String> parameters) {
+
+    public PoolKey {
+        parameters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+    }
+
+    /**
+     * @param startupParameters the client's StartupMessage parameters; user and database are taken
+     *     out, the rest kept
+     */
+    public static PoolKey of(String user, String realDatabase, Map<String, String> startupParameters) {
+        TreeMap<String, String> rest = new TreeMap<>(startupParameters);
+        rest.remove("user");
+        rest.remove("database");
+        return new PoolKey(user, realDatabase, rest);
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + database + (parameters.isEmpty() ? "" : " " + parameters);
+    }
+}

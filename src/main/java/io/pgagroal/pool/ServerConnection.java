@@ -1,0 +1,85 @@
+package io.pgagroal.pool;
+
+import io.netty.channel.Channel;
+import io.pgagroal.server.Server;
+
+/**
+ * An authenticated connection to PostgreSQL, as a pool slot holds it, with what a later client
+ * needs to be handed it without a round trip to the server: how the first client authenticated
+ * (to check the next one the same way) and the messages that end the startup (AuthenticationOk,
+ * ParameterStatus, BackendKeyData, ReadyForQuery), replayed as they were received.
+ */
+public final class ServerConnection {
+
+    private final Channel channel;
+    private final Server server;
+    private final PoolKey key;
+    private final Authentication authentication;
+    private final byte[] startupReplay;
+    private final int processId;
+    private final int secretKey;
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastUsedNanos = createdNanos;
+
+    public ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
+            byte[] startupReplay, int processId, int secretKey) {
+        this.channel = channel;
+        this.server = server;
+        this.key = key;
+        this.authentication = authentication;
+        this.startupReplay = startupReplay;
+        this.processId = processId;
+        this.secretKey = secretKey;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public PoolKey key() {
+        return key;
+    }
+
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    /** AuthenticationOk, ParameterStatus..., BackendKeyData, ReadyForQuery as PostgreSQL sent them. */
+    public byte[] startupReplay() {
+        return startupReplay;
+    }
+
+    public int processId() {
+        return processId;
+    }
+
+    public int secretKey() {
+        return secretKey;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    void touch() {
+        lastUsedNanos = System.nanoTime();
+    }
+
+    /** Whether another client may be given this connection once it is returned. */
+    public boolean reusable() {
+        return authentication.replayable();
+    }
+
+    @Override
+    public String toString() {
+        return key + " pid " + processId + " on " + server;
+    }
+}

@@ -1,0 +1,108 @@
+package io.pgagroal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Builds the messages the pooler writes itself. Relayed traffic never passes through here; these are
+ * the startup, authentication, reset and error messages. Each method returns a new buffer that the
+ * caller writes (and so hands over to Netty).
+ */
+public final class Messages {
+
+    private static final ByteBuf TERMINATE = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(new byte[] {Protocol.TERMINATE, 0, 0, 0, 4}).asReadOnly());
+
+    private Messages() {
+    }
+
+    /** StartupMessage (protocol 3.0) with the given parameters, in order. */
+    public static ByteBuf startupMessage(ByteBufAllocator alloc, Map<String, String> parameters) {
+        ByteBuf buf = alloc.buffer(256);
+        buf.writeInt(0).writeInt(Protocol.PROTOCOL_3_0);
+        parameters.forEach((name, value) -> {
+            writeCString(buf, name);
+            writeCString(buf, value);
+        });
+        buf.writeByte(0);
+        return buf.setInt(0, buf.readableBytes());
+    }
+
+    /** ErrorResponse with severity, SQLSTATE and message; every field and the list are terminated. */
+    public static ByteBuf errorResponse(ByteBufAllocator alloc, String severity, String sqlState, String message) {
+        ByteBuf buf = alloc.buffer(64 + message.length());
+        buf.writeByte(Protocol.ERROR_RESPONSE).writeInt(0);
+        buf.writeByte('S');
+        writeCString(buf, severity);
+        buf.writeByte('V');
+        writeCString(buf, severity);
+        buf.writeByte('C');
+        writeCString(buf, sqlState);
+        buf.writeByte('M');
+        writeCString(buf, message);
+        buf.writeByte(0);
+        return buf.setInt(1, buf.readableBytes() - 1);
+    }
+
+    /** ErrorResponse with severity FATAL: the pooler closes the connection after sending it. */
+    public static ByteBuf fatal(ByteBufAllocator alloc, String sqlState, String message) {
+        return errorResponse(alloc, "FATAL", sqlState, message);
+    }
+
+    public static ByteBuf authenticationOk(ByteBufAllocator alloc) {
+        return alloc.buffer(9).writeByte(Protocol.AUTHENTICATION).writeInt(8).writeInt(Protocol.AUTH_OK);
+    }
+
+    public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
+        return alloc.buffer(6).writeByte(Protocol.READY_FOR_QUERY).writeInt(5).writeByte(status);
+    }
+
+    public static ByteBuf backendKeyData(ByteBufAllocator alloc, int processId, int secretKey) {
+        return alloc.buffer(13).writeByte(Protocol.BACKEND_KEY_DATA).writeInt(12).writeInt(processId).writeInt(secretKey);
+    }
+
+    /** Query (simple query protocol). */
+    public static ByteBuf query(ByteBufAllocator alloc, String sql) {
+        ByteBuf buf = alloc.buffer(6 + sql.length() * 3);
+        buf.writeByte(Protocol.QUERY).writeInt(0);
+        writeCString(buf, sql);
+        return buf.setInt(1, buf.readableBytes() - 1);
+    }
+
+    /** CancelRequest: sent on a fresh connection to the backend's server. */
+    public static ByteBuf cancelRequest(ByteBufAllocator alloc, int processId, int secretKey) {
+        return alloc.buffer(16).writeInt(16).writeInt(Protocol.CANCEL_REQUEST_CODE).writeInt(processId).writeInt(secretKey);
+    }
+
+    /** Terminate: a shared read-only instance, so sending it never allocates. */
+    public static ByteBuf terminate() {
+        return TERMINATE.duplicate();
+    }
+
+    /**
+     * The single-byte answer to SSLRequest and GSSENCRequest that declines encryption.
+     */
+    public static ByteBuf declineEncryption(ByteBufAllocator alloc) {
+        return alloc.buffer(1).writeByte('N');
+    }
+
+    static void writeCString(ByteBuf buf, String value) {
+        ByteBufUtil.writeUtf8(buf, value);
+        buf.writeByte(0);
+    }
+
+    /** Reads a NUL-terminated UTF-8 string at the reader index and moves past it. */
+    public static String readCString(ByteBuf buf) {
+        int end = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new IllegalArgumentException("unterminated string in message");
+        }
+        String value = buf.toString(buf.readerIndex(), end - buf.readerIndex(), StandardCharsets.UTF_8);
+        buf.readerIndex(end + 1);
+        return value;
+    }
+}

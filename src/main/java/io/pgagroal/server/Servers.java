@@ -1,0 +1,41 @@
+package io.pgagroal.server;
+
+import io.pgagroal.config.ServerConfig;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The configured backend servers and the choice of the one new connections go to (pgagroal has no
+ * replica load balancing): the first PRIMARY, else the first NOTINIT_PRIMARY, else the first server
+ * that is neither failing over nor failed.
+ */
+public final class Servers {
+
+    private final List<Server> servers;
+
+    public Servers(List<ServerConfig> configs) {
+        this.servers = configs.stream().map(Server::new).toList();
+    }
+
+    public List<Server> all() {
+        return servers;
+    }
+
+    public Optional<Server> primary() {
+        Server notInitPrimary = null;
+        Server usable = null;
+        for (Server server : servers) {
+            ServerState state = server.state();
+            if (state == ServerState.PRIMARY) {
+                return Optional.of(server);
+            }
+            if (state == ServerState.NOTINIT_PRIMARY && notInitPrimary == null) {
+                notInitPrimary = server;
+            }
+            if (state != ServerState.FAILOVER && state != ServerState.FAILED && usable == null) {
+                usable = server;
+            }
+        }
+        return Optional.ofNullable(notInitPrimary != null ? notInitPrimary : usable);
+    }
+}

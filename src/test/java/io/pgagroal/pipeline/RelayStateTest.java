@@ -1,0 +1,54 @@
+package io.pgagroal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.pgagroal.protocol.Messages;
+import org.junit.jupiter.api.Test;
+
+class RelayStateTest {
+
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+    @Test
+    void detectsFatalAndPanicButNotError() {
+        for (String severity : new String[] {"FATAL", "PANIC", "ERROR", "WARNING"}) {
+            RelayState state = new RelayState(null);
+            ByteBuf error = Messages.errorResponse(ALLOC, severity, "XX000", "boom");
+            assertThat(state.scanServer(error)).as(severity).isEqualTo(!severity.equals("ERROR") && !severity.equals("WARNING"));
+            error.release();
+        }
+    }
+
+    @Test
+    void detectsFatalByTheNonLocalisedSeverity() {
+        ByteBuf error = Unpooled.buffer().writeByte('E').writeInt(0);
+        error.writeBytes("SSCHWERWIEGEND\0VFATAL\0C57P01\0\0".getBytes());
+        error.setInt(1, error.readableBytes() - 1);
+        assertThat(new RelayState(null).scanServer(error)).isTrue();
+    }
+
+    @Test
+    void tracksOwedReadyForQueryAndTransactionStatus() {
+        SessionPipeline pipeline = new SessionPipeline();
+        RelayState state = pipeline.newState();
+        ByteBuf requests = Unpooled.buffer()
+                .writeBytes(Messages.query(ALLOC, "BEGIN"))
+                .writeBytes(Messages.query(ALLOC, "SELECT 1"))
+                .writeByte('P').writeInt(4).writeByte('E').writeInt(4).writeByte('S').writeInt(4);
+        assertThat(state.scanClient(requests)).isEqualTo(-1);
+        assertThat(state.pendingReadyForQuery()).isEqualTo(3);
+        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'T'));
+        assertThat(state.pendingReadyForQuery()).isEqualTo(2);
+        assertThat(state.transactionStatus()).isEqualTo((byte) 'T');
+        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'T'));
+        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'I'));
+        assertThat(state.pendingReadyForQuery()).isZero();
+        assertThat(state.transactionStatus()).isEqualTo((byte) 'I');
+        assertThat(pipeline.statistics().queries()).as("two Query and one Execute").isEqualTo(3);
+        assertThat(pipeline.statistics().transactions()).isEqualTo(1);
+        assertThat(pipeline.statistics().bytesToServer()).isEqualTo(requests.readableBytes());
+    }
+}

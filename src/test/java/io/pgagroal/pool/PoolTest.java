@@ -1,0 +1,114 @@
+package io.pgagroal.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PoolTest {
+
+    private static final PoolKey ALICE = PoolKey.of("alice", "db", Map.of("application_name", "a"));
+    private static final PoolKey BOB = PoolKey.of("bob", "db", Map.of());
+
+    private final EventLoop loop = new DefaultEventLoop();
+
+    @AfterEach
+    void stop() {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+
+    private static ServerConnection open(Pool pool, Checkout checkout, PoolKey key) {
+        ServerConnection connection = new ServerConnection(new EmbeddedChannel(), null, key, Authentication.TRUST, new byte[0], 1, 2);
+        pool.attach(checkout.slot(), connection);
+        return connection;
+    }
+
+    private Checkout take(Future<Checkout> future) throws Exception {
+        return future.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void reusesAReturnedConnectionOnlyForTheSameKey() throws Exception {
+        Pool pool = new Pool(4, Duration.ofSeconds(1));
+        Checkout first = take(pool.acquire(ALICE, 0, loop));
+        assertThat(first.isNew()).isTrue();
+        ServerConnection connection = open(pool, first, ALICE);
+        assertThat(pool.state(first.slot())).isEqualTo(SlotState.IN_USE);
+        pool.release(first.slot());
+        assertThat(pool.state(first.slot())).isEqualTo(SlotState.FREE);
+
+        Checkout other = take(pool.acquire(BOB, 0, loop));
+        assertThat(other.isNew()).isTrue();
+        assertThat(other.slot()).isNotEqualTo(first.slot());
+
+        Checkout again = take(pool.acquire(PoolKey.of("alice", "db", Map.of("application_name", "a")), 0, loop));
+        assertThat(again.connection()).isSameAs(connection);
+        assertThat(pool.activeConnections()).isEqualTo(1);
+        assertThat(pool.totalConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrderWhenConnectionsReturn() throws Exception {
+        Pool pool = new Pool(4, Duration.ofSeconds(5));
+        Checkout held = take(pool.acquire(ALICE, 1, loop));
+        open(pool, held, ALICE);
+        List<Integer> order = new ArrayList<>();
+        Future<Checkout> second = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(2));
+        Future<Checkout> third = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(3));
+        assertThat(second.isDone()).as("max_size 1 is reached").isFalse();
+
+        pool.release(held.slot());
+        Checkout got = take(second);
+        assertThat(got.connection()).isNotNull();
+        assertThat(third.isDone()).isFalse();
+        pool.release(got.slot());
+        take(third);
+        loop.submit(() -> { }).get();
+        assertThat(order).containsExactly(2, 3);
+    }
+
+    @Test
+    void failsAfterBlockingTimeout() throws Exception {
+        Pool pool = new Pool(1, Duration.ofMillis(200));
+        open(pool, take(pool.acquire(ALICE, 0, loop)), ALICE);
+        long start = System.nanoTime();
+        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop).await();
+        assertThat(waiting.cause()).isInstanceOf(PoolFullException.class).hasMessage("connection pool is full");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(150), Duration.ofSeconds(3));
+    }
+
+    @Test
+    void evictsAnIdleConnectionOfAnotherKeyWhenFull() throws Exception {
+        Pool pool = new Pool(1, Duration.ofSeconds(1));
+        Checkout alice = take(pool.acquire(ALICE, 0, loop));
+        ServerConnection aliceConnection = open(pool, alice, ALICE);
+        pool.release(alice.slot());
+
+        Checkout bob = take(pool.acquire(BOB, 0, loop));
+        assertThat(bob.isNew()).isTrue();
+        assertThat(bob.slot()).isEqualTo(alice.slot());
+        assertThat(pool.state(bob.slot())).isEqualTo(SlotState.INIT);
+        assertThat(aliceConnection.channel().isOpen()).as("the evicted connection is closed").isFalse();
+    }
+
+    @Test
+    void killedSlotServesAWaiter() throws Exception {
+        Pool pool = new Pool(1, Duration.ofSeconds(5));
+        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        open(pool, held, ALICE);
+        Future<Checkout> waiting = pool.acquire(BOB, 0, loop);
+        pool.kill(held.slot());
+        Checkout got = take(waiting);
+        assertThat(got.isNew()).isTrue();
+        assertThat(pool.findByBackendKey(1, 2)).isEmpty();
+    }
+}
