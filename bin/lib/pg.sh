@@ -19,15 +19,19 @@ find_pg_bin() {
   PG_BIN=$(dirname "$postgres")
 }
 
-# Runs a command as the postgres user when we are root, directly otherwise. setpriv rather than
-# runuser: it execs the command in place, so the PID of a background server is the server's own
-# and our signals reach it.
+# Runs a command as the postgres user when we are root, directly otherwise.
 as_server_user() {
+  (exec_as_server_user "$@")
+}
+
+# Replaces the current shell with the command, as the postgres user when we are root. Start
+# servers as "exec_as_server_user <command> &": the background subshell becomes the server, so $!
+# is the server's own PID and our signals reach it. (setpriv, unlike runuser, execs in place too.)
+exec_as_server_user() {
   if [[ $EUID -eq 0 ]]; then
-    setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
-  else
-    "$@"
+    exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
   fi
+  exec "$@"
 }
 
 # Prints a new private temporary directory that the server user owns.

@@ -78,7 +78,6 @@ public final class Main implements Callable<Integer> {
         if (configuration.main().logType() == LogType.SYSLOG) {
             log.warn("log_type = syslog is not supported yet; logging to the console");
         }
-        configuration.warnings().forEach(log::warn);
         if ("root".equals(System.getProperty("user.name"))) {
             log.warn("Running as root: consider a dedicated account for pgagroal");
         }

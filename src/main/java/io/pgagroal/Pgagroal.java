@@ -6,6 +6,8 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.net.Pooler;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running pgagroal, embeddable in any JVM program: start it from a programmatic configuration
@@ -24,6 +26,8 @@ import java.nio.file.Path;
  */
 public final class Pgagroal implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Pgagroal.class);
+
     private final Pooler pooler;
     private final PgagroalConfig config;
 
@@ -32,8 +36,12 @@ public final class Pgagroal implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts a pooler with one event loop per available processor; returns once it listens. */
+    /**
+     * Starts a pooler with one event loop per available processor; returns once it listens. The
+     * configuration's warnings are logged first.
+     */
     public static Pgagroal start(PgagroalConfig config) throws IOException {
+        config.warnings().forEach(LOG::warn);
         return new Pgagroal(Pooler.start(config, Runtime.getRuntime().availableProcessors()), config);
     }
 

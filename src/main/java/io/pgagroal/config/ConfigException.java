@@ -11,7 +11,11 @@ public final class ConfigException extends Exception {
     private final int line;
     private final String key;
 
-    ConfigException(String file, int line, String key, String problem) {
+    /**
+     * @param line 1-based, or 0 when the problem is not on one line
+     * @param key  the key or column involved, or {@code null}
+     */
+    public ConfigException(String file, int line, String key, String problem) {
         super(format(file, line, key, problem));
         this.file = file;
         this.line = line;

@@ -59,29 +59,33 @@ final class Ini {
                             + previous.line());
                 }
                 sections.add(current);
-                continue;
-            }
-            int equals = text.indexOf('=');
-            if (equals < 0) {
-                throw error(line, null, "expected \"key = value\" or \"[section]\", found \"" + text + '"');
-            }
-            String key = text.substring(0, equals).strip();
-            if (key.isEmpty()) {
-                throw error(line, null, "missing key before '='");
-            }
-            String rest = text.substring(equals + 1);
-            String value = Setting.isPathKey(key) ? pathValue(rest.strip(), line, key) : plainValue(rest, line, key);
-            if (current == null) {
-                warnings.add(source.name(), line, key, "outside of any section, ignored");
-                continue;
-            }
-            Entry previous = current.entries().put(key, new Entry(key, value, line));
-            if (previous != null) {
-                warnings.add(source.name(), line, key,
-                        "set again in [" + current.name() + "] (first at line " + previous.line() + "), the last value wins");
+            } else {
+                entry(current, text, line);
             }
         }
         return sections;
+    }
+
+    private void entry(Section section, String text, int line) throws ConfigException {
+        int equals = text.indexOf('=');
+        if (equals < 0) {
+            throw error(line, null, "expected \"key = value\" or \"[section]\", found \"" + text + '"');
+        }
+        String key = text.substring(0, equals).strip();
+        if (key.isEmpty()) {
+            throw error(line, null, "missing key before '='");
+        }
+        String rest = text.substring(equals + 1);
+        String value = Setting.isPathKey(key) ? pathValue(rest.strip(), line, key) : plainValue(rest, line, key);
+        if (section == null) {
+            warnings.add(source.name(), line, key, "outside of any section, ignored");
+            return;
+        }
+        Entry previous = section.entries().put(key, new Entry(key, value, line));
+        if (previous != null) {
+            warnings.add(source.name(), line, key, "set again in [" + section.name() + "] (first at line "
+                    + previous.line() + "), the last value wins");
+        }
     }
 
     private String sectionName(String text, int line) throws ConfigException {

@@ -127,11 +127,13 @@ record ValueFormat(Type type, String unit, long min, long max, List<String> choi
     }
 
     private long inRange(String text, long value) {
+        boolean unbounded = max >= Integer.MAX_VALUE;
+        if (value > max && unbounded) {
+            throw new IllegalArgumentException(quote(text) + " is too large");
+        }
         if (value < min || value > max) {
             String suffix = unit.isEmpty() ? "" : " " + unit;
-            String range = max == Integer.MAX_VALUE || max == Long.MAX_VALUE
-                    ? "at least " + min + suffix
-                    : "between " + min + " and " + max + suffix;
+            String range = unbounded ? "at least " + min + suffix : "between " + min + " and " + max + suffix;
             throw new IllegalArgumentException(quote(text) + " is out of range (must be " + range + ")");
         }
         return value;

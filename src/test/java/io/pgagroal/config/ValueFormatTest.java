@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ValueFormatTest {
 
@@ -77,6 +77,8 @@ class ValueFormatTest {
         assertThatThrownBy(() -> port.parse("0")).hasMessage("\"0\" is out of range (must be between 1 and 65535)");
         assertThatThrownBy(() -> port.parse("70000")).hasMessageContaining("out of range");
         assertThat(ValueFormat.integer(Integer.MIN_VALUE, Integer.MAX_VALUE).parse("-1")).isEqualTo(-1);
+        assertThatThrownBy(() -> ValueFormat.integer(Integer.MIN_VALUE, Integer.MAX_VALUE).parse("99999999999"))
+                .hasMessage("\"99999999999\" is too large");
     }
 
     @Test

@@ -1,0 +1,26 @@
+package io.pgagroal;
+
+import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.PostgresServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ScramAuthenticationTest extends AuthenticationTests {
+
+    @RegisterExtension
+    static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.SCRAM);
+
+    @Override
+    PoolerExtension pg() {
+        return PG;
+    }
+
+    @Override
+    boolean checksPassword() {
+        return true;
+    }
+
+    @Override
+    boolean pooled() {
+        return false;
+    }
+}
