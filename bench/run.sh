@@ -10,9 +10,9 @@
 set -euo pipefail
 
 repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
-# shellcheck source=../bin/lib/java.sh
+# shellcheck source=SCRIPTDIR/../bin/lib/java.sh
 source "$repo/bin/lib/java.sh"
-# shellcheck source=../bin/lib/pg.sh
+# shellcheck source=SCRIPTDIR/../bin/lib/pg.sh
 source "$repo/bin/lib/pg.sh"
 
 seconds=${BENCH_SECONDS:-10}
@@ -20,6 +20,8 @@ warmup=${BENCH_WARMUP_SECONDS:-$((seconds < 5 ? seconds : 5))}
 clients_list=${BENCH_CLIENTS:-10 50}
 IFS=, read -r -a targets <<<"${BENCH_TARGETS:-direct,pgagroal-performance,pgagroal-session,pgbouncer}"
 pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
+# Server connections each pooler may open: the same budget for both, above the default 50 clients.
+pool_size=60
 
 # Test name -> pgbench options. -M simple is pgbench's default, spelled out for the table.
 declare -A test_options=(
@@ -43,13 +45,7 @@ if [[ ! -x $PG_BIN/pgbench ]]; then
   exit 1
 fi
 if [[ ${targets[*]} == *pgagroal* ]]; then
-  find_java
-  # Built now, as the calling user: the daemon itself may run as another user (below).
-  jar=$(find_pgagroal_jar "$repo")
-  if ! as_server_user test -r "$jar"; then
-    echo "The postgres user, which runs pgagroal when you are root, cannot read $jar." >&2
-    exit 1
-  fi
+  prepare_pgagroal "$repo"
 fi
 
 work=$(make_server_dir pgagroal-bench)
@@ -93,21 +89,8 @@ start_pgagroal() {
   port=$(free_port)
   dir="$work/pgagroal-$pipeline"
   mkdir "$dir"
-  cat >"$dir/pgagroal.conf" <<CONF
-[pgagroal]
-host = 127.0.0.1
-port = $port
-unix_socket_dir = $dir
-log_type = console
-log_level = info
-max_connections = 60
-pipeline = $pipeline
-
-[primary]
-host = 127.0.0.1
-port = $pg_port
-CONF
-  echo "host all all all trust" >"$dir/pgagroal_hba.conf"
+  write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
+    "pipeline = $pipeline"
   chown -R --reference="$work" "$dir"
   exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" \
     >"$dir/pgagroal.log" 2>&1 &
@@ -125,7 +108,6 @@ start_pgbouncer() {
   port=$(free_port)
   mkdir "$dir"
   echo '"postgres" ""' >"$dir/userlist.txt"
-  # Pools as large as the biggest client count, so that session mode never makes a client wait.
   cat >"$dir/pgbouncer.ini" <<CONF
 [databases]
 * = host=127.0.0.1 port=$pg_port
@@ -138,7 +120,7 @@ auth_type = trust
 auth_file = $dir/userlist.txt
 pool_mode = session
 max_client_conn = 500
-default_pool_size = 60
+default_pool_size = $pool_size
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 log_connections = 0

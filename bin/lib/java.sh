@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bin/pgagroal, bin/pgagroal-quickstart, bench/run.sh and .ci/run (sourced, not run).
 # Finds a JDK that can run pgagroal and the pgagroal jar.
 
@@ -73,5 +74,6 @@ find_pgagroal_jar() {
 }
 
 newest_jar() {
+  # shellcheck disable=SC2012 # ls -t is the simple way to sort by age; the names are our own
   ls -t "$1"/target/pgagroal-*-all.jar "$1"/lib/pgagroal-*-all.jar 2>/dev/null | head -n 1
 }

@@ -1,7 +1,8 @@
-# Shared by bin/pgagroal-quickstart and bench/run.sh (sourced, not run).
-# A throwaway PostgreSQL cluster from the installed binaries, and the small process and port
-# helpers the scripts around it need. Servers that refuse root (postgres, pgbouncer, pgagroal)
-# run as the postgres user when these scripts run as root.
+# shellcheck shell=bash
+# Shared by bin/pgagroal-quickstart, bench/run.sh and .ci/run (sourced, not run).
+# Throwaway servers: a PostgreSQL cluster from the installed binaries, a pgagroal in front of it,
+# and the small process and port helpers around them. Servers that refuse root (postgres,
+# pgbouncer, and pgagroal upstream) run as the postgres user when these scripts run as root.
 
 # Sets PG_BIN: $PG_BIN when given, else the newest /usr/lib/postgresql/<version>/bin.
 find_pg_bin() {
@@ -11,8 +12,8 @@ find_pg_bin() {
     return 1
   fi
   local postgres
-  postgres=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1)
-  if [[ -z $postgres ]]; then
+  postgres=$(printf '%s\n' /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)
+  if [[ ! -x $postgres ]]; then
     echo "No PostgreSQL server found: install it (Debian: apt-get install postgresql) or set PG_BIN." >&2
     return 1
   fi
@@ -26,7 +27,8 @@ as_server_user() {
 
 # Replaces the current shell with the command, as the postgres user when we are root. Start
 # servers as "exec_as_server_user <command> &": the background subshell becomes the server, so $!
-# is the server's own PID and our signals reach it. (setpriv, unlike runuser, execs in place too.)
+# is the server's own PID and our signals reach it. setpriv rather than runuser: runuser forks and
+# would stand between us and the server.
 exec_as_server_user() {
   if [[ $EUID -eq 0 ]]; then
     exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
@@ -48,11 +50,16 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Prints a port nothing listens on at 127.0.0.1, preferring the one given.
+# Prints a port nothing listens on at 127.0.0.1, preferring the one given. Ports are drawn below
+# the kernel's ephemeral range: a busy client (pgbench -C) cycles through that range so fast that
+# a port found free there is often taken by an outgoing connection before the server binds it.
+# shellcheck disable=SC2120 # the preferred port is optional
 free_port() {
-  local port=${1:-}
+  local port=${1:-} ephemeral_start
+  read -r ephemeral_start _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral_start=32768
+  ((ephemeral_start > 11000)) || ephemeral_start=65536
   while [[ -z $port ]] || port_in_use "$port"; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (ephemeral_start - 10000)))
   done
   echo "$port"
 }
@@ -107,4 +114,38 @@ pg_stop() {
   [[ -f $1/data/postmaster.pid ]] || return 0
   as_server_user "$PG_BIN/pg_ctl" -w -D "$1/data" -m fast stop >/dev/null 2>&1 ||
     as_server_user "$PG_BIN/pg_ctl" -w -D "$1/data" -m immediate stop >/dev/null 2>&1 || true
+}
+
+# prepare_pgagroal <repo root>: finds a JDK and the pgagroal jar, building it as the calling user,
+# and checks that the user who will run pgagroal can read it. Needs lib/java.sh.
+prepare_pgagroal() {
+  local jar
+  find_java || return 1
+  jar=$(find_pgagroal_jar "$1") || return 1
+  if ! as_server_user test -r "$jar"; then
+    echo "The postgres user, which runs pgagroal when you are root, cannot read $jar." >&2
+    echo "Run this as a normal user, or from a checkout outside private directories such as /root." >&2
+    return 1
+  fi
+}
+
+# write_pgagroal_conf <dir> <port> <postgres port> [<key> = <value> lines for [pgagroal]...]:
+# a pgagroal.conf listening on 127.0.0.1:<port> with one server, the local PostgreSQL, and a
+# pgagroal_hba.conf that trusts everyone, both in <dir>, which the server user must own.
+write_pgagroal_conf() {
+  local dir=$1 port=$2 pg_port=$3
+  shift 3
+  {
+    echo "[pgagroal]"
+    echo "host = 127.0.0.1"
+    echo "port = $port"
+    echo "unix_socket_dir = $dir"
+    echo "log_type = console"
+    printf '%s\n' "$@"
+    echo
+    echo "[primary]"
+    echo "host = 127.0.0.1"
+    echo "port = $pg_port"
+  } >"$dir/pgagroal.conf"
+  echo "host all all all trust" >"$dir/pgagroal_hba.conf"
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.PostgresServer;
 import io.pgagroal.testing.Psql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,13 +19,27 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AuthenticationTests {
 
-    abstract PoolerExtension pg();
+    private final PoolerExtension pg;
+    private final PostgresServer.AuthMethod method;
+
+    AuthenticationTests(PoolerExtension pg, PostgresServer.AuthMethod method) {
+        this.pg = pg;
+        this.method = method;
+    }
+
+    private PoolerExtension pg() {
+        return pg;
+    }
 
     /** Whether PostgreSQL checks the password at all (not for trust). */
-    abstract boolean checksPassword();
+    private boolean checksPassword() {
+        return method != PostgresServer.AuthMethod.TRUST;
+    }
 
     /** Whether a connection of this method is pooled for the next client. */
-    abstract boolean pooled();
+    private boolean pooled() {
+        return method != PostgresServer.AuthMethod.SCRAM;
+    }
 
     private int pid(String password) throws SQLException {
         try (Connection connection = pg().connect(PoolerExtension.USER, password, new Properties())) {

@@ -38,7 +38,15 @@ abstract class ClientCompatibilityTests {
 
     private static final long MB = 1024 * 1024;
 
-    abstract PoolerExtension pg();
+    private final PoolerExtension pg;
+
+    ClientCompatibilityTests(PoolerExtension pg) {
+        this.pg = pg;
+    }
+
+    private PoolerExtension pg() {
+        return pg;
+    }
 
     @Test
     void pgbenchInEveryQueryModeFailsNothing() {

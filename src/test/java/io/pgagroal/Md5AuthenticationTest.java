@@ -1,26 +1,15 @@
 package io.pgagroal;
 
 import io.pgagroal.testing.PoolerExtension;
-import io.pgagroal.testing.PostgresServer;
+import io.pgagroal.testing.PostgresServer.AuthMethod;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class Md5AuthenticationTest extends AuthenticationTests {
 
     @RegisterExtension
-    static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.MD5);
+    static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.MD5);
 
-    @Override
-    PoolerExtension pg() {
-        return PG;
-    }
-
-    @Override
-    boolean checksPassword() {
-        return true;
-    }
-
-    @Override
-    boolean pooled() {
-        return true;
+    Md5AuthenticationTest() {
+        super(PG, AuthMethod.MD5);
     }
 }

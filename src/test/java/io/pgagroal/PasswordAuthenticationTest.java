@@ -1,26 +1,15 @@
 package io.pgagroal;
 
 import io.pgagroal.testing.PoolerExtension;
-import io.pgagroal.testing.PostgresServer;
+import io.pgagroal.testing.PostgresServer.AuthMethod;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PasswordAuthenticationTest extends AuthenticationTests {
 
     @RegisterExtension
-    static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.PASSWORD);
+    static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.PASSWORD);
 
-    @Override
-    PoolerExtension pg() {
-        return PG;
-    }
-
-    @Override
-    boolean checksPassword() {
-        return true;
-    }
-
-    @Override
-    boolean pooled() {
-        return true;
+    PasswordAuthenticationTest() {
+        super(PG, AuthMethod.PASSWORD);
     }
 }

@@ -11,8 +11,7 @@ class PerformancePipelineTest extends ClientCompatibilityTests {
     static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.SCRAM)
             .configure(b -> b.set("pipeline", "performance"));
 
-    @Override
-    PoolerExtension pg() {
-        return PG;
+    PerformancePipelineTest() {
+        super(PG);
     }
 }

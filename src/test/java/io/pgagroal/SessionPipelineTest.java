@@ -11,8 +11,7 @@ class SessionPipelineTest extends ClientCompatibilityTests {
     static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.MD5)
             .configure(b -> b.set("pipeline", "session"));
 
-    @Override
-    PoolerExtension pg() {
-        return PG;
+    SessionPipelineTest() {
+        super(PG);
     }
 }

@@ -2,7 +2,9 @@ package io.pgagroal.config;
 
 import io.pgagroal.security.HbaMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -108,7 +110,7 @@ public final class PgagroalConfig {
      */
     public static final class Builder {
 
-        private final List<String> main = new ArrayList<>(List.of("[" + ConfFile.MAIN_SECTION + "]"));
+        private final Map<String, String> main = new LinkedHashMap<>();
         private final List<String> servers = new ArrayList<>();
         private final List<String> hba = new ArrayList<>();
         private final List<String> limits = new ArrayList<>();
@@ -117,9 +119,9 @@ public final class PgagroalConfig {
         private Builder() {
         }
 
-        /** A {@code key = value} line of the {@code [pgagroal]} section. */
+        /** A {@code key = value} line of the {@code [pgagroal]} section; a later value for a key replaces it. */
         public Builder set(String key, String value) {
-            main.add(line(key + " = " + value));
+            main.put(key, line(key + " = " + value));
             return this;
         }
 
@@ -148,7 +150,8 @@ public final class PgagroalConfig {
         }
 
         public PgagroalConfig build() throws ConfigException {
-            List<String> conf = new ArrayList<>(main);
+            List<String> conf = new ArrayList<>(List.of("[" + ConfFile.MAIN_SECTION + "]"));
+            conf.addAll(main.values());
             conf.addAll(servers);
             return assemble(new Source("<pgagroal.conf>", conf), new Source("<pgagroal_hba.conf>", hba),
                     limits.isEmpty() ? null : new Source("<pgagroal_databases.conf>", limits), users, null,

@@ -2,13 +2,13 @@ package io.pgagroal.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.pgagroal.pool.Authentication;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
+import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
 /**
@@ -25,7 +25,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final Map<String, String> parameters;
-    private final ByteBuf replay = Unpooled.buffer(512);
+    private final ByteArrayOutputStream replay = new ByteArrayOutputStream(512);
     private int method = -1;
     private byte[] request;
     private byte[] response;
@@ -63,8 +63,8 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
                 startupMessage(frame);
             }
             case Protocol.READY_FOR_QUERY -> {
-                replay.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
-                session.serverReady(authentication(), ByteBufUtil.getBytes(replay), processId, secretKey, frame);
+                replay.writeBytes(ByteBufUtil.getBytes(frame));
+                session.serverReady(authentication(), replay.toByteArray(), processId, secretKey, frame);
             }
             case Protocol.ERROR_RESPONSE -> {
                 ErrorResponse error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
@@ -106,7 +106,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     }
 
     private void startupMessage(ByteBuf frame) {
-        replay.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+        replay.writeBytes(ByteBufUtil.getBytes(frame));
         session.writeToClient(frame);
     }
 

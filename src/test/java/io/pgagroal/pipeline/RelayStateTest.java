@@ -28,27 +28,37 @@ class RelayStateTest {
         error.writeBytes("SSCHWERWIEGEND\0VFATAL\0C57P01\0\0".getBytes());
         error.setInt(1, error.readableBytes() - 1);
         assertThat(new RelayState(null).scanServer(error)).isTrue();
+        error.release();
     }
 
     @Test
     void tracksOwedReadyForQueryAndTransactionStatus() {
         SessionPipeline pipeline = new SessionPipeline();
         RelayState state = pipeline.newState();
-        ByteBuf requests = Unpooled.buffer()
-                .writeBytes(Messages.query(ALLOC, "BEGIN"))
-                .writeBytes(Messages.query(ALLOC, "SELECT 1"))
-                .writeByte('P').writeInt(4).writeByte('E').writeInt(4).writeByte('S').writeInt(4);
+        ByteBuf requests = Unpooled.buffer();
+        for (ByteBuf query : new ByteBuf[] {Messages.query(ALLOC, "BEGIN"), Messages.query(ALLOC, "SELECT 1")}) {
+            requests.writeBytes(query);
+            query.release();
+        }
+        requests.writeByte('P').writeInt(4).writeByte('E').writeInt(4).writeByte('S').writeInt(4);
         assertThat(state.scanClient(requests)).isEqualTo(-1);
         assertThat(state.pendingReadyForQuery()).isEqualTo(3);
-        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'T'));
+        readyForQuery(state, 'T');
         assertThat(state.pendingReadyForQuery()).isEqualTo(2);
         assertThat(state.transactionStatus()).isEqualTo((byte) 'T');
-        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'T'));
-        state.scanServer(Messages.readyForQuery(ALLOC, (byte) 'I'));
+        readyForQuery(state, 'T');
+        readyForQuery(state, 'I');
         assertThat(state.pendingReadyForQuery()).isZero();
         assertThat(state.transactionStatus()).isEqualTo((byte) 'I');
         assertThat(pipeline.statistics().queries()).as("two Query and one Execute").isEqualTo(3);
         assertThat(pipeline.statistics().transactions()).isEqualTo(1);
         assertThat(pipeline.statistics().bytesToServer()).isEqualTo(requests.readableBytes());
+        requests.release();
+    }
+
+    private static void readyForQuery(RelayState state, char status) {
+        ByteBuf message = Messages.readyForQuery(ALLOC, (byte) status);
+        state.scanServer(message);
+        message.release();
     }
 }

@@ -35,13 +35,18 @@ class MessageScannerTest {
 
     private static ByteBuf stream() {
         ByteBuf buf = Unpooled.buffer();
-        buf.writeBytes(Messages.query(buf.alloc(), "SELECT 1"));
-        buf.writeBytes(Messages.errorResponse(buf.alloc(), "FATAL", "57P01", "terminating"));
-        buf.writeBytes(Messages.readyForQuery(buf.alloc(), (byte) 'T'));
+        append(buf, Messages.query(buf.alloc(), "SELECT 1"));
+        append(buf, Messages.errorResponse(buf.alloc(), "FATAL", "57P01", "terminating"));
+        append(buf, Messages.readyForQuery(buf.alloc(), (byte) 'T'));
         buf.writeByte('D').writeInt(4);
         buf.writeBytes(Messages.terminate());
         buf.writeByte('Q');
         return buf;
+    }
+
+    private static void append(ByteBuf stream, ByteBuf message) {
+        stream.writeBytes(message);
+        message.release();
     }
 
     private static final List<String> EXPECTED = List.of("Q:9:", "E:35:SFATAL\0V", "Z:1:T", "D:0:");
@@ -86,6 +91,7 @@ class MessageScannerTest {
         assertThat(scanner.atMessageBoundary()).isFalse();
         scanner.scan(buf.slice(6, 3), recorder);
         assertThat(scanner.atMessageBoundary()).isTrue();
+        buf.release();
     }
 
     @Test
@@ -94,5 +100,6 @@ class MessageScannerTest {
         assertThatThrownBy(() -> new MessageScanner().scan(buf, new Recorder()))
                 .isInstanceOf(CorruptedFrameException.class)
                 .hasMessageContaining("invalid message length 3");
+        buf.release();
     }
 }
