@@ -88,13 +88,14 @@ public final class Main implements Callable<Integer> {
             log.error("Could not start: {}", e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Shutting down");
-            pooler.close();
-            stopped.countDown();
-        }, "pgagroal-shutdown"));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onStop(stop::countDown);
+        Thread hook = new Thread(pooler::close, "pgagroal-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        log.info("Shutting down");
+        pooler.close();
+        Runtime.getRuntime().removeShutdownHook(hook);
         return 0;
     }
 }

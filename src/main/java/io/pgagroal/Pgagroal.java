@@ -6,6 +6,7 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.net.Pooler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class Pgagroal implements AutoCloseable {
 
     private final Pooler pooler;
     private final PgagroalConfig config;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Pgagroal(Pooler pooler, PgagroalConfig config) {
         this.pooler = pooler;
@@ -74,9 +76,14 @@ public final class Pgagroal implements AutoCloseable {
         return pooler.pool().totalConnections();
     }
 
-    /** Stops listening, sends Terminate to every server connection and closes every client. */
+    /**
+     * Stops listening, sends Terminate to every server connection and closes every client. Only the
+     * first call does anything.
+     */
     @Override
     public void close() {
-        pooler.close();
+        if (closed.compareAndSet(false, true)) {
+            pooler.close();
+        }
     }
 }

@@ -86,6 +86,7 @@ final class Session implements Relay {
         }
         checkout = pending.getNow();
         pending = null;
+        LOG.debug("Slot {} for {}: {}", checkout.slot(), key, checkout.isNew() ? "new connection" : "pooled connection");
         if (!client.isActive()) {
             giveBackUnused();
             return;

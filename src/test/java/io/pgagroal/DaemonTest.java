@@ -1,0 +1,110 @@
+package io.pgagroal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgagroal.testing.Ports;
+import io.pgagroal.testing.PostgresServer;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as an operator runs it: a separate JVM started with -c and -a, logging at the
+ * configured level to the console, stopped by SIGTERM: exit status 0, Terminate sent to every
+ * server connection, the Unix socket file removed.
+ */
+class DaemonTest {
+
+    private static PostgresServer postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.stop();
+    }
+
+    @Test
+    void sigtermStopsCleanly() throws Exception {
+        int port = Ports.free();
+        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
+                [pgagroal]
+                host = 127.0.0.1
+                port = %d
+                unix_socket_dir = %s
+                log_type = console
+                log_level = debug
+
+                [primary]
+                host = %s
+                port = %d
+                """.formatted(port, dir, postgres.host(), postgres.port()));
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        Path log = dir.resolve("console.log");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process daemon = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-c", conf.toString(), "-a", hba.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitListening(port, daemon, log);
+            Path socket = dir.resolve(".s.PGSQL." + port);
+            assertThat(socket).exists();
+            Properties properties = new Properties();
+            properties.setProperty("user", postgres.superuser());
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
+                ResultSet rs = connection.createStatement().executeQuery("SELECT 1");
+                assertThat(rs.next()).isTrue();
+            }
+            assertThat(serverConnections()).as("the connection is pooled").isEqualTo("1");
+
+            daemon.destroy();
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops on SIGTERM").isTrue();
+            assertThat(daemon.exitValue()).isZero();
+            assertThat(socket).doesNotExist();
+            for (int i = 0; i < 50 && !serverConnections().equals("0"); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(serverConnections()).as("Terminate was sent to the pooled connection").isEqualTo("0");
+            String output = Files.readString(log);
+            assertThat(output).contains("DEBUG").contains("Received SIGTERM").contains("pgagroal stopped");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static String serverConnections() {
+        return postgres.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                + " AND pid <> pg_backend_pid()").trim();
+    }
+
+    private static void awaitListening(int port, Process daemon, Path log) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (!daemon.isAlive()) {
+                throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
+            }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("pgagroal did not listen:\n" + Files.readString(log));
+    }
+}
