@@ -4,6 +4,7 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.security.Credentials;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,10 +66,12 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         PgagroalConfig configuration;
+        Credentials credentials;
         try {
             ConfigPaths paths = ConfigPaths.resolve(directory,
                     new ConfigPaths(config, hba, limit, users, frontendUsers, admins, superuser));
-            configuration = PgagroalConfig.load(paths);
+            credentials = Credentials.load(paths);
+            configuration = PgagroalConfig.load(paths, credentials.knownUsers());
         } catch (ConfigException e) {
             System.err.println("pgagroal: " + e.getMessage());
             return CONFIGURATION_ERROR;
@@ -83,7 +86,7 @@ public final class Main implements Callable<Integer> {
         }
         Pgagroal pooler;
         try {
-            pooler = Pgagroal.start(configuration);
+            pooler = Pgagroal.start(configuration, credentials);
         } catch (Exception e) {
             log.error("Could not start: {}", e.getMessage());
             return 1;

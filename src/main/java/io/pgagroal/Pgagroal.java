@@ -4,8 +4,10 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.net.Pooler;
+import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,13 @@ public final class Pgagroal implements AutoCloseable {
 
     private final Pooler pooler;
     private final PgagroalConfig config;
+    private final Credentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Pgagroal(Pooler pooler, PgagroalConfig config) {
+    private Pgagroal(Pooler pooler, PgagroalConfig config, Credentials credentials) {
         this.pooler = pooler;
         this.config = config;
+        this.credentials = credentials;
     }
 
     /**
@@ -43,13 +47,22 @@ public final class Pgagroal implements AutoCloseable {
      * configuration's warnings are logged first.
      */
     public static Pgagroal start(PgagroalConfig config) throws IOException {
-        config.warnings().forEach(LOG::warn);
-        return new Pgagroal(Pooler.start(config, Runtime.getRuntime().availableProcessors()), config);
+        return start(config, Credentials.NONE);
     }
 
-    /** Loads the configuration files and starts a pooler. */
+    /**
+     * Starts a pooler that knows these passwords (users vault, frontend users, auth_query superuser);
+     * the configuration should have been validated with {@link Credentials#knownUsers()}.
+     */
+    public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException {
+        config.warnings().forEach(LOG::warn);
+        return new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()), config, credentials);
+    }
+
+    /** Loads the configuration files (users-type files decrypted with the master key) and starts a pooler. */
     public static Pgagroal start(ConfigPaths paths) throws IOException, ConfigException {
-        return start(PgagroalConfig.load(paths));
+        Credentials credentials = Credentials.load(paths);
+        return start(PgagroalConfig.load(paths, credentials.knownUsers()), credentials);
     }
 
     public PgagroalConfig config() {
@@ -64,6 +77,14 @@ public final class Pgagroal implements AutoCloseable {
     /** The Unix socket clients may connect to ({@code <unix_socket_dir>/.s.PGSQL.<port>}). */
     public Path unixSocket() {
         return pooler.unixSocket();
+    }
+
+    /**
+     * The frontend password a client of this user must present now (frontend users file, or the
+     * current rotated password), as pgagroal's management GET_PASSWORD reports it.
+     */
+    public Optional<String> frontendPassword(String user) {
+        return credentials.frontendPassword(user);
     }
 
     /** Server connections handed out to clients now. */

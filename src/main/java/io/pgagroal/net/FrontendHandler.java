@@ -17,6 +17,8 @@ import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupPacket;
 import io.pgagroal.protocol.StartupPacketDecoder;
+import io.pgagroal.security.Credentials;
+import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -116,6 +118,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     "pgagroal_hba.conf rejects connection for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\"");
             return;
         }
+        Optional<Login> login = login(user, entry.get().method());
+        if (login.isEmpty()) {
+            refuse(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "user \"" + user + "\" is not known to pgagroal and allow_unknown_users is off");
+            return;
+        }
         if (state.shuttingDown) {
             refuse(channel, SqlState.CANNOT_CONNECT_NOW, "the pooler is shutting down");
             return;
@@ -136,8 +144,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         serverParameters.put("database", realDatabase);
         int maxSize = state.config.limits().bestRule(user, database).map(LimitEntry::maxSize).orElse(0);
         ctx.pipeline().replace(DECODER, Frames.NAME, Frames.decoder());
-        session = new Session(state, channel, this, PoolKey.of(user, realDatabase, startup.parameters()), maxSize, serverParameters, server.get());
+        session = new Session(state, channel, this, PoolKey.of(user, realDatabase, startup.parameters()), maxSize,
+                serverParameters, server.get(), login.get());
         session.start();
+    }
+
+    /**
+     * The users vault (with frontend passwords) first, then auth_query, then pass-through when
+     * unknown users are allowed.
+     */
+    private Optional<Login> login(String user, AuthMethod method) {
+        Credentials credentials = state.credentials;
+        Optional<UserSecret> secret = credentials.clientSecret(user);
+        Optional<String> backendPassword = credentials.backendPassword(user);
+        if (secret.isPresent() && backendPassword.isPresent()) {
+            return Optional.of(new Login.Known(method, secret.get(), backendPassword.get()));
+        }
+        MainConfig config = state.config.main();
+        if (config.authQuery() && credentials.superuser().isPresent()) {
+            return Optional.of(new Login.AuthQuery(method, credentials.superuser().get(), credentials.superuserPassword()));
+        }
+        return config.allowUnknownUsers() ? Optional.of(new Login.PassThrough(method)) : Optional.empty();
     }
 
     /** The session relays from now on: its handler replaces this one and the framer. */

@@ -4,11 +4,13 @@ import io.netty.channel.EventLoopGroup;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.security.Credentials;
 import io.pgagroal.server.Servers;
 
 /**
  * What every session shares, the seed's shared-memory segment: the configuration snapshot, the
- * servers, the slot table and the pipeline, plus the transport to open server connections with.
+ * known passwords, the servers, the slot table and the pipeline, plus the transport to open server
+ * connections with.
  */
 final class PoolState {
 
@@ -18,9 +20,12 @@ final class PoolState {
     final Pipeline pipeline;
     final Transport transport;
     final EventLoopGroup workers;
+    final Credentials credentials;
     volatile boolean shuttingDown;
 
-    PoolState(PgagroalConfig config, Servers servers, Pool pool, Pipeline pipeline, Transport transport, EventLoopGroup workers) {
+    PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool pool, Pipeline pipeline, Transport transport,
+            EventLoopGroup workers) {
+        this.credentials = credentials;
         this.config = config;
         this.servers = servers;
         this.pool = pool;

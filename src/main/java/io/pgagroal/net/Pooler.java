@@ -7,6 +7,7 @@ import io.pgagroal.pipeline.PerformancePipeline;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pipeline.SessionPipeline;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.security.Credentials;
 import io.pgagroal.server.Servers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class Pooler implements AutoCloseable {
         this.listeners = listeners;
     }
 
-    public static Pooler start(PgagroalConfig config, int threads) throws IOException {
+    public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException {
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
@@ -43,7 +44,8 @@ public final class Pooler implements AutoCloseable {
         };
         pipeline.initialize();
         Pool pool = new Pool(config.main().maxConnections(), config.main().blockingTimeout());
-        PoolState state = new PoolState(config, new Servers(config.servers()), pool, pipeline, transport, workers);
+        PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, pipeline, transport, workers);
+        scheduleFrontendPasswordRotation(config, credentials, workers);
         try {
             Listeners listeners = Listeners.bind(state, boss);
             LOG.info("pgagroal started: {} pipeline, {} transport, max_connections {}", config.main().pipeline(), transport, config.main().maxConnections());
@@ -53,6 +55,23 @@ public final class Pooler implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * rotate_frontend_password_timeout: every vault user gets a random frontend password at start and
+     * a new one each period (only when no frontend users file gives them fixed ones).
+     */
+    private static void scheduleFrontendPasswordRotation(PgagroalConfig config, Credentials credentials, EventLoopGroup workers) {
+        long period = config.main().rotateFrontendPasswordTimeout().toMillis();
+        if (period <= 0 || credentials.hasFrontendUsers()) {
+            return;
+        }
+        int length = config.main().rotateFrontendPasswordLength();
+        credentials.rotateFrontendPasswords(length);
+        workers.scheduleAtFixedRate(() -> {
+            credentials.rotateFrontendPasswords(length);
+            LOG.info("Frontend passwords rotated");
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     public int port() {

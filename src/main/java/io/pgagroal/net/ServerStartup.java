@@ -12,12 +12,16 @@ import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
 /**
- * Opens a new server connection for a client whose password the pooler does not know
- * (pass-through, spec §5.3 step 4): sends the client's StartupMessage, relays every authentication
- * request to the client and every answer back, and forwards the startup messages that follow.
- * Meanwhile it records what a later client needs: the first request and answer (so a later client
- * can be checked the same way) and the messages from AuthenticationOk to ReadyForQuery (replayed to
- * it). Runs on the session's event loop; framed messages arrive one by one.
+ * Opens a new server connection for a session: sends the client's StartupMessage, gets through
+ * authentication, and collects the messages from AuthenticationOk to ReadyForQuery that every later
+ * client of this connection is replayed.
+ *
+ * <p>Two ways through authentication. When the pooler knows how to log in ({@link BackendAuthentication}:
+ * users vault, auth_query) it answers the server itself and the client sees nothing until the
+ * session replays the startup messages. When it does not (pass-through, spec §5.3 step 4) it relays
+ * every request to the client and every answer back, forwards the startup messages as they come,
+ * and records the first request and answer so a later client can be checked the same way. Runs on
+ * the session's event loop; framed messages arrive one by one.
  */
 final class ServerStartup extends ChannelInboundHandlerAdapter {
 
@@ -25,6 +29,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final Map<String, String> parameters;
+    private final BackendAuthentication login;
     private final ByteArrayOutputStream replay = new ByteArrayOutputStream(512);
     private int method = -1;
     private byte[] request;
@@ -34,9 +39,13 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     private int secretKey;
     private ChannelHandlerContext ctx;
 
-    ServerStartup(Session session, Map<String, String> parameters) {
+    /**
+     * @param login how the pooler logs in, or null to pass the client's authentication through
+     */
+    ServerStartup(Session session, Map<String, String> parameters, BackendAuthentication login) {
         this.session = session;
         this.parameters = parameters;
+        this.login = login;
     }
 
     @Override
@@ -63,14 +72,20 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
                 startupMessage(frame);
             }
             case Protocol.READY_FOR_QUERY -> {
-                replay.writeBytes(ByteBufUtil.getBytes(frame));
-                session.serverReady(authentication(), replay.toByteArray(), processId, secretKey, frame);
+                startupMessage(frame);
+                session.serverReady(authentication(), replay.toByteArray(), processId, secretKey);
             }
             case Protocol.ERROR_RESPONSE -> {
                 ErrorResponse error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
-                session.serverRefused(error, frame);
+                session.serverRefused(error, frame, login != null);
             }
-            default -> session.writeToClientAndFlush(frame);
+            default -> {
+                if (login == null) {
+                    session.writeToClientAndFlush(frame);
+                } else {
+                    frame.release();
+                }
+            }
         }
     }
 
@@ -96,7 +111,11 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
         }
         if (method < 0) {
             method = code;
-            request = ByteBufUtil.getBytes(frame);
+            request = login == null ? ByteBufUtil.getBytes(frame) : null;
+        }
+        if (login != null) {
+            answer(frame);
+            return;
         }
         awaitingClient = code != Protocol.AUTH_SASL_FINAL;
         session.writeToClientAndFlush(frame);
@@ -105,16 +124,34 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void answer(ByteBuf frame) {
+        try {
+            ByteBuf answer = login.answer(frame, ctx.alloc());
+            if (answer != null) {
+                ctx.writeAndFlush(answer);
+            }
+        } catch (BackendAuthentication.Failure e) {
+            session.serverLoginFailed(e.getMessage());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Keeps a startup message for the replay; in pass-through it also goes to the client now. */
     private void startupMessage(ByteBuf frame) {
         replay.writeBytes(ByteBufUtil.getBytes(frame));
-        session.writeToClient(frame);
+        if (login == null) {
+            session.writeToClient(frame);
+        } else {
+            frame.release();
+        }
     }
 
     private Authentication authentication() {
-        if (method < 0) {
-            return Authentication.TRUST;
+        if (login != null) {
+            return Authentication.byPooler(Math.max(method, Protocol.AUTH_OK));
         }
-        return new Authentication(method, request, response);
+        return method < 0 ? Authentication.TRUST : Authentication.passThrough(method, request, response);
     }
 
     @Override

@@ -17,15 +17,25 @@ import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
+import io.pgagroal.config.AuthMethod;
+import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session, the seed's worker: obtains a slot, authenticates the client (by replaying a
- * pooled connection's authentication, or by passing it through to a new server connection), then
- * relays through the pipeline until the client leaves, and finally gives the connection back.
+ * One client session, the seed's worker: authenticates the client, obtains a slot, then relays
+ * through the pipeline until the client leaves, and finally gives the connection back.
+ *
+ * <p>Authentication takes one of two paths. When the pooler knows the user's password (users vault,
+ * frontend users) or can learn its hash (auth_query), it checks the client itself first
+ * ({@link ClientAuthentication}), then hands it a pooled connection or logs in to PostgreSQL for it
+ * ({@link BackendAuthentication}); the client is then replayed the connection's startup messages.
+ * Otherwise (pass-through) it obtains a slot first: a pooled connection's authentication is
+ * replayed and the client must answer as its first client did, and a new connection relays the
+ * client's authentication to PostgreSQL.
  *
  * <p>Everything runs on the client channel's event loop: a new server connection is opened on that
  * loop, and a pooled one is moved to it before use, so no field needs synchronisation and relayed
@@ -35,7 +45,7 @@ final class Session implements Relay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
-    private enum Phase { ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
+    private enum Phase { FETCHING, AUTHENTICATING, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
 
     private final PoolState state;
     private final Channel client;
@@ -44,6 +54,9 @@ final class Session implements Relay {
     private final int maxSize;
     private final Map<String, String> serverParameters;
     private final Server server;
+    private final Login login;
+    private ClientAuthentication clientAuthentication;
+    private UserSecret secret;
     private Phase phase = Phase.ACQUIRING;
     private Future<Checkout> pending;
     private Checkout checkout;
@@ -53,7 +66,7 @@ final class Session implements Relay {
     private RelayState relayState;
 
     Session(PoolState state, Channel client, FrontendHandler frontend, PoolKey key, int maxSize,
-            Map<String, String> serverParameters, Server server) {
+            Map<String, String> serverParameters, Server server, Login login) {
         this.state = state;
         this.client = client;
         this.frontend = frontend;
@@ -61,9 +74,88 @@ final class Session implements Relay {
         this.maxSize = maxSize;
         this.serverParameters = serverParameters;
         this.server = server;
+        this.login = login;
     }
 
     void start() {
+        switch (login) {
+            case Login.PassThrough passThrough -> acquire();
+            case Login.Known known -> authenticateClient(known.secret());
+            case Login.AuthQuery query -> fetchSecret(query);
+        }
+    }
+
+    private void fetchSecret(Login.AuthQuery query) {
+        phase = Phase.FETCHING;
+        frontend.disarmTimeout();
+        AuthQuery.fetch(state, server, query.superuser(), query.superuserPassword(), key.database(), key.user(), client.eventLoop())
+                .addListener(f -> {
+                    if (phase != Phase.FETCHING) {
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        LOG.warn("auth_query for {} failed: {}", key.user(), f.cause().getMessage());
+                        fatal(SqlState.CONNECTION_FAILURE, "pgagroal could not look up the password of \"" + key.user() + "\"");
+                        return;
+                    }
+                    @SuppressWarnings("unchecked")
+                    Optional<String> shadow = (Optional<String>) f.getNow();
+                    if (shadow.isEmpty()) {
+                        fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + key.user() + "\"");
+                        return;
+                    }
+                    try {
+                        authenticateClient(UserSecret.ofShadow(key.user(), shadow.get()));
+                    } catch (IllegalArgumentException e) {
+                        fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, e.getMessage());
+                    }
+                });
+    }
+
+    private void authenticateClient(UserSecret userSecret) {
+        secret = userSecret;
+        AuthMethod method = login.method();
+        if (method == AuthMethod.ALL) {
+            method = secret.verifier() != null ? AuthMethod.SCRAM_SHA_256 : AuthMethod.MD5;
+        }
+        if (!secret.supports(method)) {
+            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "unsupported security model for user \"" + key.user()
+                    + "\": its stored password cannot be checked with " + method.configName());
+            return;
+        }
+        clientAuthentication = new ClientAuthentication(method, secret);
+        Optional<ByteBuf> request = clientAuthentication.request(client.alloc());
+        if (request.isEmpty()) {
+            acquire();
+            return;
+        }
+        phase = Phase.AUTHENTICATING;
+        frontend.armTimeout();
+        client.writeAndFlush(request.get());
+    }
+
+    private void clientAuthenticationMessage(ByteBuf frame) {
+        ClientAuthentication.Step step;
+        try {
+            step = clientAuthentication.answer(frame, client.alloc());
+        } finally {
+            frame.release();
+        }
+        switch (step) {
+            case ClientAuthentication.Step.Send send -> {
+                client.writeAndFlush(send.message());
+                if (clientAuthentication.scramComplete()) {
+                    acquire();
+                } else {
+                    frontend.armTimeout();
+                }
+            }
+            case ClientAuthentication.Step.Done done -> acquire();
+            case ClientAuthentication.Step.Failed failed -> fatal(failed.sqlState(), failed.message());
+        }
+    }
+
+    private void acquire() {
         phase = Phase.ACQUIRING;
         frontend.disarmTimeout();
         pending = state.pool.acquire(key, maxSize, client.eventLoop());
@@ -101,7 +193,7 @@ final class Session implements Relay {
     private void connect() {
         phase = Phase.CONNECTING;
         frontend.armTimeout();
-        startup = new ServerStartup(this, serverParameters);
+        startup = new ServerStartup(this, serverParameters, backendLogin());
         ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new io.netty.channel.ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -117,6 +209,23 @@ final class Session implements Relay {
         });
     }
 
+    /** How the pooler logs in to PostgreSQL for this client; null to pass the client's authentication through. */
+    private BackendAuthentication backendLogin() {
+        return switch (login) {
+            case Login.PassThrough passThrough -> null;
+            case Login.Known known -> BackendAuthentication.password(key.user(), known.backendPassword());
+            case Login.AuthQuery query -> {
+                if (clientAuthentication.cleartext() != null) {
+                    yield BackendAuthentication.password(key.user(), clientAuthentication.cleartext());
+                }
+                if (secret.md5Hash() != null) {
+                    yield BackendAuthentication.md5Hash(key.user(), secret.md5Hash());
+                }
+                yield BackendAuthentication.scramKeys(key.user(), clientAuthentication.clientKey(), secret.verifier().serverKey());
+            }
+        };
+    }
+
     /** The server asks the client something (a password, a SASL step): wait for the answer. */
     void awaitClient() {
         frontend.armTimeout();
@@ -124,7 +233,13 @@ final class Session implements Relay {
 
     /** A framed message from the client before relaying starts. */
     void clientMessage(ByteBuf frame) {
-        if (phase == Phase.CONNECTING && startup != null) {
+        if (phase == Phase.AUTHENTICATING) {
+            frontend.disarmTimeout();
+            clientAuthenticationMessage(frame);
+        } else if (phase == Phase.CONNECTING && startup != null && !(login instanceof Login.PassThrough)) {
+            frame.release();
+            protocolViolation("unexpected message before authentication completed");
+        } else if (phase == Phase.CONNECTING && startup != null) {
             frontend.disarmTimeout();
             startup.clientAnswer(frame);
         } else if (phase == Phase.REPLAYING) {
@@ -138,20 +253,41 @@ final class Session implements Relay {
         }
     }
 
-    /** The new server connection completed its startup with ReadyForQuery. */
-    void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey, ByteBuf readyForQuery) {
+    /**
+     * The new server connection completed its startup with ReadyForQuery. In pass-through the client
+     * has already been sent the startup messages; otherwise it is replayed them now.
+     */
+    void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
         connection = new ServerConnection(backend, server, key, authentication, replay, processId, secretKey);
         state.pool.attach(checkout.slot(), connection);
-        writeToClient(readyForQuery);
+        if (authentication.byPooler()) {
+            writeToClient(Unpooled.wrappedBuffer(replay));
+        }
         startRelay();
     }
 
-    /** The new server connection refused the client (wrong password, no such database, ...). */
-    void serverRefused(ErrorResponse error, ByteBuf frame) {
+    /**
+     * The new server connection refused: the client's own answer in pass-through (wrong password,
+     * no such database), or the pooler's login.
+     */
+    void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
         LOG.debug("Server refused {}: {}", key, error);
+        if (pooledLogin) {
+            frame.release();
+            LOG.warn("PostgreSQL refused pgagroal's login as \"{}\" to database \"{}\": {}", key.user(), key.database(), error);
+            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "pgagroal could not log in to PostgreSQL as \"" + key.user() + "\": " + error.message());
+            return;
+        }
         end();
         client.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
         state.pool.kill(checkout.slot());
+    }
+
+    /** The pooler could not answer the server's authentication request. */
+    void serverLoginFailed(String why) {
+        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", key.user(), why);
+        fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "pgagroal could not log in to PostgreSQL as \"" + key.user() + "\": " + why);
     }
 
     private void moveToClientLoop(ServerConnection pooled) {
@@ -187,7 +323,7 @@ final class Session implements Relay {
             return;
         }
         Authentication authentication = connection.authentication();
-        if (authentication.request() == null) {
+        if (!(login instanceof Login.PassThrough) || authentication.request() == null) {
             replayStartup();
             return;
         }
@@ -219,7 +355,7 @@ final class Session implements Relay {
         connection = null;
         backend = null;
         checkout = null;
-        start();
+        acquire();
     }
 
     private void startRelay() {
@@ -320,6 +456,7 @@ final class Session implements Relay {
     /** The client's connection closed. Without a Terminate the server connection's state is unknown. */
     void clientClosed() {
         switch (phase) {
+            case FETCHING, AUTHENTICATING -> end();
             case ACQUIRING -> {
                 end();
                 if (pending != null) {

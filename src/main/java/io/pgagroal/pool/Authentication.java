@@ -4,22 +4,35 @@ import io.pgagroal.protocol.Protocol;
 import java.security.MessageDigest;
 
 /**
- * How PostgreSQL authenticated the client that created a connection, kept so that a later client of
- * the same user is checked the same way before it is given the connection (pass-through, spec §5.4).
- * For trust nothing is asked. For password and MD5 the later client is sent the same request and
- * must answer with the same bytes; for MD5 that means the same salt, a weakness pgagroal documents
- * and the users vault removes. SCRAM cannot be replayed, so such connections are not reused.
+ * How a connection's first client was authenticated, kept so that a later client of the same key
+ * is checked before it is given the connection.
  *
- * @param method the AuthenticationRequest code (0 trust, 3 cleartext, 5 MD5, 10 SASL)
- * @param request the complete AuthenticationRequest message sent to the client, or null for trust
- * @param response the complete message the client answered with, or null for trust
+ * <p>When the pooler logged in itself (users vault, auth_query) it also authenticates every client
+ * itself, so any method, SCRAM included, can be pooled. When it passed the client's authentication
+ * through (spec §5.4), a later client is sent the same request and must answer with the same bytes:
+ * nothing for trust, the same password, or the same MD5 digest, which means the same salt, a
+ * weakness pgagroal documents and the users vault removes. SCRAM cannot be replayed, so such
+ * connections are not reused.
+ *
+ * @param method the server's AuthenticationRequest code (0 trust, 3 cleartext, 5 MD5, 10 SASL)
+ * @param byPooler whether the pooler logged in and checks clients itself
+ * @param request the complete request relayed to the first client (pass-through), or null
+ * @param response the first client's complete answer (pass-through), or null
  */
-public record Authentication(int method, byte[] request, byte[] response) {
+public record Authentication(int method, boolean byPooler, byte[] request, byte[] response) {
 
-    public static final Authentication TRUST = new Authentication(Protocol.AUTH_OK, null, null);
+    public static final Authentication TRUST = new Authentication(Protocol.AUTH_OK, false, null, null);
+
+    public static Authentication byPooler(int method) {
+        return new Authentication(method, true, null, null);
+    }
+
+    public static Authentication passThrough(int method, byte[] request, byte[] response) {
+        return new Authentication(method, false, request, response);
+    }
 
     public boolean replayable() {
-        return method == Protocol.AUTH_OK || method == Protocol.AUTH_CLEARTEXT_PASSWORD || method == Protocol.AUTH_MD5_PASSWORD;
+        return byPooler || method == Protocol.AUTH_OK || method == Protocol.AUTH_CLEARTEXT_PASSWORD || method == Protocol.AUTH_MD5_PASSWORD;
     }
 
     /** Constant-time comparison of a later client's answer with the first client's. */

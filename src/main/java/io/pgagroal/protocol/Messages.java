@@ -57,6 +57,40 @@ public final class Messages {
         return alloc.buffer(9).writeByte(Protocol.AUTHENTICATION).writeInt(8).writeInt(Protocol.AUTH_OK);
     }
 
+    /**
+     * An AuthenticationRequest ('R') with its code and the bytes that follow it: the salt of
+     * AuthenticationMD5Password, the mechanism list of AuthenticationSASL, the SASL data of
+     * AuthenticationSASLContinue and AuthenticationSASLFinal; nothing for AuthenticationCleartextPassword.
+     */
+    public static ByteBuf authenticationRequest(ByteBufAllocator alloc, int code, byte[] data) {
+        return alloc.buffer(9 + data.length).writeByte(Protocol.AUTHENTICATION).writeInt(8 + data.length)
+                .writeInt(code).writeBytes(data);
+    }
+
+    /** PasswordMessage ('p') with a NUL-terminated string: a cleartext password or an MD5 response. */
+    public static ByteBuf passwordMessage(ByteBufAllocator alloc, String password) {
+        ByteBuf buf = alloc.buffer(6 + password.length() * 3);
+        buf.writeByte(Protocol.PASSWORD_MESSAGE).writeInt(0);
+        writeCString(buf, password);
+        return buf.setInt(1, buf.readableBytes() - 1);
+    }
+
+    /** SASLInitialResponse ('p'): the mechanism name, then the length-prefixed client-first message. */
+    public static ByteBuf saslInitialResponse(ByteBufAllocator alloc, String mechanism, String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        ByteBuf buf = alloc.buffer(10 + mechanism.length() + bytes.length);
+        buf.writeByte(Protocol.PASSWORD_MESSAGE).writeInt(0);
+        writeCString(buf, mechanism);
+        buf.writeInt(bytes.length).writeBytes(bytes);
+        return buf.setInt(1, buf.readableBytes() - 1);
+    }
+
+    /** SASLResponse ('p'): the SASL data as it is, without terminator. */
+    public static ByteBuf saslResponse(ByteBufAllocator alloc, String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return alloc.buffer(5 + bytes.length).writeByte(Protocol.PASSWORD_MESSAGE).writeInt(4 + bytes.length).writeBytes(bytes);
+    }
+
     public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
         return alloc.buffer(6).writeByte(Protocol.READY_FOR_QUERY).writeInt(5).writeByte(status);
     }
@@ -76,6 +110,33 @@ public final class Messages {
     /** CancelRequest: sent on a fresh connection to the backend's server. */
     public static ByteBuf cancelRequest(ByteBufAllocator alloc, int processId, int secretKey) {
         return alloc.buffer(16).writeInt(16).writeInt(Protocol.CANCEL_REQUEST_CODE).writeInt(processId).writeInt(secretKey);
+    }
+
+    /**
+     * Parse, Bind, Execute and Sync of one statement with text parameters and text results, on the
+     * unnamed statement and portal: a parameterised query in one write.
+     */
+    public static ByteBuf extendedQuery(ByteBufAllocator alloc, String sql, String... parameters) {
+        ByteBuf buf = alloc.buffer(64 + sql.length() * 3);
+        int start = buf.writerIndex();
+        buf.writeByte('P').writeInt(0);
+        writeCString(buf, "");
+        writeCString(buf, sql);
+        buf.writeShort(0);
+        buf.setInt(start + 1, buf.writerIndex() - start - 1);
+        start = buf.writerIndex();
+        buf.writeByte('B').writeInt(0);
+        writeCString(buf, "");
+        writeCString(buf, "");
+        buf.writeShort(0).writeShort(parameters.length);
+        for (String parameter : parameters) {
+            byte[] bytes = parameter.getBytes(StandardCharsets.UTF_8);
+            buf.writeInt(bytes.length).writeBytes(bytes);
+        }
+        buf.writeShort(0);
+        buf.setInt(start + 1, buf.writerIndex() - start - 1);
+        buf.writeByte('E').writeInt(9).writeByte(0).writeInt(0);
+        return buf.writeByte(Protocol.SYNC).writeInt(4);
     }
 
     /** Terminate: a shared read-only instance, so sending it never allocates. */

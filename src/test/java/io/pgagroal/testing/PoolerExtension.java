@@ -3,6 +3,7 @@ package io.pgagroal.testing;
 import io.pgagroal.Pgagroal;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
     private Consumer<PostgresServer.Builder> postgresOptions = b -> { };
     private Consumer<PgagroalConfig.Builder> poolerOptions = b -> { };
     private List<String> hba = List.of("host all all all trust");
+    private Credentials credentials = Credentials.NONE;
     private PostgresServer postgres;
     private Pgagroal pooler;
     private Path socketDir;
@@ -104,11 +106,21 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
         startPooler(options);
     }
 
+    /**
+     * Stops the pooler and starts a new one that knows these passwords and uses these
+     * pgagroal_hba.conf lines, with the extension's settings plus {@code options}.
+     */
+    public void restartPooler(Credentials known, Consumer<PgagroalConfig.Builder> options, String... hbaLines) throws ConfigException {
+        this.credentials = known;
+        this.hba = List.of(hbaLines);
+        restartPooler(poolerOptions.andThen(options));
+    }
+
     private void startPooler(Consumer<PgagroalConfig.Builder> options) throws ConfigException {
-        PgagroalConfig.Builder builder = baseConfig();
+        PgagroalConfig.Builder builder = baseConfig().users(credentials.knownUsers());
         options.accept(builder);
         try {
-            pooler = Pgagroal.start(builder.build());
+            pooler = Pgagroal.start(builder.build(), credentials);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,135 @@
+package io.pgagroal.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pgagroal.config.AuthMethod;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.SqlState;
+import io.pgagroal.security.ScramException;
+import io.pgagroal.security.ScramServer;
+import io.pgagroal.security.UserSecret;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The pooler authenticates a client itself (spec §5.3 step 5) with the method pgagroal_hba.conf
+ * names: nothing for trust; AuthenticationCleartextPassword; AuthenticationMD5Password with a fresh
+ * random salt for every client; or a SCRAM-SHA-256 exchange against the user's verifier. After a
+ * SCRAM exchange the client's ClientKey is known, which auth_query uses to log in to PostgreSQL
+ * without a password. One instance serves one client, on its event loop.
+ */
+final class ClientAuthentication {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+
+    /** What to do after a client message: send the next request, or stop with success or an error. */
+    sealed interface Step {
+        record Send(ByteBuf message) implements Step {
+        }
+
+        record Done() implements Step {
+        }
+
+        record Failed(String sqlState, String message) implements Step {
+        }
+    }
+
+    private final AuthMethod method;
+    private final UserSecret secret;
+    private byte[] salt;
+    private ScramServer scram;
+    private boolean saslStarted;
+    private byte[] clientKey;
+    private String cleartext;
+
+    ClientAuthentication(AuthMethod method, UserSecret secret) {
+        this.method = method;
+        this.secret = secret;
+    }
+
+    /** The first request to send, or empty when the method asks nothing (trust). */
+    Optional<ByteBuf> request(ByteBufAllocator alloc) {
+        return switch (method) {
+            case PASSWORD -> Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_CLEARTEXT_PASSWORD, new byte[0]));
+            case MD5 -> {
+                salt = new byte[4];
+                RANDOM.nextBytes(salt);
+                yield Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_MD5_PASSWORD, salt));
+            }
+            case SCRAM_SHA_256 -> {
+                scram = new ScramServer(secret.verifier(), RANDOM);
+                byte[] mechanisms = (SCRAM_SHA_256 + "\0\0").getBytes(StandardCharsets.US_ASCII);
+                yield Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL, mechanisms));
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    /** Handles a client's answer (a complete 'p' message; the caller releases it). */
+    Step answer(ByteBuf frame, ByteBufAllocator alloc) {
+        if (frame.getByte(0) != Protocol.PASSWORD_MESSAGE) {
+            return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "expected a password response, got message type '" + (char) frame.getByte(0) + "'");
+        }
+        ByteBuf body = frame.slice(5, frame.readableBytes() - 5);
+        try {
+            return switch (method) {
+                case PASSWORD -> {
+                    String candidate = Messages.readCString(body);
+                    boolean accepted = secret.matchesCleartext(candidate);
+                    cleartext = accepted ? candidate : null;
+                    yield verdict(accepted);
+                }
+                case MD5 -> verdict(secret.matchesMd5(salt, Messages.readCString(body)));
+                case SCRAM_SHA_256 -> scram(body, alloc);
+                default -> new Step.Failed(SqlState.PROTOCOL_VIOLATION, "no password was asked for");
+            };
+        } catch (ScramException | IllegalArgumentException e) {
+            return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "malformed authentication message: " + e.getMessage());
+        }
+    }
+
+    private Step scram(ByteBuf body, ByteBufAllocator alloc) throws ScramException {
+        if (!saslStarted) {
+            String mechanism = Messages.readCString(body);
+            if (!SCRAM_SHA_256.equals(mechanism)) {
+                return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "unsupported SASL mechanism \"" + mechanism + "\"");
+            }
+            int length = body.readInt();
+            if (length < 0 || length != body.readableBytes()) {
+                return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "malformed SASLInitialResponse");
+            }
+            String serverFirst = scram.serverFirst(body.toString(StandardCharsets.UTF_8));
+            saslStarted = true;
+            return new Step.Send(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL_CONTINUE, serverFirst.getBytes(StandardCharsets.UTF_8)));
+        }
+        Optional<String> serverFinal = scram.serverFinal(body.toString(StandardCharsets.UTF_8));
+        if (serverFinal.isEmpty()) {
+            return verdict(false);
+        }
+        clientKey = scram.clientKey();
+        return new Step.Send(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL_FINAL, serverFinal.get().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** True once the SASL exchange sent its final message: the client is authenticated. */
+    boolean scramComplete() {
+        return clientKey != null;
+    }
+
+    /** The password a client sent in clear and that matched; null for the other methods. */
+    String cleartext() {
+        return cleartext;
+    }
+
+    /** The client's ClientKey, recovered from its SCRAM proof; null for the other methods. */
+    byte[] clientKey() {
+        return clientKey;
+    }
+
+    private Step verdict(boolean accepted) {
+        return accepted ? new Step.Done()
+                : new Step.Failed(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + secret.user() + "\"");
+    }
+}
