@@ -43,14 +43,14 @@ import picocli.CommandLine.Spec;
         description = "Administration utility for pgagroal: the master key and the users files",
         footerHeading = "%nCommands:%n",
         footer = {
-            "  master-key   Create the master key in ~/.pgagroal/master.key (--force replaces it)",
+            "  master-key   Create the master key (--force replaces it)",
             "  user add     Add a user",
             "  user edit    Change the password of a user",
             "  user del     Remove a user",
             "  user ls      List the users"})
 public final class Admin implements Callable<Integer> {
 
-    static final String PASSWORD_VARIABLE = "PGAGROAL_PASSWORD";
+    private static final String PASSWORD_VARIABLE = "PGAGROAL_PASSWORD";
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
@@ -71,13 +71,14 @@ public final class Admin implements Callable<Integer> {
         }
     }
 
+    /** The ordinal is {@code Header.Output}. */
     private enum Format {
         TEXT,
         JSON
     }
 
     @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "/etc/pgagroal/pgagroal_users.conf",
             description = "Set the path to a users file (default: ${DEFAULT-VALUE})")
@@ -92,9 +93,12 @@ public final class Admin implements Callable<Integer> {
     @Option(names = {"-g", "--generate"}, description = "Generate a password")
     private boolean generate;
 
-    private int length;
+    @Option(names = {"-l", "--length"}, paramLabel = "LENGTH",
+            description = "Length of a generated password (default: ${DEFAULT-VALUE})")
+    private int length = 64;
 
-    private Format format;
+    @Option(names = {"-F", "--format"}, paramLabel = "text|json", description = "Set the output format (default: text)")
+    private String formatName = "text";
 
     @Option(names = "--force", description = "Let master-key replace an existing master key")
     private boolean force;
@@ -128,34 +132,24 @@ public final class Admin implements Callable<Integer> {
         System.exit(new CommandLine(new Admin()).execute(args));
     }
 
-    @Option(names = {"-l", "--length"}, paramLabel = "LENGTH", defaultValue = "64",
-            description = "Length of a generated password (default: ${DEFAULT-VALUE})")
-    void length(int value) {
-        if (value < 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid password length " + value + ": it must be at least 1");
-        }
-        length = value;
-    }
-
-    @Option(names = {"-F", "--format"}, paramLabel = "text|json", defaultValue = "text",
-            description = "Set the output format (default: ${DEFAULT-VALUE})")
-    void format(String value) {
-        format = Arrays.stream(Format.values()).filter(f -> f.name().equalsIgnoreCase(value)).findFirst()
-                .orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "Invalid output format '" + value + "': use text or json"));
-    }
-
     @Override
     public Integer call() {
         String words = String.join(" ", command);
         Action action = Arrays.stream(Action.values()).filter(a -> a.words.equals(words)).findFirst()
                 .orElseThrow(() -> new ParameterException(spec.commandLine(), "Unknown command '" + words
                         + "': use master-key, user add, user edit, user del or user ls"));
+        Format format = Arrays.stream(Format.values()).filter(f -> f.name().equalsIgnoreCase(formatName)).findFirst()
+                .orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "Invalid output format '" + formatName + "': use text or json"));
+        if (length < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid password length " + length + ": it must be at least 1");
+        }
         long start = System.nanoTime();
         Map<String, Object> document = new TreeMap<>();
         document.put("Header", Map.of("Command", action.id, "ClientVersion", Version.VERSION,
                 "Output", format.ordinal(), "Timestamp", LocalDateTime.now().format(TIMESTAMP)));
         PrintWriter out = spec.commandLine().getOut();
+        int status = 0;
         try {
             List<String> users = run(action);
             document.put("Outcome", Map.of("Status", true, "Time", elapsed(Duration.ofNanos(System.nanoTime() - start))));
@@ -168,18 +162,16 @@ public final class Admin implements Callable<Integer> {
                 }
                 document.put("Response", response);
             }
-            out.print(format == Format.JSON ? Output.json(document) : Output.text(document));
-            out.flush();
-            return 0;
         } catch (ConfigException | IOException | IllegalArgumentException | Failure e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("pgagroal-admin: " + (e instanceof IOException io ? describe(io) : e.getMessage()));
             err.flush();
             document.put("Outcome", Map.of("Status", false, "Error", 1));
-            out.print(format == Format.JSON ? Output.json(document) : Output.text(document));
-            out.flush();
-            return 1;
+            status = 1;
         }
+        out.print(format == Format.JSON ? Output.json(document) : Output.text(document));
+        out.flush();
+        return status;
     }
 
     /** Runs the command; returns the users of the file afterwards, or null for master-key. */
@@ -196,22 +188,19 @@ public final class Admin implements Callable<Integer> {
                 String name = userName();
                 users.requireAbsent(name);
                 users.add(name, userPassword(), key);
-                users.write();
             }
             case UPDATE_USER -> {
                 MasterKey key = MasterKey.load(home);
                 String name = userName();
                 users.requirePresent(name);
                 users.update(name, userPassword(), key);
-                users.write();
             }
-            case REMOVE_USER -> {
-                users.remove(userName());
-                users.write();
-            }
+            case REMOVE_USER -> users.remove(userName());
             default -> {
+                return List.copyOf(users.names());
             }
         }
+        users.write();
         return List.copyOf(users.names());
     }
 

@@ -94,11 +94,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         done = true;
         timeout.cancel(false);
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(IdleServerHandler.NAME, new IdleServerHandler(state.pool, slot, connection));
-        pipeline.remove(this);
-        pipeline.remove(Frames.NAME);
-        state.pool.release(slot);
+        IdleServerHandler.park(ctx.pipeline(), state.pool, slot, connection, NAME, Frames.NAME);
     }
 
     private void fail(String why) {

@@ -2,6 +2,7 @@ package io.pgagroal.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.pool.ServerConnection;
@@ -26,6 +27,18 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
         this.pool = pool;
         this.slot = slot;
         this.connection = connection;
+    }
+
+    /**
+     * Puts a ready connection in the pool: this handler replaces the conversation's handlers
+     * (named), and the slot becomes FREE.
+     */
+    static void park(ChannelPipeline pipeline, Pool pool, int slot, ServerConnection connection, String... handlers) {
+        pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
+        for (String handler : handlers) {
+            pipeline.remove(handler);
+        }
+        pool.release(slot);
     }
 
     @Override

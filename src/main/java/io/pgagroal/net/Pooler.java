@@ -48,6 +48,11 @@ public final class Pooler implements AutoCloseable {
         scheduleFrontendPasswordRotation(config, credentials, workers);
         try {
             Listeners listeners = Listeners.bind(state, boss);
+            Prefill prefill = new Prefill(state);
+            if (prefill.active()) {
+                pool.onRemoved(prefill::minimum);
+                prefill.initial();
+            }
             LOG.info("pgagroal started: {} pipeline, {} transport, max_connections {}", config.main().pipeline(), transport, config.main().maxConnections());
             return new Pooler(state, boss, listeners);
         } catch (IOException | RuntimeException e) {

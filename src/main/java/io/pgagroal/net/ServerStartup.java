@@ -27,6 +27,21 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "startup";
 
+    /** Who opened the connection: a session, or the prefill task (which never passes through). */
+    interface Owner {
+        void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey);
+
+        /** @param frame the ErrorResponse; ownership passes to the owner */
+        void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin);
+
+        void serverLoginFailed(String why);
+
+        void serverClosed();
+
+        void failed(String side, Throwable cause);
+    }
+
+    private final Owner owner;
     private final Session session;
     private final Map<String, String> parameters;
     private final BackendAuthentication login;
@@ -39,13 +54,21 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     private int secretKey;
     private ChannelHandlerContext ctx;
 
-    /**
-     * @param login how the pooler logs in, or null to pass the client's authentication through
-     */
-    ServerStartup(Session session, Map<String, String> parameters, BackendAuthentication login) {
+    private ServerStartup(Owner owner, Session session, Map<String, String> parameters, BackendAuthentication login) {
+        this.owner = owner;
         this.session = session;
         this.parameters = parameters;
         this.login = login;
+    }
+
+    /** The pooler logs in itself. */
+    static ServerStartup login(Owner owner, Map<String, String> parameters, BackendAuthentication login) {
+        return new ServerStartup(owner, null, parameters, login);
+    }
+
+    /** The session's client authenticates through to PostgreSQL. */
+    static ServerStartup passThrough(Session session, Map<String, String> parameters) {
+        return new ServerStartup(session, session, parameters, null);
     }
 
     @Override
@@ -73,11 +96,11 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
             }
             case Protocol.READY_FOR_QUERY -> {
                 startupMessage(frame);
-                session.serverReady(authentication(), replay.toByteArray(), processId, secretKey);
+                owner.serverReady(authentication(), replay.toByteArray(), processId, secretKey);
             }
             case Protocol.ERROR_RESPONSE -> {
                 ErrorResponse error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
-                session.serverRefused(error, frame, login != null);
+                owner.serverRefused(error, frame, login != null);
             }
             default -> {
                 if (login == null) {
@@ -131,7 +154,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(answer);
             }
         } catch (BackendAuthentication.Failure e) {
-            session.serverLoginFailed(e.getMessage());
+            owner.serverLoginFailed(e.getMessage());
         } finally {
             frame.release();
         }
@@ -156,11 +179,11 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.serverClosed();
+        owner.serverClosed();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.failed("server", cause);
+        owner.failed("server", cause);
     }
 }

@@ -17,6 +17,7 @@ import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
+import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.config.AuthMethod;
 import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * loop, and a pooled one is moved to it before use, so no field needs synchronisation and relayed
  * buffers never cross threads.
  */
-final class Session implements Relay {
+final class Session implements Relay, ServerStartup.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
@@ -56,6 +57,7 @@ final class Session implements Relay {
     private final Server server;
     private final Login login;
     private ClientAuthentication clientAuthentication;
+    private boolean adopting;
     private UserSecret secret;
     private Phase phase = Phase.ACQUIRING;
     private Future<Checkout> pending;
@@ -193,7 +195,9 @@ final class Session implements Relay {
     private void connect() {
         phase = Phase.CONNECTING;
         frontend.armTimeout();
-        startup = new ServerStartup(this, serverParameters, backendLogin());
+        BackendAuthentication backendLogin = backendLogin();
+        startup = backendLogin == null ? ServerStartup.passThrough(this, serverParameters)
+                : ServerStartup.login(this, serverParameters, backendLogin);
         ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new io.netty.channel.ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -257,7 +261,8 @@ final class Session implements Relay {
      * The new server connection completed its startup with ReadyForQuery. In pass-through the client
      * has already been sent the startup messages; otherwise it is replayed them now.
      */
-    void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+    @Override
+    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
         connection = new ServerConnection(backend, server, key, authentication, replay, processId, secretKey);
         state.pool.attach(checkout.slot(), connection);
         if (authentication.byPooler()) {
@@ -270,7 +275,8 @@ final class Session implements Relay {
      * The new server connection refused: the client's own answer in pass-through (wrong password,
      * no such database), or the pooler's login.
      */
-    void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
+    @Override
+    public void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
         LOG.debug("Server refused {}: {}", key, error);
         if (pooledLogin) {
             frame.release();
@@ -285,7 +291,8 @@ final class Session implements Relay {
     }
 
     /** The pooler could not answer the server's authentication request. */
-    void serverLoginFailed(String why) {
+    @Override
+    public void serverLoginFailed(String why) {
         LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", key.user(), why);
         fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "pgagroal could not log in to PostgreSQL as \"" + key.user() + "\": " + why);
     }
@@ -322,6 +329,12 @@ final class Session implements Relay {
             giveBackUnused();
             return;
         }
+        if (!connection.key().equals(key)) {
+            phase = Phase.REPLAYING;
+            adopting = true;
+            ParameterAdoption.start(this, backend, key.settings().orElseThrow());
+            return;
+        }
         Authentication authentication = connection.authentication();
         if (!(login instanceof Login.PassThrough) || authentication.request() == null) {
             replayStartup();
@@ -346,6 +359,26 @@ final class Session implements Relay {
 
     private void replayStartup() {
         writeToClient(Unpooled.wrappedBuffer(connection.startupReplay()));
+        startRelay();
+    }
+
+    /**
+     * A base connection took the client's parameters: the client is replayed the connection's
+     * startup messages with the ParameterStatus values the SET reported. If PostgreSQL refused a
+     * parameter, the connection goes back unchanged and the client gets the error, as it would have
+     * at startup.
+     */
+    void adopted(Map<String, String> reported, ErrorResponse error) {
+        if (phase != Phase.REPLAYING) {
+            return;
+        }
+        adopting = false;
+        if (error != null) {
+            giveBackUnused();
+            fatal(error.code(), error.message());
+            return;
+        }
+        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withParameters(connection.startupReplay(), reported)));
         startRelay();
     }
 
@@ -476,7 +509,8 @@ final class Session implements Relay {
         }
     }
 
-    void serverClosed() {
+    @Override
+    public void serverClosed() {
         if (phase == Phase.ENDED) {
             return;
         }
@@ -490,7 +524,8 @@ final class Session implements Relay {
         }
     }
 
-    void failed(String side, Throwable cause) {
+    @Override
+    public void failed(String side, Throwable cause) {
         if (phase == Phase.ENDED) {
             return;
         }
@@ -523,12 +558,15 @@ final class Session implements Relay {
         frontend.fatal(client, sqlState, message);
     }
 
-    /** A slot the client never used goes back as it was: empty, or FREE for a pooled connection. */
+    /**
+     * A slot the client never used goes back as it was: empty, or FREE for a pooled connection
+     * (unless a SET for adoption is still in flight: then its state is unknown and it is closed).
+     */
     private void giveBackUnused() {
         if (checkout == null) {
             return;
         }
-        if (checkout.isNew() && connection == null) {
+        if ((checkout.isNew() && connection == null) || adopting) {
             state.pool.kill(checkout.slot());
         } else {
             state.pool.release(checkout.slot());

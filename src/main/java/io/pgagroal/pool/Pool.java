@@ -39,6 +39,7 @@ public final class Pool {
     private final Object lock = new Object();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private volatile int waiting;
+    private volatile Runnable removed = () -> { };
     private boolean closed;
 
     public Pool(int maxConnections, Duration blockingTimeout) {
@@ -106,6 +107,39 @@ public final class Pool {
         return promise;
     }
 
+    /**
+     * Reserves an empty slot for a new connection of {@code key} without a client (prefill), within
+     * max_size; never evicts and never queues.
+     *
+     * @return the slot, now INIT, or -1
+     */
+    public int reserve(PoolKey key, int maxSize) {
+        synchronized (lock) {
+            if (closed || (maxSize > 0 && countFor(key) >= maxSize)) {
+                return -1;
+            }
+            for (int i = 0; i < size(); i++) {
+                if (states.compareAndSet(i, SlotState.NOTINIT.value, SlotState.INIT.value)) {
+                    keys[i] = key;
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Slots holding or opening a connection for this user and real database. */
+    public int connections(String user, String database) {
+        synchronized (lock) {
+            return countFor(user, database);
+        }
+    }
+
+    /** Called after a connection was closed and its slot emptied (to prefill up to min_size). */
+    public void onRemoved(Runnable listener) {
+        this.removed = listener;
+    }
+
     /** A new connection was opened for a reserved slot: INIT becomes IN_USE. */
     public void attach(int slot, ServerConnection connection) {
         connections.set(slot, connection);
@@ -142,6 +176,7 @@ public final class Pool {
         }
         if (connection != null) {
             terminate(connection.channel());
+            removed.run();
         }
         dispatch();
     }
@@ -194,7 +229,19 @@ public final class Pool {
         }
     }
 
+    /**
+     * A FREE connection with exactly this key; failing that, a base (prefilled) connection of the
+     * same user and database that the client adopts by applying its parameters with SET.
+     */
     private Checkout reuse(PoolKey key, EventLoop loop) {
+        Checkout checkout = reuseExactly(key, loop);
+        if (checkout == null && !key.isBase() && key.settings().isPresent()) {
+            checkout = reuseExactly(key.base(), loop);
+        }
+        return checkout;
+    }
+
+    private Checkout reuseExactly(PoolKey key, EventLoop loop) {
         int other = -1;
         for (int i = 0; i < size(); i++) {
             if (states.get(i) == SlotState.FREE.value && key.equals(keys[i])) {
@@ -255,11 +302,15 @@ public final class Pool {
     }
 
     private int countFor(PoolKey key) {
+        return countFor(key.user(), key.database());
+    }
+
+    private int countFor(String user, String database) {
         int n = 0;
         for (int i = 0; i < size(); i++) {
             PoolKey other = keys[i];
             if (other != null && states.get(i) != SlotState.NOTINIT.value
-                    && other.user().equals(key.user()) && other.database().equals(key.database())) {
+                    && other.user().equals(user) && other.database().equals(database)) {
                 n++;
             }
         }

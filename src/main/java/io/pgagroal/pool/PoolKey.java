@@ -1,6 +1,8 @@
 package io.pgagroal.pool;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,6 +29,34 @@ public record PoolKey(String user, String database, SortedMap<String, String> pa
         rest.remove("user");
         rest.remove("database");
         return new PoolKey(user, realDatabase, rest);
+    }
+
+    /** A key with no startup parameters: the key of prefilled connections, which clients adopt. */
+    public boolean isBase() {
+        return parameters.isEmpty();
+    }
+
+    /** The key of the base connections this key's clients may adopt. */
+    public PoolKey base() {
+        return new PoolKey(user, database, new TreeMap<>());
+    }
+
+    /**
+     * The parameters as settings a SET can apply to a base connection: every parameter, with
+     * {@code options} split into its {@code -c name=value} and {@code --name=value} switches.
+     *
+     * @return empty when {@code options} holds anything else (a base connection cannot take it)
+     */
+    public Optional<Map<String, String>> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            if (!parameter.getKey().equals("options")) {
+                settings.put(parameter.getKey(), parameter.getValue());
+            } else if (!CommandLineOptions.settings(parameter.getValue(), settings)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(settings);
     }
 
     @Override

@@ -1,0 +1,87 @@
+package io.pgagroal.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.StartupReplay;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Gives a base (prefilled) connection a client's startup parameters with one simple query of SET
+ * commands, collecting the ParameterStatus messages PostgreSQL reports. The SETs run as one
+ * implicit transaction: if one is refused none applies and the connection is unchanged. DISCARD ALL
+ * on return resets them, so the connection stays a base connection.
+ */
+final class ParameterAdoption extends ChannelInboundHandlerAdapter {
+
+    private static final String NAME = "adoption";
+
+    private final Session session;
+    private final Map<String, String> reported = new LinkedHashMap<>();
+    private ErrorResponse error;
+
+    private ParameterAdoption(Session session) {
+        this.session = session;
+    }
+
+    static void start(Session session, Channel backend, Map<String, String> settings) {
+        ChannelPipeline pipeline = backend.pipeline();
+        pipeline.addFirst(NAME, new ParameterAdoption(session));
+        pipeline.addFirst(Frames.NAME, Frames.decoder());
+        backend.writeAndFlush(Messages.query(backend.alloc(), sets(settings)));
+    }
+
+    static String sets(Map<String, String> settings) {
+        return settings.entrySet().stream()
+                .map(s -> "SET " + identifier(s.getKey()) + " = " + literal(s.getValue()))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String identifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            switch (frame.getByte(0)) {
+                case Protocol.PARAMETER_STATUS -> {
+                    Map.Entry<String, String> parameter = StartupReplay.parameter(frame.slice(5, frame.readableBytes() - 5));
+                    reported.put(parameter.getKey(), parameter.getValue());
+                }
+                case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
+                case Protocol.READY_FOR_QUERY -> {
+                    ctx.pipeline().remove(Frames.NAME);
+                    ctx.pipeline().remove(this);
+                    session.adopted(reported, error);
+                }
+                default -> {
+                }
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.serverClosed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        session.failed("server", cause);
+    }
+}

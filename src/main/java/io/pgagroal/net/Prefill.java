@@ -1,0 +1,172 @@
+package io.pgagroal.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.pgagroal.config.LimitEntry;
+import io.pgagroal.pool.Authentication;
+import io.pgagroal.pool.PoolKey;
+import io.pgagroal.pool.ServerConnection;
+import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.server.Server;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens connections before clients ask (spec §6.5): up to initial_size for each limit entry at
+ * start, and back up to min_size whenever a connection was closed. Only entries that name one user
+ * and one database, with the user in the users vault, can be filled. Prefilled connections are
+ * base connections (no startup parameters); a client adopts one by applying its parameters with
+ * SET (see {@link ParameterAdoption}).
+ */
+final class Prefill {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Prefill.class);
+
+    private final PoolState state;
+    private final List<LimitEntry> entries;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Prefill(PoolState state) {
+        this.state = state;
+        this.entries = state.config.limits().entries().stream()
+                .filter(entry -> entry.initialSize() > 0 || entry.minSize() > 0)
+                .filter(this::fillable)
+                .toList();
+    }
+
+    private boolean fillable(LimitEntry entry) {
+        if (entry.database().equals("all") || entry.user().equals("all")) {
+            LOG.warn("Limit entry at line {} ({} {}) cannot be prefilled: it names all", entry.line(), entry.database(), entry.user());
+            return false;
+        }
+        if (state.credentials.backendPassword(entry.user()).isEmpty()) {
+            LOG.warn("Limit entry at line {} cannot be prefilled: user \"{}\" is not in the users vault", entry.line(), entry.user());
+            return false;
+        }
+        return true;
+    }
+
+    boolean active() {
+        return !entries.isEmpty();
+    }
+
+    /** Fills every entry up to initial_size. */
+    void initial() {
+        fill(true);
+    }
+
+    /** Fills every entry back up to min_size, soon; repeated calls meanwhile coalesce. */
+    void minimum() {
+        if (scheduled.compareAndSet(false, true)) {
+            state.workers.schedule(() -> {
+                scheduled.set(false);
+                fill(false);
+            }, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void fill(boolean initial) {
+        if (state.shuttingDown) {
+            return;
+        }
+        Optional<Server> server = state.servers.primary();
+        if (server.isEmpty()) {
+            LOG.warn("Prefill: no primary detected");
+            return;
+        }
+        for (LimitEntry entry : entries) {
+            int target = initial ? entry.initialSize() : entry.minSize();
+            for (int missing = target - state.pool.connections(entry.user(), entry.database()); missing > 0; missing--) {
+                int slot = state.pool.reserve(PoolKey.of(entry.user(), entry.database(), Map.of()), entry.maxSize());
+                if (slot < 0) {
+                    break;
+                }
+                open(entry, slot, server.get());
+            }
+        }
+    }
+
+    private void open(LimitEntry entry, int slot, Server server) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("user", entry.user());
+        parameters.put("database", entry.database());
+        Connection owner = new Connection(entry, slot, server);
+        ServerStartup startup = ServerStartup.login(owner, parameters,
+                BackendAuthentication.password(entry.user(), state.credentials.backendPassword(entry.user()).orElseThrow()));
+        ChannelFuture future = ServerConnector.connect(state, server.config(), state.workers.next(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
+            }
+        });
+        owner.channel = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                owner.fail("could not connect: " + f.cause().getMessage());
+            }
+        });
+    }
+
+    /** One prefill connection being opened. */
+    private final class Connection implements ServerStartup.Owner {
+        private final LimitEntry entry;
+        private final int slot;
+        private final Server server;
+        private Channel channel;
+        private boolean done;
+
+        Connection(LimitEntry entry, int slot, Server server) {
+            this.entry = entry;
+            this.slot = slot;
+            this.server = server;
+        }
+
+        @Override
+        public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+            done = true;
+            ServerConnection connection = new ServerConnection(channel, server,
+                    PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, processId, secretKey);
+            state.pool.attach(slot, connection);
+            IdleServerHandler.park(channel.pipeline(), state.pool, slot, connection, ServerStartup.NAME, Frames.NAME);
+            LOG.debug("Prefilled slot {} for {}/{}", slot, entry.user(), entry.database());
+        }
+
+        @Override
+        public void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
+            frame.release();
+            fail(error.toString());
+        }
+
+        @Override
+        public void serverLoginFailed(String why) {
+            fail(why);
+        }
+
+        @Override
+        public void serverClosed() {
+            fail("the server closed the connection");
+        }
+
+        @Override
+        public void failed(String side, Throwable cause) {
+            fail(cause.toString());
+        }
+
+        void fail(String why) {
+            if (done) {
+                return;
+            }
+            done = true;
+            LOG.warn("Prefill of {}/{} failed: {}", entry.user(), entry.database(), why);
+            state.pool.kill(slot);
+        }
+    }
+}
