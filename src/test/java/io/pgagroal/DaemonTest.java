@@ -2,6 +2,8 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgagroal.security.MasterKey;
+import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +61,7 @@ class DaemonTest {
                 """.formatted(port, dir, postgres.host(), postgres.port()));
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path log = dir.resolve("console.log");
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process daemon = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-c", conf.toString(), "-a", hba.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process daemon = daemon(log, List.of(), "-c", conf.toString(), "-a", hba.toString());
         try {
             awaitListening(port, daemon, log);
             Path socket = dir.resolve(".s.PGSQL." + port);
@@ -87,6 +87,62 @@ class DaemonTest {
         } finally {
             daemon.destroyForcibly();
         }
+    }
+
+    @Test
+    void usersVaultThroughTheDaemon() throws Exception {
+        postgres.createRole("vaulted", "vault-secret");
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
+        Path users = dir.resolve("pgagroal_users.conf");
+        UsersFile file = UsersFile.openOrNew(users);
+        file.add("vaulted", "vault-secret", key);
+        file.write();
+        int port = Ports.free();
+        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
+                [pgagroal]
+                host = 127.0.0.1
+                port = %d
+                unix_socket_dir = %s
+                allow_unknown_users = off
+
+                [primary]
+                host = %s
+                port = %d
+                """.formatted(port, dir, postgres.host(), postgres.port()));
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all scram-sha-256\n");
+        Path log = dir.resolve("console.log");
+        Process daemon = daemon(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        try {
+            awaitListening(port, daemon, log);
+            Properties properties = new Properties();
+            properties.setProperty("user", "vaulted");
+            properties.setProperty("password", "vault-secret");
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
+                assertThat(connection.createStatement().executeQuery("SELECT 1").next()).isTrue();
+            }
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(15, TimeUnit.SECONDS);
+        }
+
+        Path otherHome = dir.resolve("other-home");
+        Files.createDirectories(otherHome);
+        MasterKey.create(otherHome, "another-master-key", false);
+        Process refused = daemon(log, List.of("-Dpgagroal.home=" + otherHome), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
+        assertThat(Files.readString(log)).contains(users.toString() + ":1").contains("master key");
+    }
+
+    private static Process daemon(Path log, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static String serverConnections() {

@@ -63,7 +63,7 @@ class ScramVerifierTest {
         assertThat(verifier.toString()).isEqualTo(RFC_7677_VERIFIER);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {
             "",
             "md5a3556571e93b0d20722ba62be61e8c2d",
