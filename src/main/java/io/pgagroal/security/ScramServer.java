@@ -112,7 +112,7 @@ public final class ScramServer {
         }
         Scram.extensions(attributes, 2);
 
-        String withoutProof = clientFinalMessage.substring(0, clientFinalMessage.length() - proofAttribute.length() - 1);
+        String withoutProof = clientFinalMessage.substring(0, clientFinalMessage.lastIndexOf(','));
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         byte[] candidate = Scram.xor(proof, Scram.hmac(verifier.storedKey(), authMessage));
         if (!MessageDigest.isEqual(Scram.sha256(candidate), verifier.storedKey())) {

@@ -17,13 +17,14 @@ public record ScramVerifier(int iterations, byte[] salt, byte[] storedKey, byte[
 
     public ScramVerifier {
         if (iterations < 1) {
-            throw new IllegalArgumentException("the iteration count of a SCRAM verifier must be positive, not " + iterations);
+            throw new IllegalArgumentException("the iteration count of a SCRAM verifier must be positive");
         }
         if (salt.length == 0) {
             throw new IllegalArgumentException("the salt of a SCRAM verifier is empty");
         }
         if (storedKey.length != Scram.KEY_LENGTH || serverKey.length != Scram.KEY_LENGTH) {
-            throw new IllegalArgumentException("the StoredKey and ServerKey of a SCRAM verifier must be " + Scram.KEY_LENGTH + " bytes");
+            throw new IllegalArgumentException(
+                    "the StoredKey and ServerKey of a SCRAM verifier must be " + Scram.KEY_LENGTH + " bytes");
         }
         salt = salt.clone();
         storedKey = storedKey.clone();
