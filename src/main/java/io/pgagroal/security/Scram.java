@@ -21,17 +21,14 @@ final class Scram {
 
     private static final byte[] CLIENT_KEY = "Client Key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SERVER_KEY = "Server Key".getBytes(StandardCharsets.US_ASCII);
+    private static final int HMAC_BLOCK_SIZE = 64;
 
     private Scram() {
     }
 
     /** Hi(SASLprep(password), salt, i), i.e. PBKDF2-HMAC-SHA-256 with one 32-byte block. */
     static byte[] saltedPassword(String password, byte[] salt, int iterations) {
-        byte[] key = SaslPrep.prepare(password).getBytes(StandardCharsets.UTF_8);
-        if (key.length == 0) {
-            throw new IllegalArgumentException("SCRAM needs a non-empty password");
-        }
-        Mac mac = mac(key);
+        Mac mac = mac(SaslPrep.prepare(password).getBytes(StandardCharsets.UTF_8));
         mac.update(salt);
         byte[] u = mac.doFinal(new byte[] {0, 0, 0, 1});
         byte[] result = u.clone();
@@ -60,10 +57,14 @@ final class Scram {
         return mac(key).doFinal(message);
     }
 
+    /**
+     * HMAC-SHA-256 with {@code key}. An empty key (an empty password) is valid HMAC but refused by
+     * SecretKeySpec; RFC 2104 pads keys with zeros to the block size, so it is a block of zeros.
+     */
     private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key.length == 0 ? new byte[HMAC_BLOCK_SIZE] : key, "HmacSHA256"));
             return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);

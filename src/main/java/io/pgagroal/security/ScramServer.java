@@ -105,8 +105,7 @@ public final class ScramServer {
         if (!Scram.value(attributes[1], 'r').equals(nonce)) {
             throw new ScramException("SCRAM nonce mismatch");
         }
-        String proofAttribute = attributes[attributes.length - 1];
-        byte[] proof = Scram.fromBase64(Scram.value(proofAttribute, 'p'), "ClientProof");
+        byte[] proof = Scram.fromBase64(Scram.value(attributes[attributes.length - 1], 'p'), "ClientProof");
         if (proof.length != Scram.KEY_LENGTH) {
             throw new ScramException("malformed SCRAM message: invalid ClientProof");
         }

@@ -36,7 +36,8 @@ class ScramClientTest {
     private static final String CLIENT_FINAL = "c=biws,r=" + CLIENT_NONCE + SERVER_NONCE
             + ",p=qvT2SWdEH5Q06albL+hjSYuUhCG7VndFyzIb7CK4n9k=";
     private static final String SERVER_FINAL = "v=3HO6Qt1M4MKJrmlKaoOqLAI0/0TV0HZe7J9H3MBtSOg=";
-    private static final byte[] PENCIL_SERVER_KEY = ScramVerifier.fromPassword("pencil", RFC_7677_SALT, 4096).serverKey();
+    private static final byte[] PENCIL_SERVER_KEY =
+            ScramVerifier.fromPassword("pencil", RFC_7677_SALT, 4096).serverKey();
 
     private static PostgresServer postgres;
 

@@ -73,8 +73,8 @@ class ScramServerTest {
     }
 
     @ParameterizedTest(name = "client nonce {0}")
-    @ValueSource(strings = {"x", "rOprNGfwEbeRWgbNEkqO", "0123456789abcdefghijklmnopqrstuvwxyz!\"#$%&'()*+-./:;<=>?@[\\]^_`{|}~"
-            + "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"})
+    @ValueSource(strings = {"x", CLIENT_NONCE, "!\"#$%&'()*+-./:;<=>?@[\\]^_`{|}~"
+            + "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"})
     void acceptsAnyNonceLength(String clientNonce) throws ScramException {
         ScramServer server = new ScramServer(PENCIL, () -> SERVER_NONCE);
         server.serverFirst("n,,n=,r=" + clientNonce);
@@ -106,8 +106,9 @@ class ScramServerTest {
     void refusesAChannelBindingAttributeThatDoesNotMatchTheHeader() throws ScramException {
         ScramServer server = rfcServer();
         server.serverFirst("y,,n=,r=" + CLIENT_NONCE);
+        String clientFinal = proofFor("n=,r=" + CLIENT_NONCE, SERVER_FIRST, FINAL_WITHOUT_PROOF);
 
-        assertThatThrownBy(() -> server.serverFinal(proofFor("n=,r=" + CLIENT_NONCE, SERVER_FIRST, FINAL_WITHOUT_PROOF)))
+        assertThatThrownBy(() -> server.serverFinal(clientFinal))
                 .isInstanceOf(ScramException.class)
                 .hasMessageContaining("channel-binding");
     }
