@@ -49,18 +49,20 @@ class AuthQueryTest {
         PG.restartPooler(superuser, b -> b.set("auth_query", "on"), "host all all all all");
     }
 
-    private static int pid(String user, String password) throws SQLException {
+    private static int pid(String user, String password) throws SQLException, InterruptedException {
         try (Connection connection = PG.connect(user, password, new Properties())) {
             ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid() || ' ' || current_user");
             rs.next();
             String[] row = rs.getString(1).split(" ");
             assertThat(row[1]).isEqualTo(user);
             return Integer.parseInt(row[0]);
+        } finally {
+            PG.awaitIdle();
         }
     }
 
     @Test
-    void scramRoleEndToEndWithoutPlaintext() throws SQLException {
+    void scramRoleEndToEndWithoutPlaintext() throws Exception {
         int first = pid("scram_user", "scram-secret");
         assertThat(pid("scram_user", "scram-secret")).as("pooled").isEqualTo(first);
         assertThat(PG.postgres().query("SELECT usename FROM pg_stat_activity WHERE pid = " + first).trim()).isEqualTo("scram_user");
@@ -70,14 +72,14 @@ class AuthQueryTest {
     }
 
     @Test
-    void md5RoleEndToEnd() throws SQLException {
+    void md5RoleEndToEnd() throws Exception {
         int first = pid("md5_user", "md5-secret");
         assertThat(pid("md5_user", "md5-secret")).as("pooled").isEqualTo(first);
         assertWrongPasswordRefused("md5_user");
     }
 
     @Test
-    void userNameWithAQuoteIsPassedAsAParameter() throws SQLException {
+    void userNameWithAQuoteIsPassedAsAParameter() throws Exception {
         assertThat(pid("o'brien", "quote-secret")).isPositive();
         assertWrongPasswordRefused("o'brien");
     }

@@ -41,22 +41,24 @@ abstract class AuthenticationTests {
         return method != PostgresServer.AuthMethod.SCRAM;
     }
 
-    private int pid(String password) throws SQLException {
+    private int pid(String password) throws SQLException, InterruptedException {
         try (Connection connection = pg().connect(PoolerExtension.USER, password, new Properties())) {
             ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()");
             rs.next();
             return rs.getInt(1);
+        } finally {
+            pg().awaitIdle();
         }
     }
 
     @Test
-    void rightPasswordConnects() throws SQLException {
+    void rightPasswordConnects() throws Exception {
         assertThat(pid(PoolerExtension.PASSWORD)).isPositive();
         assertThat(Psql.query(pg().endpoint(), "SELECT current_user").orThrow().stdout().trim()).isEqualTo(PoolerExtension.USER);
     }
 
     @Test
-    void wrongPasswordIsRefusedOnNewAndPooledConnections() throws SQLException {
+    void wrongPasswordIsRefusedOnNewAndPooledConnections() throws Exception {
         int first = pid(PoolerExtension.PASSWORD);
         if (!checksPassword()) {
             assertThat(pid("wrong")).isPositive();
@@ -74,7 +76,7 @@ abstract class AuthenticationTests {
     }
 
     @Test
-    void consecutiveClientsShareABackendWhenTheMethodAllows() throws SQLException {
+    void consecutiveClientsShareABackendWhenTheMethodAllows() throws Exception {
         int first = pid(PoolerExtension.PASSWORD);
         int second = pid(PoolerExtension.PASSWORD);
         if (pooled()) {

@@ -34,15 +34,17 @@ class DatabaseLimitsTest {
     }
 
     @Test
-    void aliasReachesTheRealDatabaseAndSharesItsConnections() throws SQLException {
+    void aliasReachesTheRealDatabaseAndSharesItsConnections() throws Exception {
         String viaAlias;
         try (Connection connection = connect("reporting")) {
             viaAlias = pidAndDatabase(connection);
         }
+        PG.awaitIdle();
         assertThat(viaAlias).endsWith(" appdb");
         try (Connection connection = connect("appdb")) {
             assertThat(pidAndDatabase(connection)).as("same backend for the real name").isEqualTo(viaAlias);
         }
+        PG.awaitIdle();
         try (Connection connection = connect("analytics")) {
             assertThat(pidAndDatabase(connection)).as("and for the other alias").isEqualTo(viaAlias);
         }

@@ -45,7 +45,7 @@ class PoolReuseTest {
     }
 
     @Test
-    void nextClientGetsTheSameBackendWithThePreviousClientsStateGone() throws SQLException {
+    void nextClientGetsTheSameBackendWithThePreviousClientsStateGone() throws Exception {
         String pid;
         try (Connection first = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, application("reuse"));
                 Statement statement = first.createStatement()) {
@@ -56,6 +56,7 @@ class PoolReuseTest {
             statement.execute("CREATE TEMP TABLE leftover (id int)");
             statement.execute("PREPARE leftover_plan AS SELECT 1");
         }
+        PG.awaitIdle();
         try (Connection second = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, application("reuse"));
                 Statement statement = second.createStatement()) {
             assertThat(one(statement, "SELECT pg_backend_pid()")).isEqualTo(pid);
@@ -69,7 +70,7 @@ class PoolReuseTest {
     }
 
     @Test
-    void startupParametersReachTheServerAndDecideSharing() {
+    void startupParametersReachTheServerAndDecideSharing() throws Exception {
         Endpoint pooler = PG.endpoint();
         String plain = psql(pooler, Map.of());
         String tokyo = psql(pooler, Map.of("PGTZ", "Asia/Tokyo"));
@@ -88,7 +89,7 @@ class PoolReuseTest {
         assertThat(field(tokyoAgain, 2)).isEqualTo("Asia/Tokyo");
     }
 
-    private static String psql(Endpoint pooler, Map<String, String> environment) {
+    private static String psql(Endpoint pooler, Map<String, String> environment) throws InterruptedException {
         Command command = Command.of(PgBinaries.tool("psql").toString(), "-X", "-At", "-F", ";", "-h", pooler.host(),
                 "-p", Integer.toString(pooler.port()), "-U", pooler.user(), "-c",
                 "SELECT pg_backend_pid(), current_setting('client_encoding'), current_setting('TimeZone'),"
@@ -96,6 +97,7 @@ class PoolReuseTest {
                 pooler.database());
         environment.forEach(command::env);
         ProcessResult result = command.env("PGPASSWORD", pooler.password()).env("PGAPPNAME", "psql").run(Duration.ofSeconds(30));
+        PG.awaitIdle();
         return result.orThrow().stdout().trim();
     }
 

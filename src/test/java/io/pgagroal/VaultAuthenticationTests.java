@@ -32,11 +32,13 @@ abstract class VaultAuthenticationTests {
         this.pg = pg;
     }
 
-    private int pid(String password) throws SQLException {
+    private int pid(String password) throws SQLException, InterruptedException {
         try (Connection connection = pg.connect(PoolerExtension.USER, password, new Properties())) {
             ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()");
             rs.next();
             return rs.getInt(1);
+        } finally {
+            pg.awaitIdle();
         }
     }
 

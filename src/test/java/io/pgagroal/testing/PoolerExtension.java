@@ -140,6 +140,16 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
         return builder;
     }
 
+    /**
+     * Waits until no server connection is handed out: a client's connection goes back to the pool
+     * only after its reset (DISCARD ALL) completed, shortly after the client left.
+     */
+    public void awaitIdle() throws InterruptedException {
+        for (int i = 0; i < 100 && pooler.activeConnections() > 0; i++) {
+            Thread.sleep(20);
+        }
+    }
+
     public PostgresServer postgres() {
         return postgres;
     }
