@@ -47,18 +47,7 @@ class DaemonTest {
     @Test
     void sigtermStopsCleanly() throws Exception {
         int port = Ports.free();
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
-                log_type = console
-                log_level = debug
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(port, dir, postgres.host(), postgres.port()));
+        Path conf = configuration(port, "log_type = console\nlog_level = debug");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path log = dir.resolve("console.log");
         Process daemon = daemon(log, List.of(), "-c", conf.toString(), "-a", hba.toString());
@@ -100,17 +89,7 @@ class DaemonTest {
         file.add("vaulted", "vault-secret", key);
         file.write();
         int port = Ports.free();
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
-                allow_unknown_users = off
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(port, dir, postgres.host(), postgres.port()));
+        Path conf = configuration(port, "allow_unknown_users = off");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all scram-sha-256\n");
         Path log = dir.resolve("console.log");
         Process daemon = daemon(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
@@ -134,6 +113,21 @@ class DaemonTest {
         assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(Files.readString(log)).contains(users.toString() + ":1").contains("master key");
+    }
+
+    /** A pgagroal.conf listening on {@code port} in front of the test's PostgreSQL, with extra [pgagroal] lines. */
+    private Path configuration(int port, String extra) throws IOException {
+        return Files.writeString(dir.resolve("pgagroal.conf"), """
+                [pgagroal]
+                host = 127.0.0.1
+                port = %d
+                unix_socket_dir = %s
+                %s
+
+                [primary]
+                host = %s
+                port = %d
+                """.formatted(port, dir, extra, postgres.host(), postgres.port()));
     }
 
     private static Process daemon(Path log, List<String> jvmOptions, String... args) throws IOException {

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.Future;
 import io.pgagroal.pipeline.Relay;
@@ -198,7 +199,7 @@ final class Session implements Relay, ServerStartup.Owner {
         BackendAuthentication backendLogin = backendLogin();
         startup = backendLogin == null ? ServerStartup.passThrough(this, serverParameters)
                 : ServerStartup.login(this, serverParameters, backendLogin);
-        ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new io.netty.channel.ChannelInitializer<Channel>() {
+        ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
@@ -246,7 +247,7 @@ final class Session implements Relay, ServerStartup.Owner {
         } else if (phase == Phase.CONNECTING && startup != null) {
             frontend.disarmTimeout();
             startup.clientAnswer(frame);
-        } else if (phase == Phase.REPLAYING) {
+        } else if (phase == Phase.REPLAYING && !adopting) {
             frontend.disarmTimeout();
             replayAnswer(frame);
         } else {
