@@ -275,6 +275,10 @@ public final class MainConfig {
         return (boolean) values.get(TRACK_PREPARED_STATEMENTS);
     }
 
+    public int maxPreparedStatements() {
+        return (int) values.get(MAX_PREPARED_STATEMENTS);
+    }
+
     public Path pidfile() {
         return (Path) values.get(PIDFILE);
     }

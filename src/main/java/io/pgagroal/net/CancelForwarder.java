@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers a client's CancelRequest. In the performance and session pipelines a client holds one
  * server connection and was given that connection's own BackendKeyData, so the key names the
- * connection; the request goes to that connection's server on a new connection, as PostgreSQL
- * expects. A key that names no pooled connection is dropped, so a guessed key reaches nothing.
+ * connection. In the transaction pipeline the client was given a key of the pooler's that names its
+ * session, and the request goes to the connection the session holds now; when it holds none, nothing
+ * of the client's is running and the request is dropped, never sent to another client's query. The
+ * request goes to the connection's server on a new connection, as PostgreSQL expects. A key that
+ * names nothing is dropped, so a guessed key reaches nothing.
  */
 final class CancelForwarder extends ChannelInboundHandlerAdapter {
 
@@ -28,19 +31,37 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
         this.request = request;
     }
 
+    static long key(int processId, int secretKey) {
+        return ((long) processId << 32) | (secretKey & 0xffffffffL);
+    }
+
     static void forward(PoolState state, StartupPacket.CancelRequest request, EventLoop loop) {
-        Optional<ServerConnection> target = state.pool.findByBackendKey(request.processId(), request.secretKey());
+        Optional<ServerConnection> target = target(state, request);
         if (target.isEmpty()) {
-            LOG.debug("CancelRequest for unknown process {} dropped", request.processId());
+            LOG.debug("CancelRequest for process {} dropped: it names no connection running a query", request.processId());
             return;
         }
-        LOG.debug("Forwarding CancelRequest to {}", target.get());
-        ServerConnector.connect(state, target.get().server().config(), loop, new CancelForwarder(request))
+        ServerConnection connection = target.get();
+        LOG.debug("Forwarding CancelRequest to {}", connection);
+        StartupPacket.CancelRequest real = new StartupPacket.CancelRequest(connection.processId(), connection.secretKey());
+        ServerConnector.connect(state, connection.server().config(), loop, new CancelForwarder(real))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         LOG.warn("Could not forward CancelRequest to {}: {}", target.get().server(), f.cause().toString());
                     }
                 });
+    }
+
+    /**
+     * In the transaction pipeline the key is the pooler's own and names a session, whose current
+     * connection (if it holds one) is the target; otherwise the key is a connection's real one.
+     */
+    private static Optional<ServerConnection> target(PoolState state, StartupPacket.CancelRequest request) {
+        Session session = state.sessions.get(key(request.processId(), request.secretKey()));
+        if (session != null) {
+            return Optional.ofNullable(session.cancelTarget());
+        }
+        return state.pool.findByBackendKey(request.processId(), request.secretKey());
     }
 
     @Override

@@ -11,56 +11,75 @@ import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a connection clean for the next client after its client sent Terminate: first waits for the
+ * Makes a connection clean for the next client after its client left: first waits for the
  * ReadyForQuery messages the client's last requests still owe (their results are dropped), then
- * rolls back a transaction the client left open, then runs DISCARD ALL, which resets every setting
- * to the connection's startup values and drops temporary tables, prepared statements, cursors,
- * advisory locks and LISTENs. The connection goes back to the pool only if DISCARD ALL completed
- * and the server is idle; otherwise, or on timeout, it is closed.
+ * runs the reset statements, each as its own Query: ROLLBACK of a transaction the client left open,
+ * then, in the performance and session pipelines, DISCARD ALL, which resets every setting to the
+ * connection's startup values and drops temporary tables, prepared statements, cursors, advisory
+ * locks and LISTENs (the transaction pipeline resets nothing else, or runs DEALLOCATE ALL for
+ * track_prepared_statements). The connection goes back to the pool only if the last statement
+ * completed and the server is idle; otherwise, or on timeout, it is closed.
  */
 final class ConnectionReset extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionReset.class);
     private static final String NAME = "reset";
-    private static final String DISCARD_ALL = "DISCARD ALL";
+    static final String DISCARD_ALL = "DISCARD ALL";
+    static final String ROLLBACK = "ROLLBACK";
 
     private final PoolState state;
     private final int slot;
     private final ServerConnection connection;
+    private final String expected;
     private int readyForQueryOwed;
     private String lastCommand;
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    private ConnectionReset(PoolState state, int slot, ServerConnection connection, int readyForQueryOwed) {
+    private ConnectionReset(PoolState state, int slot, ServerConnection connection, int readyForQueryOwed, String expected) {
         this.state = state;
         this.slot = slot;
         this.connection = connection;
         this.readyForQueryOwed = readyForQueryOwed;
+        this.expected = expected;
     }
 
-    static void start(PoolState state, int slot, ServerConnection connection, RelayState relay) {
+    /** Whether the client may have left a transaction open (or requests still running). */
+    static boolean needsRollback(RelayState relay) {
+        return relay.transactionStatus() != Protocol.TRANSACTION_IDLE || relay.pendingReadyForQuery() > 0;
+    }
+
+    /**
+     * @param statements the reset statements, in order; none to give the connection back as it is
+     */
+    static void start(PoolState state, int slot, ServerConnection connection, RelayState relay, List<String> statements) {
         Channel channel = connection.channel();
         if (!connection.reusable() || !channel.isActive() || !relay.atMessageBoundary()) {
             state.pool.kill(slot);
             return;
         }
-        boolean rollback = relay.transactionStatus() != Protocol.TRANSACTION_IDLE || relay.pendingReadyForQuery() > 0;
-        int owed = relay.pendingReadyForQuery() + (rollback ? 2 : 1);
-        ConnectionReset reset = new ConnectionReset(state, slot, connection, owed);
         ChannelPipeline pipeline = channel.pipeline();
+        if (statements.isEmpty() && relay.pendingReadyForQuery() == 0) {
+            IdleServerHandler.park(pipeline, state.pool, slot, connection, RelayHandler.NAME, Frames.RELAY_NAME);
+            return;
+        }
+        int owed = relay.pendingReadyForQuery() + statements.size();
+        String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
+        ConnectionReset reset = new ConnectionReset(state, slot, connection, owed, expected);
         pipeline.addLast(Frames.NAME, Frames.decoder()).addLast(NAME, reset);
         Session.removeIfPresent(pipeline, RelayHandler.NAME);
+        Session.removeIfPresent(pipeline, Frames.RELAY_NAME);
         channel.config().setAutoRead(true);
-        if (rollback) {
-            channel.write(Messages.query(channel.alloc(), "ROLLBACK"));
+        for (String statement : statements) {
+            channel.write(Messages.query(channel.alloc(), statement));
         }
-        channel.writeAndFlush(Messages.query(channel.alloc(), DISCARD_ALL));
+        channel.flush();
     }
 
     @Override
@@ -80,10 +99,10 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
             if (type == Protocol.COMMAND_COMPLETE) {
                 lastCommand = frame.toString(5, frame.readableBytes() - 6, StandardCharsets.UTF_8);
             } else if (type == Protocol.READY_FOR_QUERY && --readyForQueryOwed == 0) {
-                if (frame.getByte(5) == Protocol.TRANSACTION_IDLE && DISCARD_ALL.equals(lastCommand)) {
+                if (frame.getByte(5) == Protocol.TRANSACTION_IDLE && (expected == null || expected.equals(lastCommand))) {
                     succeed(ctx);
                 } else {
-                    fail("DISCARD ALL did not complete (last command " + lastCommand + ")");
+                    fail(expected + " did not complete (last command " + lastCommand + ")");
                 }
             }
         } finally {

@@ -3,6 +3,7 @@ package io.pgagroal.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -173,6 +174,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         pipeline.addLast(RelayHandler.NAME, relay);
         pipeline.remove(this);
         pipeline.remove(Frames.NAME);
+    }
+
+    /** The session relays whole messages from now on (transaction pipeline). */
+    void startRelay(RelayHandler relay, ChannelHandler framer) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(RelayHandler.NAME, relay);
+        pipeline.remove(this);
+        pipeline.replace(Frames.NAME, Frames.RELAY_NAME, framer);
     }
 
     void armTimeout() {

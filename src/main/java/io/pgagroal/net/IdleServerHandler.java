@@ -31,14 +31,17 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Puts a ready connection in the pool: this handler replaces the conversation's handlers
-     * (named), and the slot becomes FREE.
+     * (named), and the slot becomes FREE on the channel's next event-loop turn. Parking happens
+     * inside a read callback of the connection; releasing at once could hand the connection to a
+     * waiting session on the same loop, which would rebuild the pipeline while the decoder that
+     * delivered the read is still running.
      */
     static void park(ChannelPipeline pipeline, Pool pool, int slot, ServerConnection connection, String... handlers) {
         pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
         for (String handler : handlers) {
-            pipeline.remove(handler);
+            Session.removeIfPresent(pipeline, handler);
         }
-        pool.release(slot);
+        pipeline.channel().eventLoop().execute(() -> pool.release(slot));
     }
 
     @Override

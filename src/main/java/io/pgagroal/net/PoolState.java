@@ -1,6 +1,8 @@
 package io.pgagroal.net;
 
 import io.netty.channel.EventLoopGroup;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
@@ -22,6 +24,8 @@ final class PoolState {
     final EventLoopGroup workers;
     final Credentials credentials;
     volatile boolean shuttingDown;
+    /** Transaction pipeline: sessions by the BackendKeyData the pooler gave their clients. */
+    final Map<Long, Session> sessions = new ConcurrentHashMap<>();
 
     PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool pool, Pipeline pipeline, Transport transport,
             EventLoopGroup workers) {

@@ -6,6 +6,7 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.PerformancePipeline;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pipeline.SessionPipeline;
+import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.server.Servers;
@@ -40,7 +41,7 @@ public final class Pooler implements AutoCloseable {
         Pipeline pipeline = switch (config.main().pipeline()) {
             case PERFORMANCE -> new PerformancePipeline();
             case SESSION -> new SessionPipeline();
-            case TRANSACTION -> throw new IOException("the transaction pipeline is not available yet; use pipeline = session");
+            case TRANSACTION -> new TransactionPipeline(config.main().maxPreparedStatements(), config.main().trackPreparedStatements());
         };
         pipeline.initialize();
         Pool pool = new Pool(config.main().maxConnections(), config.main().blockingTimeout());

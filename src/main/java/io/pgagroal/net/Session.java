@@ -10,6 +10,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.Future;
 import io.pgagroal.pipeline.Relay;
 import io.pgagroal.pipeline.RelayState;
+import io.pgagroal.pipeline.TransactionPipeline;
+import io.pgagroal.pipeline.TransactionState;
 import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.PoolFullException;
@@ -17,11 +19,17 @@ import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.config.AuthMethod;
 import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -59,6 +67,13 @@ final class Session implements Relay, ServerStartup.Owner {
     private final Login login;
     private ClientAuthentication clientAuthentication;
     private boolean adopting;
+    private final TransactionPipeline transactions;
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    private boolean replayed;
+    private boolean attached;
+    private ByteBuf deferredParse;
+    private long cancelKey;
+    private volatile ServerConnection cancelTarget;
     private UserSecret secret;
     private Phase phase = Phase.ACQUIRING;
     private Future<Checkout> pending;
@@ -78,6 +93,10 @@ final class Session implements Relay, ServerStartup.Owner {
         this.serverParameters = serverParameters;
         this.server = server;
         this.login = login;
+        this.transactions = state.pipeline instanceof TransactionPipeline pipeline ? pipeline : null;
+        if (transactions != null) {
+            relayState = transactions.newState(key.settings().orElse(Map.of()));
+        }
     }
 
     void start() {
@@ -159,9 +178,18 @@ final class Session implements Relay, ServerStartup.Owner {
     }
 
     private void acquire() {
-        phase = Phase.ACQUIRING;
-        frontend.disarmTimeout();
-        pending = state.pool.acquire(key, maxSize, client.eventLoop());
+        if (transactions != null && !replayed) {
+            Optional<ServerConnection> template = state.pool.any(key.base());
+            if (template.isPresent()) {
+                replayForTransaction(template.get(), transactionState().desiredParameters());
+                return;
+            }
+        }
+        if (!replayed) {
+            phase = Phase.ACQUIRING;
+            frontend.disarmTimeout();
+        }
+        pending = state.pool.acquire(transactions == null ? key : key.base(), maxSize, client.eventLoop());
         pending.addListener(f -> acquired());
     }
 
@@ -194,11 +222,15 @@ final class Session implements Relay, ServerStartup.Owner {
     }
 
     private void connect() {
-        phase = Phase.CONNECTING;
-        frontend.armTimeout();
+        if (!replayed) {
+            phase = Phase.CONNECTING;
+            frontend.armTimeout();
+        }
         BackendAuthentication backendLogin = backendLogin();
-        startup = backendLogin == null ? ServerStartup.passThrough(this, serverParameters)
-                : ServerStartup.login(this, serverParameters, backendLogin);
+        Map<String, String> parameters = transactions == null ? serverParameters
+                : Map.of("user", key.user(), "database", key.database());
+        startup = backendLogin == null ? ServerStartup.passThrough(this, parameters)
+                : ServerStartup.login(this, parameters, backendLogin);
         ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -207,7 +239,7 @@ final class Session implements Relay, ServerStartup.Owner {
         });
         backend = future.channel();
         future.addListener(f -> {
-            if (!f.isSuccess() && phase == Phase.CONNECTING) {
+            if (!f.isSuccess() && phase != Phase.ENDED) {
                 LOG.warn("Could not connect to server {}: {}", server, f.cause().toString());
                 fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + server.name());
             }
@@ -264,8 +296,16 @@ final class Session implements Relay, ServerStartup.Owner {
      */
     @Override
     public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
-        connection = new ServerConnection(backend, server, key, authentication, replay, processId, secretKey);
+        connection = new ServerConnection(backend, server, transactions == null ? key : key.base(), authentication, replay,
+                processId, secretKey);
         state.pool.attach(checkout.slot(), connection);
+        if (transactions != null) {
+            removeIfPresent(backend.pipeline(), ServerStartup.NAME);
+            removeIfPresent(backend.pipeline(), Frames.NAME);
+            startup = null;
+            synchronizeParameters();
+            return;
+        }
         if (authentication.byPooler()) {
             writeToClient(Unpooled.wrappedBuffer(replay));
         }
@@ -330,6 +370,10 @@ final class Session implements Relay, ServerStartup.Owner {
             giveBackUnused();
             return;
         }
+        if (transactions != null) {
+            synchronizeParameters();
+            return;
+        }
         if (!connection.key().equals(key)) {
             phase = Phase.REPLAYING;
             adopting = true;
@@ -370,6 +414,10 @@ final class Session implements Relay, ServerStartup.Owner {
      * at startup.
      */
     void adopted(Map<String, String> reported, ErrorResponse error) {
+        if (transactions != null) {
+            synchronizedParameters(reported, error);
+            return;
+        }
         if (phase != Phase.REPLAYING) {
             return;
         }
@@ -381,6 +429,132 @@ final class Session implements Relay, ServerStartup.Owner {
         }
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withParameters(connection.startupReplay(), reported)));
         startRelay();
+    }
+
+    /**
+     * Transaction pipeline: the connection just obtained gets the client's parameters where they
+     * differ from what was last applied on it (one round trip of SETs, skipped when nothing differs).
+     */
+    private void synchronizeParameters() {
+        Map<String, String> differences = new LinkedHashMap<>();
+        Map<String, String> applied = connection.appliedParameters();
+        transactionState().desiredParameters().forEach((name, value) -> {
+            if (!value.equals(applied.get(name))) {
+                differences.put(name, value);
+            }
+        });
+        if (differences.isEmpty()) {
+            attachForTransaction(Map.of());
+            return;
+        }
+        applied.putAll(differences);
+        adopting = true;
+        ParameterAdoption.start(this, backend, differences);
+    }
+
+    private void synchronizedParameters(Map<String, String> reported, ErrorResponse error) {
+        adopting = false;
+        if (error != null) {
+            connection.appliedParameters().clear();
+            if (replayed) {
+                failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
+            } else {
+                giveBackUnused();
+                fatal(error.code(), error.message());
+            }
+            return;
+        }
+        attachForTransaction(reported);
+    }
+
+    /**
+     * Transaction pipeline: relay through the connection obtained. The first time, the client is
+     * replayed the startup messages, with the parameters as now applied and its own BackendKeyData,
+     * so a CancelRequest names this session, whichever connection it holds.
+     */
+    private void attachForTransaction(Map<String, String> reported) {
+        ChannelPipeline serverPipeline = backend.pipeline();
+        serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, new RelayHandler(this, false));
+        removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+        backend.config().setAutoRead(true);
+        cancelTarget = connection;
+        attached = true;
+        LOG.trace("{} attached slot {} ({} held)", client.id(), checkout.slot(), held.size());
+        if (!replayed) {
+            Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
+            shown.putAll(reported);
+            replayForTransaction(connection, shown);
+        }
+        if (held.isEmpty()) {
+            transactionEnded(false);
+            return;
+        }
+        while (!held.isEmpty() && attached) {
+            state.pipeline.client(this, held.poll());
+        }
+        if (attached) {
+            backend.flush();
+            client.config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * Transaction pipeline: the client's startup ends with a connection's startup messages, showing
+     * the parameters it asked for and a BackendKeyData of the pooler's that names this session. The
+     * connection is only a template: a client needs no server connection until it sends a query,
+     * so clients can connect while every connection is busy (pgbench connects all its clients
+     * before it runs any).
+     */
+    private void replayForTransaction(ServerConnection template, Map<String, String> shown) {
+        SecureRandom random = new SecureRandom();
+        int processId = random.nextInt() & Integer.MAX_VALUE;
+        int secretKey = random.nextInt();
+        cancelKey = CancelForwarder.key(processId, secretKey);
+        state.sessions.put(cancelKey, this);
+        byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
+        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, processId, secretKey)));
+        replayed = true;
+        phase = Phase.RELAYING;
+        frontend.disarmTimeout();
+        frontend.startRelay(new RelayHandler(this, true), Frames.relayDecoder());
+        client.flush();
+    }
+
+    private TransactionState transactionState() {
+        return (TransactionState) relayState;
+    }
+
+    /** The connection this client's CancelRequest should go to now, if it holds one. */
+    ServerConnection cancelTarget() {
+        return cancelTarget;
+    }
+
+    @Override
+    public ServerConnection server() {
+        return connection;
+    }
+
+    @Override
+    public void transactionEnded(boolean deallocate) {
+        client.flush();
+        ServerConnection returned = connection;
+        int slot = checkout.slot();
+        connection = null;
+        backend = null;
+        checkout = null;
+        cancelTarget = null;
+        attached = false;
+        returned.channel().config().setAutoRead(true);
+        client.config().setAutoRead(true);
+        LOG.trace("{} detached slot {} ({} held)", client.id(), slot, held.size());
+        if (deallocate) {
+            ConnectionReset.start(state, slot, returned, relayState, List.of("DEALLOCATE ALL"));
+        } else {
+            IdleServerHandler.park(returned.channel().pipeline(), state.pool, slot, returned, RelayHandler.NAME, Frames.RELAY_NAME);
+        }
+        if (!held.isEmpty()) {
+            acquire();
+        }
     }
 
     private void discardAndRetry() {
@@ -412,7 +586,58 @@ final class Session implements Relay, ServerStartup.Owner {
             chunk.release();
             return;
         }
+        if (transactions != null && !attached) {
+            hold(chunk);
+            return;
+        }
         state.pipeline.client(this, chunk);
+    }
+
+    /**
+     * Transaction pipeline: a named Parse followed by Sync from a client between transactions (what
+     * libpq's PQprepare sends) is answered by the pooler: the statement is recorded and prepared on
+     * whichever connection later binds it. Waiting for a connection instead could deadlock a client
+     * program that prepares on one connection while its other connections hold every server
+     * connection in open transactions (pgbench -M prepared does). A statement with an error is then
+     * reported when it is first bound, not when it is prepared.
+     */
+    private boolean parseWithoutServer(ByteBuf message) {
+        byte type = message.getByte(0);
+        if (deferredParse != null) {
+            ByteBuf parse = deferredParse;
+            deferredParse = null;
+            if (type == Protocol.SYNC && transactions.parseLater(transactionState(), parse)) {
+                message.release();
+                client.write(client.alloc().buffer(5).writeByte('1').writeInt(4));
+                client.writeAndFlush(Messages.readyForQuery(client.alloc(), Protocol.TRANSACTION_IDLE));
+                return true;
+            }
+            held.add(parse);
+            return false;
+        }
+        if (type == 'P' && held.isEmpty() && checkout == null && pending == null) {
+            deferredParse = message;
+            return true;
+        }
+        return false;
+    }
+
+    /** Transaction pipeline: a client message while no connection is held waits for one. */
+    private void hold(ByteBuf message) {
+        if (parseWithoutServer(message)) {
+            return;
+        }
+        if (message.getByte(0) == Protocol.TERMINATE && checkout == null && held.isEmpty()) {
+            message.release();
+            end();
+            client.close();
+            return;
+        }
+        held.add(message);
+        client.config().setAutoRead(false);
+        if (checkout == null && pending == null) {
+            acquire();
+        }
     }
 
     void fromServer(ByteBuf chunk) {
@@ -473,7 +698,19 @@ final class Session implements Relay, ServerStartup.Owner {
         end();
         backend.flush();
         client.close();
-        ConnectionReset.start(state, checkout.slot(), connection, relayState);
+        ConnectionReset.start(state, checkout.slot(), connection, relayState, resetStatements());
+    }
+
+    /** ROLLBACK when a transaction may be open; then DISCARD ALL, except in the transaction pipeline. */
+    private List<String> resetStatements() {
+        List<String> statements = new ArrayList<>();
+        if (ConnectionReset.needsRollback(relayState)) {
+            statements.add(ConnectionReset.ROLLBACK);
+        }
+        if (transactions == null) {
+            statements.add(ConnectionReset.DISCARD_ALL);
+        }
+        return statements;
     }
 
     @Override
@@ -501,7 +738,23 @@ final class Session implements Relay, ServerStartup.Owner {
                 end();
                 giveBackUnused();
             }
-            case CONNECTING, RELAYING -> {
+            case RELAYING -> {
+                if (transactions == null) {
+                    end();
+                    state.pool.kill(checkout.slot());
+                } else if (attached) {
+                    end();
+                    ConnectionReset.start(state, checkout.slot(), connection, relayState, resetStatements());
+                } else {
+                    end();
+                    if (pending != null) {
+                        pending.cancel(false);
+                    } else if (checkout != null) {
+                        state.pool.kill(checkout.slot());
+                    }
+                }
+            }
+            case CONNECTING -> {
                 end();
                 state.pool.kill(checkout.slot());
             }
@@ -553,7 +806,7 @@ final class Session implements Relay, ServerStartup.Owner {
     private void fatal(String sqlState, String message) {
         Phase was = phase;
         end();
-        if (checkout != null && was == Phase.CONNECTING) {
+        if (checkout != null && (was == Phase.CONNECTING || (checkout.isNew() && connection == null))) {
             state.pool.kill(checkout.slot());
         }
         frontend.fatal(client, sqlState, message);
@@ -580,6 +833,18 @@ final class Session implements Relay, ServerStartup.Owner {
         }
         phase = Phase.ENDED;
         frontend.disarmTimeout();
+        if (cancelKey != 0) {
+            state.sessions.remove(cancelKey, this);
+        }
+        cancelTarget = null;
+        ByteBuf message;
+        while ((message = held.poll()) != null) {
+            message.release();
+        }
+        if (deferredParse != null) {
+            deferredParse.release();
+            deferredParse = null;
+        }
     }
 
     static void removeIfPresent(ChannelPipeline pipeline, String name) {

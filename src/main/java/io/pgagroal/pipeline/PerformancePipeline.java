@@ -5,6 +5,6 @@ public final class PerformancePipeline extends RelayPipeline {
 
     @Override
     public RelayState newState() {
-        return new RelayState(null);
+        return new ScannedState(null);
     }
 }

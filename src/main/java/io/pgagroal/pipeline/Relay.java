@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.pgagroal.pool.ServerConnection;
 
 /**
  * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
@@ -22,4 +23,13 @@ public interface Relay {
 
     /** The per-session protocol state the pipelines keep. */
     RelayState state();
+
+    /** Transaction pipeline: the server connection the client holds now. */
+    ServerConnection server();
+
+    /**
+     * Transaction pipeline: the last ReadyForQuery said idle and nothing is owed; the server
+     * connection goes back to the pool (after DEALLOCATE ALL when {@code deallocate}).
+     */
+    void transactionEnded(boolean deallocate);
 }

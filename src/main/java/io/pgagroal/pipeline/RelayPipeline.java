@@ -19,7 +19,7 @@ abstract class RelayPipeline implements Pipeline {
 
     @Override
     public void client(Relay relay, ByteBuf chunk) {
-        int terminate = relay.state().scanClient(chunk);
+        int terminate = ((ScannedState) relay.state()).scanClient(chunk);
         if (terminate < 0) {
             relay.writeToServer(chunk);
             return;
@@ -34,7 +34,7 @@ abstract class RelayPipeline implements Pipeline {
 
     @Override
     public void server(Relay relay, ByteBuf chunk) {
-        boolean fatal = relay.state().scanServer(chunk);
+        boolean fatal = ((ScannedState) relay.state()).scanServer(chunk);
         relay.writeToClient(chunk);
         if (fatal) {
             relay.serverFatal();

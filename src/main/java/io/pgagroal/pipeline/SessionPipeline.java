@@ -10,7 +10,7 @@ public final class SessionPipeline extends RelayPipeline {
 
     @Override
     public RelayState newState() {
-        return new RelayState(statistics);
+        return new ScannedState(statistics);
     }
 
     public PipelineStatistics statistics() {

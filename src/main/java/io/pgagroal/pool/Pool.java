@@ -28,7 +28,9 @@ import java.util.function.IntPredicate;
  * evicting an idle connection of another key, queueing) happens under one lock, so max_size limits
  * are exact and waiting clients are served first come, first served: a returned or freed slot is
  * offered to the waiters in arrival order, and a new client queues behind them. A waiter gives up
- * after blocking_timeout; nothing polls.
+ * after blocking_timeout; nothing polls. A release publishes the slot (CAS) before it reads whether
+ * anyone waits; a new waiter publishes itself before it scans the slots again, so one of the two
+ * always sees the other.
  */
 public final class Pool {
 
@@ -99,8 +101,12 @@ public final class Pool {
                     waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
                     waiters.add(waiter);
                     waiting = waiters.size();
-                    return promise;
                 }
+            }
+            if (checkout == null) {
+                // A release may have run between the scan above and the enqueue, and seen no waiter.
+                dispatch();
+                return promise;
             }
         }
         handOver(promise, checkout);
@@ -194,6 +200,17 @@ public final class Pool {
                 states.compareAndSet(slot, SlotState.REMOVE.value, SlotState.FREE.value);
             }
         }
+    }
+
+    /** Any open connection of this key, whatever its state (its startup messages serve as a template). */
+    public Optional<ServerConnection> any(PoolKey key) {
+        for (int i = 0; i < connections.length(); i++) {
+            ServerConnection connection = connections.get(i);
+            if (connection != null && connection.key().equals(key)) {
+                return Optional.of(connection);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The connection whose BackendKeyData the client was given, for CancelRequest. */

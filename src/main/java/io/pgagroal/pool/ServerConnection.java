@@ -1,7 +1,10 @@
 package io.pgagroal.pool;
 
 import io.netty.channel.Channel;
+import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.server.Server;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * An authenticated connection to PostgreSQL, as a pool slot holds it, with what a later client
@@ -20,6 +23,8 @@ public final class ServerConnection {
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
     private volatile long lastUsedNanos = createdNanos;
+    private final PreparedStatementCache preparedStatements = new PreparedStatementCache();
+    private final Map<String, String> applied;
 
     public ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
             byte[] startupReplay, int processId, int secretKey) {
@@ -30,6 +35,7 @@ public final class ServerConnection {
         this.startupReplay = startupReplay;
         this.processId = processId;
         this.secretKey = secretKey;
+        this.applied = new HashMap<>(StartupReplay.parameters(startupReplay));
     }
 
     public Channel channel() {
@@ -71,6 +77,19 @@ public final class ServerConnection {
 
     void touch() {
         lastUsedNanos = System.nanoTime();
+    }
+
+    /** Transaction pipeline: the pooler-wide prepared statements this connection holds. */
+    public PreparedStatementCache preparedStatements() {
+        return preparedStatements;
+    }
+
+    /**
+     * Transaction pipeline: the value each parameter was last given on this connection (at startup,
+     * by a SET of the pooler, or by a client), to know what to SET for the next client.
+     */
+    public Map<String, String> appliedParameters() {
+        return applied;
     }
 
     /** Whether another client may be given this connection once it is returned. */

@@ -43,6 +43,37 @@ public final class StartupReplay {
         return out.toByteArray();
     }
 
+    /** The parameters the ParameterStatus messages of a replay report. */
+    public static Map<String, String> parameters(byte[] replay) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        ByteBuf in = Unpooled.wrappedBuffer(replay);
+        while (in.readableBytes() >= 5) {
+            byte type = in.getByte(in.readerIndex());
+            int length = in.getInt(in.readerIndex() + 1);
+            ByteBuf message = in.readSlice(1 + length);
+            if (type == Protocol.PARAMETER_STATUS) {
+                Map.Entry<String, String> parameter = parameter(message.slice(5, length - 4));
+                parameters.put(parameter.getKey(), parameter.getValue());
+            }
+        }
+        return parameters;
+    }
+
+    /** The replay with its BackendKeyData replaced: the transaction pipeline gives clients its own keys. */
+    public static byte[] withBackendKey(byte[] replay, int processId, int secretKey) {
+        byte[] copy = replay.clone();
+        ByteBuf in = Unpooled.wrappedBuffer(copy);
+        while (in.readableBytes() >= 5) {
+            int start = in.readerIndex();
+            int length = in.getInt(start + 1);
+            if (in.getByte(start) == Protocol.BACKEND_KEY_DATA) {
+                in.setInt(start + 5, processId).setInt(start + 9, secretKey);
+            }
+            in.skipBytes(1 + length);
+        }
+        return copy;
+    }
+
     /** Reads a ParameterStatus body (name, value) without moving the buffer's indexes. */
     public static Map.Entry<String, String> parameter(ByteBuf body) {
         ByteBuf buf = body.duplicate();

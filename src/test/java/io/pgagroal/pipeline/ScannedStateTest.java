@@ -8,14 +8,14 @@ import io.netty.buffer.Unpooled;
 import io.pgagroal.protocol.Messages;
 import org.junit.jupiter.api.Test;
 
-class RelayStateTest {
+class ScannedStateTest {
 
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     @Test
     void detectsFatalAndPanicButNotError() {
         for (String severity : new String[] {"FATAL", "PANIC", "ERROR", "WARNING"}) {
-            RelayState state = new RelayState(null);
+            ScannedState state = new ScannedState(null);
             ByteBuf error = Messages.errorResponse(ALLOC, severity, "XX000", "boom");
             assertThat(state.scanServer(error)).as(severity).isEqualTo(!severity.equals("ERROR") && !severity.equals("WARNING"));
             error.release();
@@ -27,14 +27,14 @@ class RelayStateTest {
         ByteBuf error = Unpooled.buffer().writeByte('E').writeInt(0);
         error.writeBytes("SSCHWERWIEGEND\0VFATAL\0C57P01\0\0".getBytes());
         error.setInt(1, error.readableBytes() - 1);
-        assertThat(new RelayState(null).scanServer(error)).isTrue();
+        assertThat(new ScannedState(null).scanServer(error)).isTrue();
         error.release();
     }
 
     @Test
     void tracksOwedReadyForQueryAndTransactionStatus() {
         SessionPipeline pipeline = new SessionPipeline();
-        RelayState state = pipeline.newState();
+        ScannedState state = (ScannedState) pipeline.newState();
         ByteBuf requests = Unpooled.buffer();
         for (ByteBuf query : new ByteBuf[] {Messages.query(ALLOC, "BEGIN"), Messages.query(ALLOC, "SELECT 1")}) {
             requests.writeBytes(query);
@@ -56,7 +56,7 @@ class RelayStateTest {
         requests.release();
     }
 
-    private static void readyForQuery(RelayState state, char status) {
+    private static void readyForQuery(ScannedState state, char status) {
         ByteBuf message = Messages.readyForQuery(ALLOC, (byte) status);
         state.scanServer(message);
         message.release();

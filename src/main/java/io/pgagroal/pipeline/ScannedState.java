@@ -1,0 +1,175 @@
+package io.pgagroal.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.MessageScanner;
+import io.pgagroal.protocol.Protocol;
+
+/**
+ * The state the performance and session pipelines keep, learnt from the relayed stream without
+ * decoding it: where each
+ * side's messages start, whether the client sent Terminate, whether PostgreSQL sent FATAL or PANIC,
+ * the transaction status of the last ReadyForQuery, and how many ReadyForQuery messages the client's
+ * requests (Query, Sync, FunctionCall) still owe. The last two let the pooler reset a connection
+ * correctly when the client leaves: wait for what is still in flight, roll back an open transaction,
+ * then DISCARD ALL.
+ */
+final class ScannedState implements RelayState {
+
+    private static final byte[] FATAL = {'F', 'A', 'T', 'A', 'L', 0};
+    private static final byte[] PANIC = {'P', 'A', 'N', 'I', 'C', 0};
+
+    private final MessageScanner clientScanner = new MessageScanner();
+    private final MessageScanner serverScanner = new MessageScanner();
+    private final ClientVisitor clientVisitor = new ClientVisitor();
+    private final ServerVisitor serverVisitor = new ServerVisitor();
+    private final PipelineStatistics statistics;
+
+    private int pendingReadyForQuery;
+    private byte transactionStatus = Protocol.TRANSACTION_IDLE;
+    private boolean fatal;
+
+    /**
+     * @param statistics where to count queries, transactions and bytes; null to count nothing
+     */
+    ScannedState(PipelineStatistics statistics) {
+        this.statistics = statistics;
+    }
+
+    /** @return -1, or the index of the client's Terminate message in the chunk */
+    int scanClient(ByteBuf chunk) {
+        if (statistics != null) {
+            statistics.bytesToServer.add(chunk.readableBytes());
+        }
+        return clientScanner.scan(chunk, clientVisitor);
+    }
+
+    /** @return true when the chunk held an ErrorResponse with severity FATAL or PANIC */
+    boolean scanServer(ByteBuf chunk) {
+        if (statistics != null) {
+            statistics.bytesToClient.add(chunk.readableBytes());
+        }
+        serverScanner.scan(chunk, serverVisitor);
+        return fatal;
+    }
+
+    @Override
+    public int pendingReadyForQuery() {
+        return pendingReadyForQuery;
+    }
+
+    @Override
+    public byte transactionStatus() {
+        return transactionStatus;
+    }
+
+    @Override
+    public boolean atMessageBoundary() {
+        return clientScanner.atMessageBoundary() && serverScanner.atMessageBoundary();
+    }
+
+    private final class ClientVisitor implements MessageScanner.Visitor {
+
+        @Override
+        public boolean onType(byte type) {
+            switch (type) {
+                case Protocol.TERMINATE:
+                    return false;
+                case Protocol.QUERY:
+                    pendingReadyForQuery++;
+                    countQuery();
+                    return true;
+                case Protocol.SYNC:
+                case Protocol.FUNCTION_CALL:
+                    pendingReadyForQuery++;
+                    return true;
+                case Protocol.EXECUTE:
+                    countQuery();
+                    return true;
+                default:
+                    return true;
+            }
+        }
+
+        private void countQuery() {
+            if (statistics != null) {
+                statistics.queries.increment();
+            }
+        }
+
+        @Override
+        public int peekLength(byte type) {
+            return 0;
+        }
+
+        @Override
+        public void onMessage(byte type, int bodyLength, byte[] peek, int peekLength) {
+        }
+    }
+
+    private final class ServerVisitor implements MessageScanner.Visitor {
+
+        @Override
+        public boolean onType(byte type) {
+            return true;
+        }
+
+        @Override
+        public int peekLength(byte type) {
+            return switch (type) {
+                case Protocol.READY_FOR_QUERY -> 1;
+                case Protocol.ERROR_RESPONSE -> MessageScanner.MAX_PEEK;
+                default -> 0;
+            };
+        }
+
+        @Override
+        public void onMessage(byte type, int bodyLength, byte[] peek, int peekLength) {
+            if (type == Protocol.READY_FOR_QUERY && peekLength == 1) {
+                if (pendingReadyForQuery > 0) {
+                    pendingReadyForQuery--;
+                }
+                if (statistics != null && transactionStatus == Protocol.TRANSACTION_IDLE && peek[0] != Protocol.TRANSACTION_IDLE) {
+                    statistics.transactions.increment();
+                }
+                transactionStatus = peek[0];
+            } else if (type == Protocol.ERROR_RESPONSE && endsSession(peek, peekLength)) {
+                fatal = true;
+            }
+        }
+    }
+
+    /**
+     * Looks for severity FATAL or PANIC in the first fields of an ErrorResponse. 'S' may be
+     * localised, so the non-localised 'V' field (sent by PostgreSQL 9.6 and later) is checked too.
+     */
+    static boolean endsSession(byte[] body, int length) {
+        int i = 0;
+        while (i < length && body[i] != 0) {
+            byte field = body[i++];
+            int start = i;
+            while (i < length && body[i] != 0) {
+                i++;
+            }
+            if (i >= length) {
+                return false;
+            }
+            if ((field == 'S' || field == 'V') && (matches(body, start, i, FATAL) || matches(body, start, i, PANIC))) {
+                return true;
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private static boolean matches(byte[] body, int start, int end, byte[] severity) {
+        if (end - start != severity.length - 1) {
+            return false;
+        }
+        for (int j = 0; j < severity.length - 1; j++) {
+            if (body[start + j] != severity[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
