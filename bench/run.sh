@@ -18,7 +18,10 @@ source "$repo/bin/lib/pg.sh"
 seconds=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP_SECONDS:-$((seconds < 5 ? seconds : 5))}
 clients_list=${BENCH_CLIENTS:-10 50}
-IFS=, read -r -a targets <<<"${BENCH_TARGETS:-direct,pgagroal-performance,pgagroal-session,pgbouncer}"
+IFS=, read -r -a targets <<<"${BENCH_TARGETS:-direct,pgagroal-performance,pgagroal-session,pgbouncer,pgagroal-transaction,pgbouncer-transaction}"
+# Transaction mode: many clients over few server connections.
+tx_clients_list=${BENCH_TX_CLIENTS:-50 200}
+tx_pool_size=10
 pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
 # Server connections each pooler may open: the same budget for both, above the default 50 clients.
 pool_size=60
@@ -31,10 +34,17 @@ declare -A test_options=(
   [connect-select]="-C -S -M simple"
 )
 tests=(select-simple select-prepared tpcb connect-select)
+# Transaction-mode tests: select-only makes every query a transaction, so every query takes and
+# gives back a server connection.
+declare -A tx_test_options=(
+  [tx-select-simple]="-S -M simple"
+  [tx-select-prepared]="-S -M prepared"
+)
+tx_tests=(tx-select-simple tx-select-prepared)
 
 for target in "${targets[@]}"; do
   case $target in
-    direct | pgagroal-performance | pgagroal-session | pgbouncer) ;;
+    direct | pgagroal-performance | pgagroal-session | pgbouncer | pgagroal-transaction | pgbouncer-transaction) ;;
     *) echo "Unknown target '$target' in BENCH_TARGETS" >&2; exit 2 ;;
   esac
 done
@@ -85,14 +95,28 @@ pooler_port=""
 
 # start_pgagroal <pipeline>
 start_pgagroal() {
-  local pipeline=$1 port dir
+  local pipeline=$1 port dir extra=()
   port=$(free_port)
   dir="$work/pgagroal-$pipeline"
   mkdir "$dir"
-  write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-    "pipeline = $pipeline"
+  if [[ $pipeline == transaction ]]; then
+    # The transaction pipeline needs a users vault and a prefilled pool: the master key lives in
+    # the temporary directory (pgagroal.home), never in a real home directory.
+    mkdir -m 700 "$dir/home"
+    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -P bench-master-key master-key >/dev/null
+    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -f "$dir/pgagroal_users.conf" \
+      -U postgres -P postgres user add >/dev/null
+    echo "postgres postgres $tx_pool_size $tx_pool_size $tx_pool_size" >"$dir/pgagroal_databases.conf"
+    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
+      "pipeline = transaction" "allow_unknown_users = off" "blocking_timeout = 0"
+    extra=(-u "$dir/pgagroal_users.conf" -l "$dir/pgagroal_databases.conf")
+  else
+    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
+      "pipeline = $pipeline"
+  fi
   chown -R --reference="$work" "$dir"
-  exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" \
+  PGAGROAL_JAVA_OPTS="${PGAGROAL_JAVA_OPTS:-} -Dpgagroal.home=$dir/home" \
+    exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" "${extra[@]}" \
     >"$dir/pgagroal.log" 2>&1 &
   pooler_pid=$!
   wait_for_port "$port" 60 "$pooler_pid" || {
@@ -103,8 +127,10 @@ start_pgagroal() {
   pooler_port=$port
 }
 
+# start_pgbouncer <session|transaction>
 start_pgbouncer() {
-  local port dir=$work/pgbouncer
+  local mode=$1 port dir=$work/pgbouncer-$1 size=$pool_size
+  [[ $mode == transaction ]] && size=$tx_pool_size
   port=$(free_port)
   mkdir "$dir"
   echo '"postgres" ""' >"$dir/userlist.txt"
@@ -118,9 +144,9 @@ listen_port = $port
 unix_socket_dir =
 auth_type = trust
 auth_file = $dir/userlist.txt
-pool_mode = session
+pool_mode = $mode
 max_client_conn = 500
-default_pool_size = $pool_size
+default_pool_size = $size
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 log_connections = 0
@@ -138,20 +164,28 @@ CONF
   pooler_port=$port
 }
 
-declare -A tps failed
+declare -A tps failed measured
 # measure <target> <port>: every test at every client count, results into tps[] and failed[].
 measure() {
   local target=$1 port=$2 test clients output key
+  local options_name=test_options run_tests=("${tests[@]}") run_clients=$clients_list
+  if [[ $target == *transaction ]]; then
+    options_name=tx_test_options
+    run_tests=("${tx_tests[@]}")
+    run_clients=$tx_clients_list
+  fi
+  local -n options=$options_name
   if ((warmup > 0)); then
     log "[$target] warming up for $warmup s"
     "$PG_BIN/pgbench" -n -S -c 10 -j 2 -T "$warmup" -h 127.0.0.1 -p "$port" -U postgres postgres \
       >/dev/null 2>&1 || true
   fi
-  for test in "${tests[@]}"; do
-    for clients in $clients_list; do
+  for test in "${run_tests[@]}"; do
+    for clients in $run_clients; do
       key="$test|$clients|$target"
+      measured[$key]=1
       # shellcheck disable=SC2086 # the options are a list
-      output=$("$PG_BIN/pgbench" -n ${test_options[$test]} -c "$clients" -j 2 -T "$seconds" \
+      output=$("$PG_BIN/pgbench" -n ${options[$test]} -c "$clients" -j 2 -T "$seconds" \
         -h 127.0.0.1 -p "$port" -U postgres postgres 2>"$work/pgbench.err") || true
       tps[$key]=$(sed -n -E 's/^tps = ([0-9.]+).*/\1/p' <<<"$output" | head -n 1)
       failed[$key]=$(sed -n -E 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$output")
@@ -170,12 +204,12 @@ for target in "${targets[@]}"; do
   case $target in
     direct) pooler_port=$pg_port ;;
     pgagroal-*) start_pgagroal "${target#pgagroal-}" || true ;;
-    pgbouncer)
+    pgbouncer | pgbouncer-transaction)
       if [[ ! -x $pgbouncer ]]; then
-        log "Skipping pgbouncer: $pgbouncer is not installed (Debian: apt-get install pgbouncer)."
+        log "Skipping $target: $pgbouncer is not installed (Debian: apt-get install pgbouncer)."
         continue
       fi
-      start_pgbouncer || true
+      if [[ $target == pgbouncer ]]; then start_pgbouncer session || true; else start_pgbouncer transaction || true; fi
       ;;
   esac
   if [[ -n $pooler_port ]]; then
@@ -196,11 +230,13 @@ if [[ ${ran[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
 printf '%-16s %7s  %-22s %12s %10s %8s\n' test clients target TPS "vs direct" failed
-for test in "${tests[@]}"; do
-  for clients in $clients_list; do
+all_clients=$(printf '%s\n' $clients_list $tx_clients_list | sort -n -u)
+for test in "${tests[@]}" "${tx_tests[@]}"; do
+  for clients in $all_clients; do
     direct=${tps["$test|$clients|direct"]:-}
     for target in "${ran[@]}"; do
       key="$test|$clients|$target"
+      [[ -n ${measured[$key]:-} ]] || continue
       value=${tps[$key]:-} shown=failed ratio="-"
       if [[ -n $value ]]; then
         shown=$(printf '%.1f' "$value")
