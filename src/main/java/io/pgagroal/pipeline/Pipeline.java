@@ -4,19 +4,22 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * How traffic is routed between a client and PostgreSQL: the seed's {@code struct pipeline} with its
- * seven operations. {@code client} and {@code server} are called on the session's event loop with
- * each chunk read from that side and own the chunk from then on.
+ * seven operations (those a pipeline does not need do nothing). {@code client} and {@code server}
+ * are called on the session's event loop with each chunk read from that side and own the chunk from
+ * then on.
  */
 public interface Pipeline {
 
     /** Global initialisation, once when the pooler starts. */
-    void initialize();
+    default void initialize() {
+    }
 
     /** The per-session protocol state this pipeline keeps; the session holds it. */
     RelayState newState();
 
     /** A session starts relaying. */
-    void start(Relay relay);
+    default void start(Relay relay) {
+    }
 
     /** Bytes read from the client. */
     void client(Relay relay, ByteBuf chunk);
@@ -25,11 +28,14 @@ public interface Pipeline {
     void server(Relay relay, ByteBuf chunk);
 
     /** A session stops relaying. */
-    void stop(Relay relay);
+    default void stop(Relay relay) {
+    }
 
     /** Global destruction, once when the pooler stops. */
-    void destroy();
+    default void destroy() {
+    }
 
     /** Called periodically by the pooler's maintenance timer. */
-    void periodic();
+    default void periodic() {
+    }
 }

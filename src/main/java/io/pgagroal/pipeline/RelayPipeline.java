@@ -9,13 +9,7 @@ import io.netty.buffer.ByteBuf;
  */
 abstract class RelayPipeline implements Pipeline {
 
-    @Override
-    public void initialize() {
-    }
 
-    @Override
-    public void start(Relay relay) {
-    }
 
     @Override
     public void client(Relay relay, ByteBuf chunk) {
@@ -41,15 +35,6 @@ abstract class RelayPipeline implements Pipeline {
         }
     }
 
-    @Override
-    public void stop(Relay relay) {
-    }
 
-    @Override
-    public void destroy() {
-    }
 
-    @Override
-    public void periodic() {
-    }
 }

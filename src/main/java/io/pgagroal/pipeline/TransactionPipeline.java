@@ -45,9 +45,6 @@ public final class TransactionPipeline implements Pipeline {
         this.trackPreparedStatements = trackPreparedStatements;
     }
 
-    @Override
-    public void initialize() {
-    }
 
     @Override
     public RelayState newState() {
@@ -59,9 +56,6 @@ public final class TransactionPipeline implements Pipeline {
         return new TransactionState(startupSettings);
     }
 
-    @Override
-    public void start(Relay relay) {
-    }
 
     @Override
     public void client(Relay relay, ByteBuf message) {
@@ -243,17 +237,8 @@ public final class TransactionPipeline implements Pipeline {
         }
     }
 
-    @Override
-    public void stop(Relay relay) {
-    }
 
-    @Override
-    public void destroy() {
-    }
 
-    @Override
-    public void periodic() {
-    }
 
     private static boolean endsSession(ByteBuf message) {
         byte[] body = new byte[Math.min(64, message.readableBytes() - 5)];
