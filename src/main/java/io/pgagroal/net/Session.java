@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 final class Session implements Relay, ServerStartup.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Transaction pipeline: client messages queued while waiting for a connection before reading stops. */
+    private static final int HELD_BEFORE_BACKPRESSURE = 64;
 
     private enum Phase { FETCHING, AUTHENTICATING, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
 
@@ -634,7 +636,9 @@ final class Session implements Relay, ServerStartup.Owner {
             return;
         }
         held.add(message);
-        client.config().setAutoRead(false);
+        if (held.size() >= HELD_BEFORE_BACKPRESSURE) {
+            client.config().setAutoRead(false);
+        }
         if (checkout == null && pending == null) {
             acquire();
         }
