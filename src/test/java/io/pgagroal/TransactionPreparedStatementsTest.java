@@ -10,8 +10,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Properties;
+import org.postgresql.core.BaseConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,6 +70,43 @@ class TransactionPreparedStatementsTest {
             ResultSet rs = statement.executeQuery();
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void leastRecentlyUsedStatementsAreClosedAndPreparedAgainWhenNeeded() throws Exception {
+        start("2", "off");
+        try (Connection connection = connect()) {
+            List<PreparedStatement> statements = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                statements.add(connection.prepareStatement("SELECT ?::int * " + (i + 1)));
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 5; i++) {
+                    statements.get(i).setInt(1, round + 1);
+                    ResultSet rs = statements.get(i).executeQuery();
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo((round + 1) * (i + 1));
+                }
+            }
+            assertThat(serverPreparedStatements()).as("at most max_prepared_statements on the connection").isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void cancelFromAClientHoldingNoConnectionReachesNothing() throws Exception {
+        start("200", "off");
+        try (Connection idle = connect(); Connection busy = PG.connect()) {
+            CompletableFuture<Boolean> sleeping = CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = busy.createStatement()) {
+                    return statement.execute("SELECT pg_sleep(1.5)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            idle.unwrap(BaseConnection.class).getQueryExecutor().sendQueryCancel();
+            assertThat(sleeping.get(10, TimeUnit.SECONDS)).as("the other client's query was not cancelled").isTrue();
         }
     }
 
