@@ -161,7 +161,6 @@ public final class Pool {
             kill(slot);
             return;
         }
-        connection.touch();
         if (!states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value)) {
             kill(slot);
             return;
@@ -285,7 +284,6 @@ public final class Pool {
             states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value);
             return null;
         }
-        connection.touch();
         return new Checkout(slot, connection);
     }
 

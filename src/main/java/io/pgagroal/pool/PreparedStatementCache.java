@@ -28,8 +28,4 @@ public final class PreparedStatementCache {
     public Optional<String> eviction(int max) {
         return names.size() < max ? Optional.empty() : Optional.of(names.keySet().iterator().next());
     }
-
-    public int size() {
-        return names.size();
-    }
 }

@@ -21,8 +21,6 @@ public final class ServerConnection {
     private final byte[] startupReplay;
     private final int processId;
     private final int secretKey;
-    private final long createdNanos = System.nanoTime();
-    private volatile long lastUsedNanos = createdNanos;
     private final PreparedStatementCache preparedStatements = new PreparedStatementCache();
     private final Map<String, String> applied;
 
@@ -65,18 +63,6 @@ public final class ServerConnection {
 
     public int secretKey() {
         return secretKey;
-    }
-
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    public long lastUsedNanos() {
-        return lastUsedNanos;
-    }
-
-    void touch() {
-        lastUsedNanos = System.nanoTime();
     }
 
     /** Transaction pipeline: the pooler-wide prepared statements this connection holds. */

@@ -53,10 +53,6 @@ public final class Messages {
         return errorResponse(alloc, "FATAL", sqlState, message);
     }
 
-    public static ByteBuf authenticationOk(ByteBufAllocator alloc) {
-        return alloc.buffer(9).writeByte(Protocol.AUTHENTICATION).writeInt(8).writeInt(Protocol.AUTH_OK);
-    }
-
     /**
      * An AuthenticationRequest ('R') with its code and the bytes that follow it: the salt of
      * AuthenticationMD5Password, the mechanism list of AuthenticationSASL, the SASL data of
@@ -93,10 +89,6 @@ public final class Messages {
 
     public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
         return alloc.buffer(6).writeByte(Protocol.READY_FOR_QUERY).writeInt(5).writeByte(status);
-    }
-
-    public static ByteBuf backendKeyData(ByteBufAllocator alloc, int processId, int secretKey) {
-        return alloc.buffer(13).writeByte(Protocol.BACKEND_KEY_DATA).writeInt(12).writeInt(processId).writeInt(secretKey);
     }
 
     /** Query (simple query protocol). */
