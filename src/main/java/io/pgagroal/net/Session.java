@@ -70,6 +70,8 @@ final class Session implements Relay, ServerStartup.Owner {
     private ClientAuthentication clientAuthentication;
     private boolean adopting;
     private final TransactionPipeline transactions;
+    /** The key the pool serves: the client's own, or in the transaction pipeline the shared base key. */
+    private final PoolKey poolKey;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean replayed;
     private boolean attached;
@@ -96,6 +98,7 @@ final class Session implements Relay, ServerStartup.Owner {
         this.server = server;
         this.login = login;
         this.transactions = state.pipeline instanceof TransactionPipeline pipeline ? pipeline : null;
+        this.poolKey = transactions == null ? key : key.base();
         if (transactions != null) {
             relayState = transactions.newState(key.settings().orElse(Map.of()));
         }
@@ -181,7 +184,7 @@ final class Session implements Relay, ServerStartup.Owner {
 
     private void acquire() {
         if (transactions != null && !replayed) {
-            Optional<ServerConnection> template = state.pool.any(key.base());
+            Optional<ServerConnection> template = state.pool.any(poolKey);
             if (template.isPresent()) {
                 replayForTransaction(template.get(), transactionState().desiredParameters());
                 return;
@@ -191,7 +194,7 @@ final class Session implements Relay, ServerStartup.Owner {
             phase = Phase.ACQUIRING;
             frontend.disarmTimeout();
         }
-        pending = state.pool.acquire(transactions == null ? key : key.base(), maxSize, client.eventLoop());
+        pending = state.pool.acquire(poolKey, maxSize, client.eventLoop());
         pending.addListener(f -> acquired());
     }
 
@@ -298,7 +301,7 @@ final class Session implements Relay, ServerStartup.Owner {
      */
     @Override
     public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
-        connection = new ServerConnection(backend, server, transactions == null ? key : key.base(), authentication, replay,
+        connection = new ServerConnection(backend, server, poolKey, authentication, replay,
                 processId, secretKey);
         state.pool.attach(checkout.slot(), connection);
         if (transactions != null) {

@@ -1,5 +1,6 @@
 package io.pgagroal.pool;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 public record PoolKey(String user, String database, SortedMap<String, String> parameters) {
 
     public PoolKey {
-        parameters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
     }
 
     /**
