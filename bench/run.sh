@@ -164,8 +164,10 @@ CONF
   pooler_port=$port
 }
 
-declare -A tps failed measured
-# measure <target> <port>: every test at every client count, results into tps[] and failed[].
+declare -A tps failed aborted measured
+# measure <target> <port>: every test at every client count, results into tps[], failed[] and
+# aborted[] (clients pgbench gave up on: their transactions are in no count, so a TPS figure with
+# aborted clients is not comparable).
 measure() {
   local target=$1 port=$2 test clients output key
   local options_name=test_options run_tests=("${tests[@]}") run_clients=$clients_list
@@ -189,6 +191,11 @@ measure() {
         -h 127.0.0.1 -p "$port" -U postgres postgres 2>"$work/pgbench.err") || true
       tps[$key]=$(sed -n -E 's/^tps = ([0-9.]+).*/\1/p' <<<"$output" | head -n 1)
       failed[$key]=$(sed -n -E 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$output")
+      aborted[$key]=$(grep -c 'aborted in command' "$work/pgbench.err" || true)
+      if ((aborted[$key] > 0)); then
+        log "[$target] $test with $clients clients: ${aborted[$key]} clients aborted, for example:"
+        grep -m 1 'aborted in command' "$work/pgbench.err" >&2
+      fi
       if [[ -z ${tps[$key]} ]]; then
         log "[$target] $test with $clients clients failed:"
         tail -n 5 "$work/pgbench.err" >&2
@@ -229,7 +236,7 @@ fi
 if [[ ${ran[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
-printf '%-16s %7s  %-22s %12s %10s %8s\n' test clients target TPS "vs direct" failed
+printf '%-18s %7s  %-22s %12s %10s %8s %8s\n' test clients target TPS "vs direct" failed aborted
 all_clients=$(printf '%s\n' $clients_list $tx_clients_list | sort -n -u)
 for test in "${tests[@]}" "${tx_tests[@]}"; do
   for clients in $all_clients; do
@@ -244,8 +251,8 @@ for test in "${tests[@]}" "${tx_tests[@]}"; do
           ratio=$(awk -v a="$value" -v b="$direct" 'BEGIN { printf "%.2f", a / b }')
         fi
       fi
-      printf '%-16s %7s  %-22s %12s %10s %8s\n' "$test" "$clients" "$target" "$shown" "$ratio" \
-        "${failed[$key]:--}"
+      printf '%-18s %7s  %-22s %12s %10s %8s %8s\n' "$test" "$clients" "$target" "$shown" "$ratio" \
+        "${failed[$key]:--}" "${aborted[$key]:--}"
     done
   done
 done

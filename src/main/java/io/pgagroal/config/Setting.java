@@ -64,7 +64,7 @@ public enum Setting {
     LOG_DISCONNECTIONS(MAIN, "log_disconnections", bool(), "off", RELOAD,
             "Log every client disconnection"),
     BLOCKING_TIMEOUT(MAIN, "blocking_timeout", duration(0), "30", RELOAD,
-            "How long a client waits for a free connection; 0 = do not wait, retry max_retries times"),
+            "How long a client waits for a free connection; 0 = do not wait (transaction pipeline: no deadline)"),
     IDLE_TIMEOUT(MAIN, "idle_timeout", duration(0), "0", RELOAD,
             "Close pooled connections unused for this long; 0 disables it"),
     MAX_CONNECTION_AGE(MAIN, "max_connection_age", duration(0), "0", RELOAD,

@@ -31,15 +31,20 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Puts a ready connection in the pool: this handler replaces the conversation's handlers
-     * (named), and the slot becomes FREE on the channel's next event-loop turn. Parking happens
+     * (named), or a transaction-mode connection's {@link TransactionServerHandler} switches to its
+     * own, and the slot becomes FREE on the channel's next event-loop turn. Parking happens
      * inside a read callback of the connection; releasing at once could hand the connection to a
      * waiting session on the same loop, which would rebuild the pipeline while the decoder that
      * delivered the read is still running.
      */
     static void park(ChannelPipeline pipeline, Pool pool, int slot, ServerConnection connection, String... handlers) {
-        pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
-        for (String handler : handlers) {
-            Session.removeIfPresent(pipeline, handler);
+        if (pipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
+            link.idle();
+        } else {
+            pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
+            for (String handler : handlers) {
+                Session.removeIfPresent(pipeline, handler);
+            }
         }
         pipeline.channel().eventLoop().execute(() -> pool.release(slot));
     }

@@ -3,6 +3,7 @@ package io.pgagroal.net;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.config.PipelineKind;
 import io.pgagroal.pipeline.PerformancePipeline;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pipeline.SessionPipeline;
@@ -12,6 +13,7 @@ import io.pgagroal.security.Credentials;
 import io.pgagroal.server.Servers;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,7 @@ public final class Pooler implements AutoCloseable {
             case TRANSACTION -> new TransactionPipeline(config.main().maxPreparedStatements(), config.main().trackPreparedStatements());
         };
         pipeline.initialize();
-        Pool pool = new Pool(config.main().maxConnections(), config.main().blockingTimeout());
+        Pool pool = new Pool(config.main().maxConnections(), blockingTimeout(config));
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, pipeline, transport, workers);
         scheduleFrontendPasswordRotation(config, credentials, workers);
         try {
@@ -61,6 +63,16 @@ public final class Pooler implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * blocking_timeout = 0 fails at once, except in the transaction pipeline, where clients wait for
+     * a connection as long as it takes (upstream spins until one is free, and recommends 0 there):
+     * clients outnumber connections by design, so a full pool is the normal state.
+     */
+    private static Duration blockingTimeout(PgagroalConfig config) {
+        Duration timeout = config.main().blockingTimeout();
+        return timeout.isZero() && config.main().pipeline() == PipelineKind.TRANSACTION ? Pool.NO_DEADLINE : timeout;
     }
 
     /**

@@ -73,6 +73,9 @@ final class Session implements Relay, ServerStartup.Owner {
     /** The key the pool serves: the client's own, or in the transaction pipeline the shared base key. */
     private final PoolKey poolKey;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    /** Transaction pipeline: this session's relay on whichever server connection it holds. */
+    private RelayHandler serverRelay;
+    private TransactionServerHandler serverLink;
     private boolean replayed;
     private boolean attached;
     private ByteBuf deferredParse;
@@ -478,13 +481,21 @@ final class Session implements Relay, ServerStartup.Owner {
      * so a CancelRequest names this session, whichever connection it holds.
      */
     private void attachForTransaction(Map<String, String> reported) {
+        if (serverRelay == null) {
+            serverRelay = new RelayHandler(this, false);
+        }
         ChannelPipeline serverPipeline = backend.pipeline();
-        serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, new RelayHandler(this, false));
-        removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+        if (serverPipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
+            serverLink = link;
+            link.relayTo(serverRelay);
+        } else {
+            removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+            serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, checkout.slot(), connection), serverRelay);
+            serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, serverLink);
+        }
         backend.config().setAutoRead(true);
         cancelTarget = connection;
         attached = true;
-        LOG.trace("{} attached slot {} ({} held)", client.id(), checkout.slot(), held.size());
         if (!replayed) {
             Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
             shown.putAll(reported);
@@ -549,13 +560,15 @@ final class Session implements Relay, ServerStartup.Owner {
         checkout = null;
         cancelTarget = null;
         attached = false;
+        TransactionServerHandler link = serverLink;
+        serverLink = null;
         returned.channel().config().setAutoRead(true);
         client.config().setAutoRead(true);
-        LOG.trace("{} detached slot {} ({} held)", client.id(), slot, held.size());
         if (deallocate) {
             ConnectionReset.start(state, slot, returned, relayState, List.of("DEALLOCATE ALL"));
         } else {
-            IdleServerHandler.park(returned.channel().pipeline(), state.pool, slot, returned, RelayHandler.NAME, Frames.RELAY_NAME);
+            link.idle();
+            state.pool.release(slot);
         }
         if (!held.isEmpty()) {
             acquire();

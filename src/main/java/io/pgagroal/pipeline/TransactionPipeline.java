@@ -66,7 +66,7 @@ public final class TransactionPipeline implements Pipeline {
             case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
                 state.sentSinceBatchEnd = 0;
                 state.pendingReadyForQuery++;
-                state.pending.add(new TransactionState.Pending(TransactionState.Pending.BATCH_END, null, false));
+                state.pending.add(TransactionState.Pending.END_OF_BATCH);
                 relay.writeToServer(message);
             }
             case Protocol.TERMINATE -> {

@@ -20,6 +20,8 @@ public final class TransactionState implements RelayState {
         static final byte PARSE = 'P';
         static final byte CLOSE = 'C';
         static final byte BATCH_END = 'S';
+        /** Every Sync, Query and FunctionCall is marked by this one instance. */
+        static final Pending END_OF_BATCH = new Pending(BATCH_END, null, false);
     }
 
     record Statement(String serverName, byte[] parse) {

@@ -27,12 +27,25 @@ import java.util.function.IntPredicate;
  * it need not be moved). Everything that changes which key a slot serves (reserving an empty slot,
  * evicting an idle connection of another key, queueing) happens under one lock, so max_size limits
  * are exact and waiting clients are served first come, first served: a returned or freed slot is
- * offered to the waiters in arrival order, and a new client queues behind them. A waiter gives up
- * after blocking_timeout; nothing polls. A release publishes the slot (CAS) before it reads whether
+ * offered to the waiters in arrival order, and a new client queues behind them. One exception keeps
+ * connections where they are: a returned connection goes to the oldest waiter on its own event loop
+ * when there is one, as moving it to another loop costs three thread hand-offs while it sits idle
+ * (in the transaction pipeline, where a connection changes hands after every transaction, that
+ * latency bounds throughput). Once the oldest waiter of all has been overtaken
+ * {@value #MAX_OVERTAKEN} times it is served next whatever its loop, so nobody waits much longer
+ * than in strict order, and the move shifts a connection towards the loop that was short of them.
+ * A returned connection adds one FREE slot, so its dispatch stops at the first waiter served. A
+ * waiter gives up after blocking_timeout (never when the pool has no deadline); nothing polls. A release publishes the slot (CAS) before it reads whether
  * anyone waits; a new waiter publishes itself before it scans the slots again, so one of the two
  * always sees the other.
  */
 public final class Pool {
+
+    /** A blocking timeout under which waiters are never timed out. */
+    public static final Duration NO_DEADLINE = Duration.ofNanos(Long.MAX_VALUE);
+
+    /** How often the oldest waiter may be passed over for one on the loop a connection was returned on. */
+    static final int MAX_OVERTAKEN = 16;
 
     private final AtomicIntegerArray states;
     private final AtomicReferenceArray<ServerConnection> connections;
@@ -44,11 +57,15 @@ public final class Pool {
     private volatile Runnable removed = () -> { };
     private boolean closed;
 
+    /**
+     * @param blockingTimeout how long a client waits for a connection: zero fails at once,
+     *        {@link #NO_DEADLINE} waits as long as it takes
+     */
     public Pool(int maxConnections, Duration blockingTimeout) {
         this.states = new AtomicIntegerArray(maxConnections);
         this.connections = new AtomicReferenceArray<>(maxConnections);
         this.keys = new PoolKey[maxConnections];
-        this.blockingTimeoutNanos = blockingTimeout.toNanos();
+        this.blockingTimeoutNanos = blockingTimeout.compareTo(NO_DEADLINE) >= 0 ? Long.MAX_VALUE : blockingTimeout.toNanos();
         for (int i = 0; i < maxConnections; i++) {
             states.set(i, SlotState.NOTINIT.value);
         }
@@ -98,7 +115,9 @@ public final class Pool {
                         return promise.setFailure(new PoolFullException("connection pool is full"));
                     }
                     Waiter waiter = new Waiter(key, maxSize, loop, promise);
-                    waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
+                    if (blockingTimeoutNanos != Long.MAX_VALUE) {
+                        waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
+                    }
                     waiters.add(waiter);
                     waiting = waiters.size();
                 }
@@ -165,7 +184,7 @@ public final class Pool {
             kill(slot);
             return;
         }
-        dispatch();
+        dispatchReturned(connection.channel().eventLoop());
     }
 
     /**
@@ -233,7 +252,7 @@ public final class Pool {
             waiting = 0;
         }
         for (Waiter waiter : failed) {
-            waiter.timeout.cancel(false);
+            waiter.cancelTimeout();
             waiter.promise.tryFailure(new PoolFullException("the pool is shutting down"));
         }
         for (int i = 0; i < size(); i++) {
@@ -332,28 +351,73 @@ public final class Pool {
         return n;
     }
 
+    /** Serves every waiter that what is free now can serve (after a kill, or a new waiter). */
     private void dispatch() {
         if (waiting == 0) {
             return;
         }
         List<Waiter> served = new ArrayList<>();
-        List<Checkout> checkouts = new ArrayList<>();
         synchronized (lock) {
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter waiter = it.next();
-                Checkout checkout = tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
-                if (checkout != null) {
-                    it.remove();
-                    served.add(waiter);
-                    checkouts.add(checkout);
-                }
+            Waiter waiter;
+            while ((waiter = serveFirst(null)) != null) {
+                served.add(waiter);
             }
             waiting = waiters.size();
         }
-        for (int i = 0; i < served.size(); i++) {
-            served.get(i).timeout.cancel(false);
-            handOver(served.get(i).promise, checkouts.get(i));
+        for (Waiter waiter : served) {
+            handOver(waiter);
         }
+    }
+
+    /**
+     * A connection was returned on {@code loop}: the one FREE slot it adds can serve one waiter at
+     * most. It goes to the oldest waiter on that loop, so that it need not move, unless the oldest
+     * waiter of all has been overtaken {@link #MAX_OVERTAKEN} times; then to the oldest waiter.
+     */
+    private void dispatchReturned(EventLoop loop) {
+        if (waiting == 0) {
+            return;
+        }
+        Waiter served = null;
+        synchronized (lock) {
+            Waiter oldest = waiters.peekFirst();
+            if (oldest != null && oldest.loop != loop && oldest.overtaken < MAX_OVERTAKEN) {
+                served = serveFirst(loop);
+                if (served != null) {
+                    oldest.overtaken++;
+                }
+            }
+            if (served == null) {
+                served = serveFirst(null);
+            }
+            waiting = waiters.size();
+        }
+        if (served != null) {
+            handOver(served);
+        }
+    }
+
+    /**
+     * Called with the lock held: takes the first waiter on {@code loop} (on any loop when null) that
+     * can be given a slot out of the queue, with its checkout. Once a key gets nothing, later
+     * waiters with that key are not tried.
+     */
+    private Waiter serveFirst(EventLoop loop) {
+        PoolKey exhausted = null;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if ((loop != null && waiter.loop != loop) || waiter.key.equals(exhausted)) {
+                continue;
+            }
+            Checkout checkout = tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
+            if (checkout != null) {
+                it.remove();
+                waiter.checkout = checkout;
+                return waiter;
+            }
+            exhausted = waiter.key;
+        }
+        return null;
     }
 
     private void expire(Waiter waiter) {
@@ -365,6 +429,11 @@ public final class Pool {
         if (removed) {
             waiter.promise.tryFailure(new PoolFullException("connection pool is full"));
         }
+    }
+
+    private void handOver(Waiter served) {
+        served.cancelTimeout();
+        handOver(served.promise, served.checkout);
     }
 
     /** Completes the client's promise, or takes the slot back if the client has gone meanwhile. */
@@ -402,13 +471,24 @@ public final class Pool {
         final int maxSize;
         final EventLoop loop;
         final Promise<Checkout> promise;
+        /** Null without a deadline. */
         ScheduledFuture<?> timeout;
+        /** How often a waiter on another loop was served while this one was the oldest. */
+        int overtaken;
+        /** Set when served, under the lock. */
+        Checkout checkout;
 
         Waiter(PoolKey key, int maxSize, EventLoop loop, Promise<Checkout> promise) {
             this.key = key;
             this.maxSize = maxSize;
             this.loop = loop;
             this.promise = promise;
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
         }
     }
 }
