@@ -77,6 +77,55 @@ class PoolTest {
     }
 
     @Test
+    void aReturnedConnectionGoesToTheOldestWaiterOnItsOwnLoop() throws Exception {
+        Pool pool = new Pool(1, Duration.ofSeconds(5));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        EventLoop connectionLoop = channel.eventLoop();
+        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
+        pool.attach(held.slot(), new ServerConnection(channel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+        Future<Checkout> elsewhere = pool.acquire(ALICE, 0, loop);
+        Future<Checkout> sameLoop = pool.acquire(ALICE, 0, connectionLoop);
+
+        pool.release(held.slot());
+        assertThat(take(sameLoop).slot()).isEqualTo(held.slot());
+        assertThat(elsewhere.isDone()).as("the older waiter on another loop waits").isFalse();
+        pool.release(held.slot());
+        assertThat(take(elsewhere).slot()).isEqualTo(held.slot());
+    }
+
+    @Test
+    void theOldestWaiterIsOvertakenABoundedNumberOfTimes() throws Exception {
+        Pool pool = new Pool(1, Duration.ofSeconds(5));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        EventLoop connectionLoop = channel.eventLoop();
+        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
+        pool.attach(held.slot(), new ServerConnection(channel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+        Future<Checkout> oldest = pool.acquire(ALICE, 0, loop);
+        for (int i = 0; i < Pool.MAX_OVERTAKEN; i++) {
+            Future<Checkout> newer = pool.acquire(ALICE, 0, connectionLoop);
+            pool.release(held.slot());
+            assertThat(newer.isDone()).as("overtaking %d", i + 1).isTrue();
+            assertThat(oldest.isDone()).isFalse();
+        }
+        Future<Checkout> newer = pool.acquire(ALICE, 0, connectionLoop);
+        pool.release(held.slot());
+        assertThat(take(oldest).slot()).as("served once overtaken %d times", Pool.MAX_OVERTAKEN).isEqualTo(held.slot());
+        assertThat(newer.isDone()).isFalse();
+    }
+
+    @Test
+    void withoutADeadlineAWaiterWaitsUntilAConnectionReturns() throws Exception {
+        Pool pool = new Pool(1, Pool.NO_DEADLINE);
+        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        open(pool, held, ALICE);
+        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop);
+        Thread.sleep(300);
+        assertThat(waiting.isDone()).isFalse();
+        pool.release(held.slot());
+        assertThat(take(waiting).slot()).isEqualTo(held.slot());
+    }
+
+    @Test
     void failsAfterBlockingTimeout() throws Exception {
         Pool pool = new Pool(1, Duration.ofMillis(200));
         open(pool, take(pool.acquire(ALICE, 0, loop)), ALICE);

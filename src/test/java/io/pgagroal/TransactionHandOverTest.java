@@ -1,0 +1,89 @@
+package io.pgagroal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgagroal.security.Credentials;
+import io.pgagroal.testing.Endpoint;
+import io.pgagroal.testing.Pgbench;
+import io.pgagroal.testing.PgbenchResult;
+import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.PostgresServer.AuthMethod;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Connections changing hands while clients queue for them, with blocking_timeout = 0 (the setting
+ * upstream recommends for the transaction pipeline: wait without a deadline): every hand-over
+ * happens inside the read of the ReadyForQuery that ended the previous client's transaction.
+ */
+class TransactionHandOverTest {
+
+    @RegisterExtension
+    static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
+
+    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
+
+    @BeforeAll
+    static void transactionModeWithoutDeadline() throws Exception {
+        PG.restartPooler(VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+                .set("max_connections", "10").set("blocking_timeout", "0").limit("appdb app 2 2 2"),
+                "host all all all scram-sha-256");
+    }
+
+    @Test
+    void fortyPgbenchClientsOverTwoConnectionsAllWait() {
+        Endpoint pooler = PG.endpoint();
+        assertThat(Pgbench.initialize(pooler, 1).succeeded()).isTrue();
+        for (Pgbench.Mode mode : Pgbench.Mode.values()) {
+            PgbenchResult result = Pgbench.against(pooler).mode(mode).selectOnly().clients(40).threads(2).transactions(100).run();
+            assertThat(result.process().succeeded()).as("%s (no client aborted): %s", mode, result.process().describe()).isTrue();
+            assertThat(result.failedTransactions()).as(mode.name()).hasValue(0);
+            assertThat(result.processedTransactions()).as(mode.name()).hasValue(4000);
+        }
+        assertThat(PG.pooler().totalConnections()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void queuedClientsWithTheirOwnParametersEachSeeTheirOwn() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            String name = "client-" + c;
+            String zone = c % 2 == 0 ? "Asia/Tokyo" : "America/New_York";
+            results.add(threads.submit(() -> {
+                Properties properties = new Properties();
+                properties.setProperty("ApplicationName", name);
+                properties.setProperty("options", "-c TimeZone=" + zone);
+                int right = 0;
+                try (Connection connection = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties);
+                        Statement statement = connection.createStatement()) {
+                    for (int i = 0; i < 40; i++) {
+                        ResultSet rs = statement.executeQuery("SELECT current_setting('application_name'), current_setting('TimeZone')");
+                        rs.next();
+                        if (rs.getString(1).equals(name) && rs.getString(2).equals(zone)) {
+                            right++;
+                        }
+                    }
+                }
+                return right;
+            }));
+        }
+        threads.shutdown();
+        for (Future<Integer> result : results) {
+            assertThat(result.get(120, TimeUnit.SECONDS)).as("transactions that saw the client's own settings").isEqualTo(40);
+        }
+        assertThat(PG.pooler().totalConnections()).isLessThanOrEqualTo(2);
+    }
+}
