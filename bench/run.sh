@@ -170,16 +170,18 @@ declare -A tps failed aborted measured
 # aborted clients is not comparable).
 measure() {
   local target=$1 port=$2 test clients output key
-  local options_name=test_options run_tests=("${tests[@]}") run_clients=$clients_list
+  local options_name=test_options run_tests=("${tests[@]}") run_clients=$clients_list warmup_clients=10
   if [[ $target == *transaction ]]; then
     options_name=tx_test_options
     run_tests=("${tx_tests[@]}")
     run_clients=$tx_clients_list
+    # More clients than connections, so that the warm-up also runs the waiting and hand-over path.
+    warmup_clients=${tx_clients_list%% *}
   fi
   local -n options=$options_name
   if ((warmup > 0)); then
-    log "[$target] warming up for $warmup s"
-    "$PG_BIN/pgbench" -n -S -c 10 -j 2 -T "$warmup" -h 127.0.0.1 -p "$port" -U postgres postgres \
+    log "[$target] warming up for $warmup s with $warmup_clients clients"
+    "$PG_BIN/pgbench" -n -S -c "$warmup_clients" -j 2 -T "$warmup" -h 127.0.0.1 -p "$port" -U postgres postgres \
       >/dev/null 2>&1 || true
   fi
   for test in "${run_tests[@]}"; do
