@@ -103,11 +103,13 @@ public final class Pool {
         Promise<Checkout> promise = loop.newPromise();
         Checkout checkout = waiting == 0 ? reuse(key, loop) : null;
         if (checkout == null) {
+            boolean first;
             synchronized (lock) {
                 if (closed) {
                     return promise.setFailure(new PoolFullException("the pool is shutting down"));
                 }
-                if (waiters.isEmpty()) {
+                first = waiters.isEmpty();
+                if (first) {
                     checkout = tryAcquire(key, maxSize, loop);
                 }
                 if (checkout == null) {
@@ -123,8 +125,11 @@ public final class Pool {
                 }
             }
             if (checkout == null) {
-                // A release may have run between the scan above and the enqueue, and seen no waiter.
-                dispatch();
+                if (first) {
+                    // A release may have run between the scan above and the enqueue, and seen no
+                    // waiter. Behind other waiters there is no such gap: releases dispatch.
+                    dispatch();
+                }
                 return promise;
             }
         }
@@ -406,7 +411,7 @@ public final class Pool {
         PoolKey exhausted = null;
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
-            if ((loop != null && waiter.loop != loop) || waiter.key.equals(exhausted)) {
+            if ((loop != null && waiter.loop != loop) || (exhausted != null && (waiter.key == exhausted || waiter.key.equals(exhausted)))) {
                 continue;
             }
             Checkout checkout = tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
