@@ -20,6 +20,8 @@ class PoolTest {
     private static final PoolKey BOB = PoolKey.of("bob", "db", Map.of());
 
     private final EventLoop loop = new DefaultEventLoop();
+    private final EmbeddedChannel connectionChannel = new EmbeddedChannel();
+    private final EventLoop connectionLoop = connectionChannel.eventLoop();
 
     @AfterEach
     void stop() {
@@ -30,6 +32,13 @@ class PoolTest {
         ServerConnection connection = new ServerConnection(new EmbeddedChannel(), null, key, Authentication.TRUST, new byte[0], 1, 2);
         pool.attach(checkout.slot(), connection);
         return connection;
+    }
+
+    /** A connection of ALICE on {@link #connectionLoop}, held. */
+    private Checkout holdOnItsLoop(Pool pool) throws Exception {
+        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
+        pool.attach(held.slot(), new ServerConnection(connectionChannel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+        return held;
     }
 
     private Checkout take(Future<Checkout> future) throws Exception {
@@ -79,10 +88,7 @@ class PoolTest {
     @Test
     void aReturnedConnectionGoesToTheOldestWaiterOnItsOwnLoop() throws Exception {
         Pool pool = new Pool(1, Duration.ofSeconds(5));
-        EmbeddedChannel channel = new EmbeddedChannel();
-        EventLoop connectionLoop = channel.eventLoop();
-        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
-        pool.attach(held.slot(), new ServerConnection(channel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+        Checkout held = holdOnItsLoop(pool);
         Future<Checkout> elsewhere = pool.acquire(ALICE, 0, loop);
         Future<Checkout> sameLoop = pool.acquire(ALICE, 0, connectionLoop);
 
@@ -96,10 +102,7 @@ class PoolTest {
     @Test
     void theOldestWaiterIsOvertakenABoundedNumberOfTimes() throws Exception {
         Pool pool = new Pool(1, Duration.ofSeconds(5));
-        EmbeddedChannel channel = new EmbeddedChannel();
-        EventLoop connectionLoop = channel.eventLoop();
-        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
-        pool.attach(held.slot(), new ServerConnection(channel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+        Checkout held = holdOnItsLoop(pool);
         Future<Checkout> oldest = pool.acquire(ALICE, 0, loop);
         for (int i = 0; i < Pool.MAX_OVERTAKEN; i++) {
             Future<Checkout> newer = pool.acquire(ALICE, 0, connectionLoop);
