@@ -56,6 +56,8 @@ final class Session implements Relay, ServerStartup.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Transaction pipeline: client messages queued while waiting for a connection before reading stops. */
     private static final int HELD_BEFORE_BACKPRESSURE = 64;
+    /** Transaction pipeline: the BackendKeyData the pooler gives its clients. */
+    private static final SecureRandom BACKEND_KEYS = new SecureRandom();
 
     private enum Phase { FETCHING, AUTHENTICATING, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
 
@@ -444,14 +446,17 @@ final class Session implements Relay, ServerStartup.Owner {
      * differ from what was last applied on it (one round trip of SETs, skipped when nothing differs).
      */
     private void synchronizeParameters() {
-        Map<String, String> differences = new LinkedHashMap<>();
+        Map<String, String> differences = null;
         Map<String, String> applied = connection.appliedParameters();
-        transactionState().desiredParameters().forEach((name, value) -> {
-            if (!value.equals(applied.get(name))) {
-                differences.put(name, value);
+        for (Map.Entry<String, String> desired : transactionState().desiredParameters().entrySet()) {
+            if (!desired.getValue().equals(applied.get(desired.getKey()))) {
+                if (differences == null) {
+                    differences = new LinkedHashMap<>();
+                }
+                differences.put(desired.getKey(), desired.getValue());
             }
-        });
-        if (differences.isEmpty()) {
+        }
+        if (differences == null) {
             attachForTransaction(Map.of());
             return;
         }
@@ -522,9 +527,8 @@ final class Session implements Relay, ServerStartup.Owner {
      * before it runs any).
      */
     private void replayForTransaction(ServerConnection template, Map<String, String> shown) {
-        SecureRandom random = new SecureRandom();
-        int processId = random.nextInt() & Integer.MAX_VALUE;
-        int secretKey = random.nextInt();
+        int processId = BACKEND_KEYS.nextInt() & Integer.MAX_VALUE;
+        int secretKey = BACKEND_KEYS.nextInt();
         cancelKey = CancelForwarder.key(processId, secretKey);
         state.sessions.put(cancelKey, this);
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
