@@ -10,6 +10,7 @@ import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,57 @@ class TransactionHandOverTest {
             assertThat(result.process().succeeded()).as("%s (no client aborted): %s", mode, result.process().describe()).isTrue();
             assertThat(result.failedTransactions()).as(mode.name()).hasValue(0);
             assertThat(result.processedTransactions()).as(mode.name()).hasValue(4000);
+        }
+        assertThat(PG.pooler().totalConnections()).isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * Server connections killed while clients queue for them, some in use and some idle in the
+     * pool: only the clients whose transaction ran on a killed connection see an error, the pool
+     * opens replacements, and no client is left waiting.
+     */
+    @Test
+    void connectionsKilledWhileClientsQueue() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(10);
+        List<Future<int[]>> results = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
+        for (int c = 0; c < 10; c++) {
+            results.add(threads.submit(() -> {
+                int ok = 0;
+                int lost = 0;
+                while (System.nanoTime() < end) {
+                    try (Connection connection = PG.connect(); Statement statement = connection.createStatement()) {
+                        while (System.nanoTime() < end) {
+                            ResultSet rs = statement.executeQuery("SELECT 1");
+                            rs.next();
+                            ok += rs.getInt(1);
+                        }
+                    } catch (SQLException e) {
+                        assertThat(e.getSQLState()).as(e.getMessage()).isIn("57P01", "08006", "08003");
+                        lost++;
+                    }
+                }
+                return new int[] {ok, lost};
+            }));
+        }
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(400);
+            PG.postgres().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'");
+        }
+        threads.shutdown();
+        int ok = 0;
+        int lost = 0;
+        for (Future<int[]> result : results) {
+            int[] counts = result.get(120, TimeUnit.SECONDS);
+            ok += counts[0];
+            lost += counts[1];
+        }
+        assertThat(lost).as("transactions on killed connections: at most one per connection killed").isBetween(1, 3 * 2);
+        assertThat(ok).as("queries that succeeded").isGreaterThan(100);
+        try (Connection connection = PG.connect(); Statement statement = connection.createStatement()) {
+            ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'");
+            rs.next();
+            assertThat(rs.getInt(1)).as("server connections after the kills").isBetween(1, 2);
         }
         assertThat(PG.pooler().totalConnections()).isLessThanOrEqualTo(2);
     }

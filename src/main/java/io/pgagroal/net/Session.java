@@ -219,7 +219,9 @@ final class Session implements Relay, ServerStartup.Owner {
         }
         checkout = pending.getNow();
         pending = null;
-        LOG.debug("Slot {} for {}: {}", checkout.slot(), key, checkout.isNew() ? "new connection" : "pooled connection");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Slot {} for {}: {}", checkout.slot(), key, checkout.isNew() ? "new connection" : "pooled connection");
+        }
         if (!client.isActive()) {
             giveBackUnused();
             return;
