@@ -93,6 +93,11 @@ public final class Pool {
         return count(state -> state == SlotState.IN_USE.value || state == SlotState.GRACEFULLY.value);
     }
 
+    /** Clients queued for a connection (pgagroal_connection_awaiting counts these and the ones being served). */
+    public int awaiting() {
+        return waiting;
+    }
+
     /**
      * Asks for a connection for {@code key}; the future completes on {@code loop}.
      *
@@ -120,6 +125,11 @@ public final class Pool {
                     if (blockingTimeoutNanos != Long.MAX_VALUE) {
                         waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
                     }
+                    promise.addListener(f -> {
+                        if (f.isCancelled()) {
+                            withdraw(waiter);
+                        }
+                    });
                     waiters.add(waiter);
                     waiting = waiters.size();
                 }
@@ -426,13 +436,23 @@ public final class Pool {
     }
 
     private void expire(Waiter waiter) {
-        boolean removed;
-        synchronized (lock) {
-            removed = waiters.remove(waiter);
-            waiting = waiters.size();
-        }
-        if (removed) {
+        if (remove(waiter)) {
             waiter.promise.tryFailure(new PoolFullException("connection pool is full"));
+        }
+    }
+
+    /** The client gave up (cancelled its request): it leaves the queue at once, deadline or not. */
+    private void withdraw(Waiter waiter) {
+        if (remove(waiter)) {
+            waiter.cancelTimeout();
+        }
+    }
+
+    private boolean remove(Waiter waiter) {
+        synchronized (lock) {
+            boolean removed = waiters.remove(waiter);
+            waiting = waiters.size();
+            return removed;
         }
     }
 

@@ -129,6 +129,23 @@ class PoolTest {
     }
 
     @Test
+    void aWaiterThatGivesUpLeavesTheQueue() throws Exception {
+        Pool pool = new Pool(1, Pool.NO_DEADLINE);
+        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        open(pool, held, ALICE);
+        Future<Checkout> gaveUp = pool.acquire(ALICE, 0, loop);
+        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop);
+        assertThat(pool.awaiting()).isEqualTo(2);
+        gaveUp.cancel(false);
+        loop.submit(() -> { }).get();
+        assertThat(pool.awaiting()).as("left at once, though waiters have no deadline").isEqualTo(1);
+        pool.release(held.slot());
+        Checkout next = take(waiting);
+        assertThat(next.slot()).as("the next waiter is served, not the one that left").isEqualTo(held.slot());
+        assertThat(pool.state(held.slot())).isEqualTo(SlotState.IN_USE);
+    }
+
+    @Test
     void failsAfterBlockingTimeout() throws Exception {
         Pool pool = new Pool(1, Duration.ofMillis(200));
         open(pool, take(pool.acquire(ALICE, 0, loop)), ALICE);
