@@ -35,7 +35,8 @@ import java.util.function.IntPredicate;
  * {@value #MAX_OVERTAKEN} times it is served next whatever its loop, so nobody waits much longer
  * than in strict order, and the move shifts a connection towards the loop that was short of them.
  * A returned connection adds one FREE slot, so its dispatch stops at the first waiter served. A
- * waiter gives up after blocking_timeout (never when the pool has no deadline); nothing polls. A release publishes the slot (CAS) before it reads whether
+ * waiter gives up after blocking_timeout (never when the pool has no deadline), and leaves the
+ * queue as soon as its client cancels the request; nothing polls. A release publishes the slot (CAS) before it reads whether
  * anyone waits; a new waiter publishes itself before it scans the slots again, so one of the two
  * always sees the other.
  */
