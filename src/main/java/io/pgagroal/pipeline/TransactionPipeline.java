@@ -99,13 +99,14 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     private void parse(Relay relay, TransactionState state, ByteBuf message) {
-        String name = cString(message, 5);
-        state.usedNamedParse |= !name.isEmpty();
-        if (name.isEmpty() || maxPreparedStatements == 0) {
+        boolean unnamed = message.getByte(5) == 0;
+        state.usedNamedParse |= !unnamed;
+        if (unnamed || maxPreparedStatements == 0) {
             relay.writeToServer(message);
-            state.pending.add(new TransactionState.Pending(TransactionState.Pending.PARSE, null, false));
+            state.pending.add(TransactionState.Pending.UNTRACKED_PARSE);
             return;
         }
+        String name = cString(message, 5);
         int rest = 5 + utf8Length(name) + 1;
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
@@ -123,15 +124,19 @@ public final class TransactionPipeline implements Pipeline {
         byte type = message.getByte(0);
         int nameOffset;
         if (type == 'B') {
-            nameOffset = 5 + utf8Length(cString(message, 5)) + 1;
+            nameOffset = 5 + message.bytesBefore(5, message.readableBytes() - 5, (byte) 0) + 1;
         } else if (message.getByte(5) == 'S') {
             nameOffset = 6;
         } else {
             relay.writeToServer(message);
             return;
         }
+        if (message.getByte(nameOffset) == 0 || maxPreparedStatements == 0) {
+            relay.writeToServer(message);
+            return;
+        }
         String name = cString(message, nameOffset);
-        TransactionState.Statement statement = name.isEmpty() || maxPreparedStatements == 0 ? null : state.statements.get(name);
+        TransactionState.Statement statement = state.statements.get(name);
         if (statement == null) {
             relay.writeToServer(message);
             return;
@@ -144,11 +149,12 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     private void close(Relay relay, TransactionState state, ByteBuf message) {
-        String name = message.getByte(5) == 'S' ? cString(message, 6) : "";
-        TransactionState.Statement statement = name.isEmpty() || maxPreparedStatements == 0 ? null : state.statements.remove(name);
+        boolean tracked = message.getByte(5) == 'S' && message.getByte(6) != 0 && maxPreparedStatements > 0;
+        String name = tracked ? cString(message, 6) : "";
+        TransactionState.Statement statement = tracked ? state.statements.remove(name) : null;
         if (statement == null) {
             relay.writeToServer(message);
-            state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, null, false));
+            state.pending.add(TransactionState.Pending.UNTRACKED_CLOSE);
             return;
         }
         relay.writeToServer(replaceName(message, 6, name, statement.serverName()));

@@ -22,6 +22,9 @@ public final class TransactionState implements RelayState {
         static final byte BATCH_END = 'S';
         /** Every Sync, Query and FunctionCall is marked by this one instance. */
         static final Pending END_OF_BATCH = new Pending(BATCH_END, null, false);
+        /** A client's Parse or Close the pooler does not track (unnamed, a portal, or the support off). */
+        static final Pending UNTRACKED_PARSE = new Pending(PARSE, null, false);
+        static final Pending UNTRACKED_CLOSE = new Pending(CLOSE, null, false);
     }
 
     record Statement(String serverName, byte[] parse) {
