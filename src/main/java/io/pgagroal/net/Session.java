@@ -22,8 +22,6 @@ import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
-import io.pgagroal.config.AuthMethod;
-import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Authentication takes one of two paths. When the pooler knows the user's password (users vault,
  * frontend users) or can learn its hash (auth_query), it checks the client itself first
- * ({@link ClientAuthentication}), then hands it a pooled connection or logs in to PostgreSQL for it
+ * ({@link ClientLogin}), then hands it a pooled connection or logs in to PostgreSQL for it
  * ({@link BackendAuthentication}); the client is then replayed the connection's startup messages.
  * Otherwise (pass-through) it obtains a slot first: a pooled connection's authentication is
  * replayed and the client must answer as its first client did, and a new connection relays the
@@ -51,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * loop, and a pooled one is moved to it before use, so no field needs synchronisation and relayed
  * buffers never cross threads.
  */
-final class Session implements Relay, ServerStartup.Owner {
+final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Transaction pipeline: client messages queued while waiting for a connection before reading stops. */
@@ -59,7 +57,7 @@ final class Session implements Relay, ServerStartup.Owner {
     /** Transaction pipeline: the BackendKeyData the pooler gives its clients. */
     private static final SecureRandom BACKEND_KEYS = new SecureRandom();
 
-    private enum Phase { FETCHING, AUTHENTICATING, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
+    private enum Phase { LOGGING_IN, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
 
     private final PoolState state;
     private final Channel client;
@@ -69,7 +67,8 @@ final class Session implements Relay, ServerStartup.Owner {
     private final Map<String, String> serverParameters;
     private final Server server;
     private final Login login;
-    private ClientAuthentication clientAuthentication;
+    /** Set when the pooler checks the client itself rather than passing its authentication through. */
+    private ClientLogin clientLogin;
     private boolean adopting;
     private final TransactionPipeline transactions;
     /** The key the pool serves: the client's own, or in the transaction pipeline the shared base key. */
@@ -83,7 +82,6 @@ final class Session implements Relay, ServerStartup.Owner {
     private ByteBuf deferredParse;
     private long cancelKey;
     private volatile ServerConnection cancelTarget;
-    private UserSecret secret;
     private Phase phase = Phase.ACQUIRING;
     private Future<Checkout> pending;
     private Checkout checkout;
@@ -110,81 +108,23 @@ final class Session implements Relay, ServerStartup.Owner {
     }
 
     void start() {
-        switch (login) {
-            case Login.PassThrough passThrough -> acquire();
-            case Login.Known known -> authenticateClient(known.secret());
-            case Login.AuthQuery query -> fetchSecret(query);
-        }
-    }
-
-    private void fetchSecret(Login.AuthQuery query) {
-        phase = Phase.FETCHING;
-        frontend.disarmTimeout();
-        AuthQuery.fetch(state, server, query.superuser(), query.superuserPassword(), key.database(), key.user(), client.eventLoop())
-                .addListener(f -> {
-                    if (phase != Phase.FETCHING) {
-                        return;
-                    }
-                    if (!f.isSuccess()) {
-                        LOG.warn("auth_query for {} failed: {}", key.user(), f.cause().getMessage());
-                        fatal(SqlState.CONNECTION_FAILURE, "pgagroal could not look up the password of \"" + key.user() + "\"");
-                        return;
-                    }
-                    @SuppressWarnings("unchecked")
-                    Optional<String> shadow = (Optional<String>) f.getNow();
-                    if (shadow.isEmpty()) {
-                        fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + key.user() + "\"");
-                        return;
-                    }
-                    try {
-                        authenticateClient(UserSecret.ofShadow(key.user(), shadow.get()));
-                    } catch (IllegalArgumentException e) {
-                        fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, e.getMessage());
-                    }
-                });
-    }
-
-    private void authenticateClient(UserSecret userSecret) {
-        secret = userSecret;
-        AuthMethod method = login.method();
-        if (method == AuthMethod.ALL) {
-            method = secret.verifier() != null ? AuthMethod.SCRAM_SHA_256 : AuthMethod.MD5;
-        }
-        if (!secret.supports(method)) {
-            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "unsupported security model for user \"" + key.user()
-                    + "\": its stored password cannot be checked with " + method.configName());
-            return;
-        }
-        clientAuthentication = new ClientAuthentication(method, secret);
-        Optional<ByteBuf> request = clientAuthentication.request(client.alloc());
-        if (request.isEmpty()) {
+        if (login instanceof Login.PassThrough) {
             acquire();
             return;
         }
-        phase = Phase.AUTHENTICATING;
-        frontend.armTimeout();
-        client.writeAndFlush(request.get());
+        phase = Phase.LOGGING_IN;
+        clientLogin = new ClientLogin(state, server, key, login, client, frontend, this);
+        clientLogin.start();
     }
 
-    private void clientAuthenticationMessage(ByteBuf frame) {
-        ClientAuthentication.Step step;
-        try {
-            step = clientAuthentication.answer(frame, client.alloc());
-        } finally {
-            frame.release();
-        }
-        switch (step) {
-            case ClientAuthentication.Step.Send send -> {
-                client.writeAndFlush(send.message());
-                if (clientAuthentication.scramComplete()) {
-                    acquire();
-                } else {
-                    frontend.armTimeout();
-                }
-            }
-            case ClientAuthentication.Step.Done done -> acquire();
-            case ClientAuthentication.Step.Failed failed -> fatal(failed.sqlState(), failed.message());
-        }
+    @Override
+    public void authenticated() {
+        acquire();
+    }
+
+    @Override
+    public void refused(String sqlState, String message) {
+        fatal(sqlState, message);
     }
 
     private void acquire() {
@@ -260,19 +200,7 @@ final class Session implements Relay, ServerStartup.Owner {
 
     /** How the pooler logs in to PostgreSQL for this client; null to pass the client's authentication through. */
     private BackendAuthentication backendLogin() {
-        return switch (login) {
-            case Login.PassThrough passThrough -> null;
-            case Login.Known known -> BackendAuthentication.password(key.user(), known.backendPassword());
-            case Login.AuthQuery query -> {
-                if (clientAuthentication.cleartext() != null) {
-                    yield BackendAuthentication.password(key.user(), clientAuthentication.cleartext());
-                }
-                if (secret.md5Hash() != null) {
-                    yield BackendAuthentication.md5Hash(key.user(), secret.md5Hash());
-                }
-                yield BackendAuthentication.scramKeys(key.user(), clientAuthentication.clientKey(), secret.verifier().serverKey());
-            }
-        };
+        return clientLogin == null ? null : clientLogin.backendLogin();
     }
 
     /** The server asks the client something (a password, a SASL step): wait for the answer. */
@@ -282,9 +210,9 @@ final class Session implements Relay, ServerStartup.Owner {
 
     /** A framed message from the client before relaying starts. */
     void clientMessage(ByteBuf frame) {
-        if (phase == Phase.AUTHENTICATING) {
+        if (phase == Phase.LOGGING_IN && clientLogin.awaitingAnswer()) {
             frontend.disarmTimeout();
-            clientAuthenticationMessage(frame);
+            clientLogin.answer(frame);
         } else if (phase == Phase.CONNECTING && startup != null && !(login instanceof Login.PassThrough)) {
             frame.release();
             protocolViolation("unexpected message before authentication completed");
@@ -753,7 +681,7 @@ final class Session implements Relay, ServerStartup.Owner {
     /** The client's connection closed. Without a Terminate the server connection's state is unknown. */
     void clientClosed() {
         switch (phase) {
-            case FETCHING, AUTHENTICATING -> end();
+            case LOGGING_IN -> end();
             case ACQUIRING -> {
                 end();
                 if (pending != null) {
@@ -856,6 +784,9 @@ final class Session implements Relay, ServerStartup.Owner {
     private void end() {
         if (phase == Phase.RELAYING) {
             state.pipeline.stop(this);
+        }
+        if (clientLogin != null) {
+            clientLogin.abandon();
         }
         phase = Phase.ENDED;
         frontend.disarmTimeout();
