@@ -136,9 +136,11 @@ public final class Pool {
                 }
             }
             if (checkout == null) {
-                if (first) {
-                    // A release may have run between the scan above and the enqueue, and seen no
-                    // waiter. Behind other waiters there is no such gap: releases dispatch.
+                if (first || !sameKey(waiters.peekFirst(), key)) {
+                    // First: a release may have run between the scan above and the enqueue, and
+                    // seen no waiter. Another key than the oldest waiter's: there may be room for
+                    // it that the waiters ahead could not use. Otherwise a waiter with this key is
+                    // ahead and nothing is free for it, or a release would have served it.
                     dispatch();
                 }
                 return promise;
@@ -414,26 +416,44 @@ public final class Pool {
     }
 
     /**
-     * Called with the lock held: takes the first waiter on {@code loop} (on any loop when null) that
-     * can be given a slot out of the queue, with its checkout. Once a key gets nothing, later
-     * waiters with that key are not tried.
+     * Called with the lock held: takes out of the queue the first waiter that can be given a slot,
+     * with its checkout. With a {@code loop}, only waiters on that loop that can reuse a FREE
+     * connection (never a new or evicted slot, which would take the returned connection from a
+     * waiter that can use it as it is). What a waiter gets depends on its key alone, so once a key
+     * gets nothing, later waiters with that key are not tried.
      */
     private Waiter serveFirst(EventLoop loop) {
-        PoolKey exhausted = null;
+        List<PoolKey> exhausted = null;
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
-            if ((loop != null && waiter.loop != loop) || (exhausted != null && (waiter.key == exhausted || waiter.key.equals(exhausted)))) {
+            if ((loop != null && waiter.loop != loop) || (exhausted != null && contains(exhausted, waiter.key))) {
                 continue;
             }
-            Checkout checkout = tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
+            Checkout checkout = loop != null ? reuse(waiter.key, loop) : tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
             if (checkout != null) {
                 it.remove();
                 waiter.checkout = checkout;
                 return waiter;
             }
-            exhausted = waiter.key;
+            if (exhausted == null) {
+                exhausted = new ArrayList<>(2);
+            }
+            exhausted.add(waiter.key);
         }
         return null;
+    }
+
+    private static boolean contains(List<PoolKey> keys, PoolKey key) {
+        for (PoolKey other : keys) {
+            if (other == key || other.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameKey(Waiter waiter, PoolKey key) {
+        return waiter != null && (waiter.key == key || waiter.key.equals(key));
     }
 
     private void expire(Waiter waiter) {

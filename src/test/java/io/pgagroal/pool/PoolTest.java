@@ -129,6 +129,28 @@ class PoolTest {
     }
 
     @Test
+    void aReturnedConnectionIsNotEvictedForAWaiterOnItsLoopWithAnotherKey() throws Exception {
+        Pool pool = new Pool(1, Duration.ofSeconds(5));
+        Checkout held = holdOnItsLoop(pool);
+        Future<Checkout> sameKeyElsewhere = pool.acquire(ALICE, 0, loop);
+        Future<Checkout> otherKeySameLoop = pool.acquire(BOB, 0, connectionLoop);
+
+        pool.release(held.slot());
+        assertThat(take(sameKeyElsewhere).connection()).as("reused as it is").isSameAs(pool.connection(held.slot()));
+        assertThat(otherKeySameLoop.isDone()).isFalse();
+    }
+
+    @Test
+    void aNewcomerWithAnotherKeyIsNotHeldUpByWaitersAtTheirLimit() throws Exception {
+        Pool pool = new Pool(4, Duration.ofSeconds(5));
+        open(pool, take(pool.acquire(ALICE, 1, loop)), ALICE);
+        Future<Checkout> atLimit = pool.acquire(ALICE, 1, loop);
+        Future<Checkout> bob = pool.acquire(BOB, 0, loop);
+        assertThat(take(bob).isNew()).as("a free slot is there for bob").isTrue();
+        assertThat(atLimit.isDone()).isFalse();
+    }
+
+    @Test
     void aWaiterThatGivesUpLeavesTheQueue() throws Exception {
         Pool pool = new Pool(1, Pool.NO_DEADLINE);
         Checkout held = take(pool.acquire(ALICE, 0, loop));
