@@ -49,10 +49,15 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
         pipeline.channel().eventLoop().execute(() -> pool.release(slot));
     }
 
+    /**
+     * Also marks the connection discarded, for the moment between parking and the release on the
+     * next loop turn: the slot is not FREE yet, so it is the release that closes it.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
         LOG.debug("Idle connection {} in slot {} received data; removing it", connection, slot);
+        connection.discard();
         pool.removeIdle(slot, connection);
     }
 

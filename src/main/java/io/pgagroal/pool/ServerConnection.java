@@ -23,6 +23,8 @@ public final class ServerConnection {
     private final int secretKey;
     private final PreparedStatementCache preparedStatements = new PreparedStatementCache();
     private final Map<String, String> applied;
+    /** Read and written on the connection's event loop only. */
+    private boolean discarded;
 
     public ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
             byte[] startupReplay, int processId, int secretKey) {
@@ -80,7 +82,15 @@ public final class ServerConnection {
 
     /** Whether another client may be given this connection once it is returned. */
     public boolean reusable() {
-        return authentication.replayable();
+        return !discarded && authentication.replayable();
+    }
+
+    /**
+     * The connection is in an unknown state (PostgreSQL sent something nobody asked for): it is
+     * closed when returned rather than given to another client.
+     */
+    public void discard() {
+        discarded = true;
     }
 
     @Override
