@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Compares PostgreSQL direct, pgagroal (performance and session pipelines) and PgBouncer (session
-# mode) with pgbench, all in one run against one throwaway PostgreSQL. See bench/README.md.
+# Compares PostgreSQL direct, pgagroal (performance, session and transaction pipelines) and
+# PgBouncer (session and transaction modes) with pgbench, all in one run against one throwaway
+# PostgreSQL. See bench/README.md.
 #
 #   BENCH_SECONDS=10          length of each measured pgbench run
 #   BENCH_WARMUP_SECONDS=5    unmeasured select-only run before each target's first test
 #   BENCH_CLIENTS="10 50"     client counts (pgbench -c), always with -j 2
-#   BENCH_TARGETS=direct,pgagroal-performance,pgagroal-session,pgbouncer
+#   BENCH_TX_CLIENTS="50 200" client counts for the transaction targets
+#   BENCH_TARGETS=direct,pgagroal-performance,pgagroal-session,pgbouncer,pgagroal-transaction,pgbouncer-transaction
 #   PGAGROAL_JAVA_OPTS        extra JVM options for pgagroal
 set -euo pipefail
 
