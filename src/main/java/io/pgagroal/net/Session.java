@@ -457,10 +457,13 @@ final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
      * before it runs any).
      */
     private void replayForTransaction(ServerConnection template, Map<String, String> shown) {
-        int processId = BACKEND_KEYS.nextInt() & Integer.MAX_VALUE;
-        int secretKey = BACKEND_KEYS.nextInt();
-        cancelKey = CancelForwarder.key(processId, secretKey);
-        state.sessions.put(cancelKey, this);
+        int processId;
+        int secretKey;
+        do {
+            processId = BACKEND_KEYS.nextInt() & Integer.MAX_VALUE;
+            secretKey = BACKEND_KEYS.nextInt();
+            cancelKey = CancelForwarder.key(processId, secretKey);
+        } while (state.sessions.putIfAbsent(cancelKey, this) != null);
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, processId, secretKey)));
         replayed = true;
