@@ -2,13 +2,11 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgagroal.security.Credentials;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ class PrefillTest {
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
 
-    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
 
     private static String backends() {
         return PG.postgres().query("SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity WHERE usename = 'app'").trim();
@@ -44,7 +41,7 @@ class PrefillTest {
 
     @Test
     void initialSizeAtStartThenMinSizeAfterTermination() throws Exception {
-        PG.restartPooler(VAULT, b -> b.limit("appdb app 4 2 1"), "host all all all scram-sha-256");
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.limit("appdb app 4 2 1"), "host all all all scram-sha-256");
         await(2);
         String prefilled = backends();
 
@@ -71,7 +68,7 @@ class PrefillTest {
 
     @Test
     void aClientParameterPostgreSQLRefusesIsReportedAndTheConnectionKept() throws Exception {
-        PG.restartPooler(VAULT, b -> b.limit("appdb app 2 1 1"), "host all all all scram-sha-256");
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.limit("appdb app 2 1 1"), "host all all all scram-sha-256");
         await(1);
         String prefilled = backends();
         Properties properties = new Properties();

@@ -2,7 +2,6 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgagroal.security.Credentials;
 import io.pgagroal.testing.Endpoint;
 import io.pgagroal.testing.Pgbench;
 import io.pgagroal.testing.PgbenchResult;
@@ -14,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,11 +32,10 @@ class TransactionHandOverTest {
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
 
-    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
 
     @BeforeAll
     static void transactionModeWithoutDeadline() throws Exception {
-        PG.restartPooler(VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
                 .set("max_connections", "10").set("blocking_timeout", "0").limit("appdb app 2 2 2"),
                 "host all all all scram-sha-256");
     }

@@ -2,7 +2,6 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgagroal.security.Credentials;
 import io.pgagroal.testing.Endpoint;
 import io.pgagroal.testing.Pgbench;
 import io.pgagroal.testing.PgbenchResult;
@@ -18,7 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +34,10 @@ class TransactionPipelineTest {
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
 
-    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
 
     @BeforeAll
     static void transactionMode() throws Exception {
-        PG.restartPooler(VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
                 .set("max_connections", "20").set("blocking_timeout", "30").limit("appdb app 5 5 5"),
                 "host all all all scram-sha-256");
     }

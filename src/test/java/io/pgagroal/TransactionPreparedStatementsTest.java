@@ -2,7 +2,6 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgagroal.security.Credentials;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import java.sql.Connection;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import java.util.Properties;
 import org.postgresql.core.BaseConnection;
 import org.junit.jupiter.api.Test;
@@ -28,10 +26,9 @@ class TransactionPreparedStatementsTest {
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.MD5);
 
-    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
 
     private static void start(String maxPreparedStatements, String track) throws Exception {
-        PG.restartPooler(VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
                 .set("max_prepared_statements", maxPreparedStatements).set("track_prepared_statements", track)
                 .limit("appdb app 1 1 1"), "host all all all md5");
     }

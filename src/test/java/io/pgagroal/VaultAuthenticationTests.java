@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class VaultAuthenticationTests {
 
-    private static final Credentials VAULT = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null);
     private static final String[] CLIENT_METHODS = {"trust", "password", "md5", "scram-sha-256"};
 
     private final PoolerExtension pg;
@@ -45,7 +44,7 @@ abstract class VaultAuthenticationTests {
     @Test
     void everyClientMethodWithRightAndWrongPasswords() throws Exception {
         for (String method : CLIENT_METHODS) {
-            pg.restartPooler(VAULT, b -> { }, "host all all all " + method);
+            pg.restartPooler(PoolerExtension.VAULT, b -> { }, "host all all all " + method);
             int first = pid(PoolerExtension.PASSWORD);
             assertThat(pid(PoolerExtension.PASSWORD)).as("%s: pooled", method).isEqualTo(first);
             assertThat(Psql.query(pg.endpoint(), "SELECT current_user").orThrow().stdout().trim()).isEqualTo(PoolerExtension.USER);
@@ -77,12 +76,12 @@ abstract class VaultAuthenticationTests {
     @Test
     void unknownUsersAreRefusedWhenNotAllowed() throws Exception {
         pg.postgres().createRole("stranger", "stranger-secret");
-        pg.restartPooler(VAULT, b -> b.set("allow_unknown_users", "off"), "host all all all md5");
+        pg.restartPooler(PoolerExtension.VAULT, b -> b.set("allow_unknown_users", "off"), "host all all all md5");
         assertThat(pid(PoolerExtension.PASSWORD)).isPositive();
         assertThatThrownBy(() -> pg.connect("stranger", "stranger-secret", new Properties()).close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("not known to pgagroal");
-        pg.restartPooler(VAULT, b -> b.set("allow_unknown_users", "on"), "host all all all md5");
+        pg.restartPooler(PoolerExtension.VAULT, b -> b.set("allow_unknown_users", "on"), "host all all all md5");
         pg.connect("stranger", "stranger-secret", new Properties()).close();
     }
 }

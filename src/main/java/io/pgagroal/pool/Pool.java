@@ -36,9 +36,9 @@ import java.util.function.IntPredicate;
  * than in strict order, and the move shifts a connection towards the loop that was short of them.
  * A returned connection adds one FREE slot, so its dispatch stops at the first waiter served. A
  * waiter gives up after blocking_timeout (never when the pool has no deadline), and leaves the
- * queue as soon as its client cancels the request; nothing polls. A release publishes the slot (CAS) before it reads whether
- * anyone waits; a new waiter publishes itself before it scans the slots again, so one of the two
- * always sees the other.
+ * queue as soon as its client cancels the request; nothing polls. A release publishes the slot
+ * (CAS) before it reads whether anyone waits; a new waiter publishes itself before it scans the
+ * slots again, so one of the two always sees the other.
  */
 public final class Pool {
 
@@ -109,12 +109,17 @@ public final class Pool {
         Promise<Checkout> promise = loop.newPromise();
         Checkout checkout = waiting == 0 ? reuse(key, loop) : null;
         if (checkout == null) {
-            boolean first;
+            boolean reoffer;
             synchronized (lock) {
                 if (closed) {
                     return promise.setFailure(new PoolFullException("the pool is shutting down"));
                 }
-                first = waiters.isEmpty();
+                // First in line: a release may run between the scan below and the enqueue, and
+                // see no waiter. Behind waiters of another key: there may be room for this key
+                // that they could not use. Behind one of this key, nothing is free for it, or a
+                // release would have served that one.
+                boolean first = waiters.isEmpty();
+                reoffer = first || !sameKey(waiters.peekFirst().key, key);
                 if (first) {
                     checkout = tryAcquire(key, maxSize, loop);
                 }
@@ -136,11 +141,7 @@ public final class Pool {
                 }
             }
             if (checkout == null) {
-                if (first || !sameKey(waiters.peekFirst(), key)) {
-                    // First: a release may have run between the scan above and the enqueue, and
-                    // seen no waiter. Another key than the oldest waiter's: there may be room for
-                    // it that the waiters ahead could not use. Otherwise a waiter with this key is
-                    // ahead and nothing is free for it, or a release would have served it.
+                if (reoffer) {
                     dispatch();
                 }
                 return promise;
@@ -445,15 +446,16 @@ public final class Pool {
 
     private static boolean contains(List<PoolKey> keys, PoolKey key) {
         for (PoolKey other : keys) {
-            if (other == key || other.equals(key)) {
+            if (sameKey(other, key)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean sameKey(Waiter waiter, PoolKey key) {
-        return waiter != null && (waiter.key == key || waiter.key.equals(key));
+    /** Keys of one user and database are usually one instance: identity first, then equality. */
+    private static boolean sameKey(PoolKey a, PoolKey b) {
+        return a == b || a.equals(b);
     }
 
     private void expire(Waiter waiter) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -36,6 +37,8 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
     public static final String USER = "app";
     public static final String PASSWORD = "app-secret";
     public static final String DATABASE = "appdb";
+    /** A users vault that knows the test user's password, so the pooler can log in by itself. */
+    public static final Credentials VAULT = new Credentials(Map.of(USER, PASSWORD), Map.of(), null, null);
 
     private final PostgresServer.AuthMethod auth;
     private Consumer<PostgresServer.Builder> postgresOptions = b -> { };
