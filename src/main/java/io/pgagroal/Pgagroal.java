@@ -3,7 +3,7 @@ package io.pgagroal;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.PgagroalConfig;
-import io.pgagroal.net.Pooler;
+import io.pgagroal.session.Pooler;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.pgagroal.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.pgagroal.config.MainConfig;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * socket, or IPv4 only where IPv6 is off) and the Unix socket
  * {@code <unix_socket_dir>/.s.PGSQL.<port>}, named like PostgreSQL's so that psql -h DIR works.
  */
-final class Listeners implements AutoCloseable {
+public final class Listeners implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
@@ -29,10 +29,11 @@ final class Listeners implements AutoCloseable {
     private Path unixSocket;
     private int port;
 
-    static Listeners bind(PoolState state, EventLoopGroup boss) throws IOException {
+    public static Listeners bind(MainConfig config, Transport transport, EventLoopGroup boss, EventLoopGroup workers,
+            ChannelHandler clientInitializer) throws IOException {
         Listeners listeners = new Listeners();
         try {
-            listeners.bindAll(state, boss);
+            listeners.bindAll(new Binding(config, transport, boss, workers, clientInitializer));
         } catch (IOException | RuntimeException e) {
             listeners.close();
             throw e;
@@ -40,43 +41,38 @@ final class Listeners implements AutoCloseable {
         return listeners;
     }
 
-    private void bindAll(PoolState state, EventLoopGroup boss) throws IOException {
-        MainConfig config = state.config.main();
+    private void bindAll(Binding binding) throws IOException {
+        MainConfig config = binding.config;
         String host = config.host();
         if (host.equals("*")) {
             try {
-                port = bindTcp(state, boss, new InetSocketAddress("::", config.port()));
+                port = bindTcp(binding, new InetSocketAddress("::", config.port()));
             } catch (IOException e) {
-                port = bindTcp(state, boss, new InetSocketAddress("0.0.0.0", config.port()));
+                port = bindTcp(binding, new InetSocketAddress("0.0.0.0", config.port()));
             }
         } else {
-            port = bindTcp(state, boss, new InetSocketAddress(host, config.port()));
+            port = bindTcp(binding, new InetSocketAddress(host, config.port()));
         }
         Path socket = config.unixSocketDir().resolve(".s.PGSQL." + port);
         Files.deleteIfExists(socket);
-        channels.add(bind(state, boss, true, state.transport.unixAddress(socket)));
+        channels.add(bind(binding, true, binding.transport.unixAddress(socket)));
         unixSocket = socket;
         LOG.info("Listening on {} port {} and on {}", host, port, socket);
     }
 
-    private int bindTcp(PoolState state, EventLoopGroup boss, InetSocketAddress address) throws IOException {
-        Channel channel = bind(state, boss, false, address);
+    private int bindTcp(Binding binding, InetSocketAddress address) throws IOException {
+        Channel channel = bind(binding, false, address);
         channels.add(channel);
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    private static Channel bind(PoolState state, EventLoopGroup boss, boolean unix, SocketAddress address) throws IOException {
-        MainConfig config = state.config.main();
+    private static Channel bind(Binding binding, boolean unix, SocketAddress address) throws IOException {
+        MainConfig config = binding.config;
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, state.workers)
-                .channel(state.transport.serverChannel(unix))
+                .group(binding.boss, binding.workers)
+                .channel(binding.transport.serverChannel(unix))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        FrontendHandler.install(ch.pipeline(), state);
-                    }
-                });
+                .childHandler(binding.clientInitializer);
         if (!unix) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, config.nodelay())
@@ -89,12 +85,17 @@ final class Listeners implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path unixSocket() {
+    public Path unixSocket() {
         return unixSocket;
+    }
+
+    /** What every listener is bound with; the client initializer sets up each accepted channel. */
+    private record Binding(MainConfig config, Transport transport, EventLoopGroup boss, EventLoopGroup workers,
+            ChannelHandler clientInitializer) {
     }
 
     @Override

@@ -14,23 +14,22 @@ import java.nio.file.Path;
  * ({@code <host>/.s.PGSQL.<port>} when the host is a directory), on the event loop of the session
  * that needs it so that both channels of a session share one thread.
  */
-final class ServerConnector {
+public final class ServerConnector {
 
     private static final int SOCKET_BUFFER = 128 * 1024;
 
     private ServerConnector() {
     }
 
-    static ChannelFuture connect(PoolState state, ServerConfig server, EventLoop loop, ChannelHandler handler) {
-        MainConfig config = state.config.main();
+    public static ChannelFuture connect(Transport transport, MainConfig config, ServerConfig server, EventLoop loop, ChannelHandler handler) {
         boolean unix = server.isUnixSocket();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(state.transport.channel(unix))
+                .channel(transport.channel(unix))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.authenticationTimeout().toMillis()))
                 .handler(handler);
         if (unix) {
-            return bootstrap.connect(state.transport.unixAddress(Path.of(server.host(), ".s.PGSQL." + server.port())));
+            return bootstrap.connect(transport.unixAddress(Path.of(server.host(), ".s.PGSQL." + server.port())));
         }
         return bootstrap
                 .option(ChannelOption.TCP_NODELAY, config.nodelay())

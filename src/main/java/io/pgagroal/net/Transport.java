@@ -52,15 +52,15 @@ public enum Transport {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory);
     }
 
-    Class<? extends ServerChannel> serverChannel(boolean unix) {
+    public Class<? extends ServerChannel> serverChannel(boolean unix) {
         return unix ? serverDomainSocket : serverSocket;
     }
 
-    Class<? extends Channel> channel(boolean unix) {
+    public Class<? extends Channel> channel(boolean unix) {
         return unix ? domainSocket : socket;
     }
 
-    SocketAddress unixAddress(Path path) {
+    public SocketAddress unixAddress(Path path) {
         return this == EPOLL ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
     }
 }

@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,7 +44,7 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
         ServerConnection connection = target.get();
         LOG.debug("Forwarding CancelRequest to {}", connection);
         StartupPacket.CancelRequest real = new StartupPacket.CancelRequest(connection.processId(), connection.secretKey());
-        ServerConnector.connect(state, connection.server().config(), loop, new CancelForwarder(real))
+        state.connect(connection.server().config(), loop, new CancelForwarder(real))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         LOG.warn("Could not forward CancelRequest to {}: {}", target.get().server(), f.cause().toString());

@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.protocol;
 
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
@@ -7,10 +7,10 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * pooler takes part in: authentication, startup and connection reset. The performance and session
  * relays do not frame; the transaction pipeline does.
  */
-final class Frames {
+public final class Frames {
 
-    static final String NAME = "framer";
-    static final String RELAY_NAME = "relay-framer";
+    public static final String NAME = "framer";
+    public static final String RELAY_NAME = "relay-framer";
 
     /** Large enough for any startup, authentication or reset message, and for NoticeResponses. */
     private static final int MAX_MESSAGE = 1024 * 1024;
@@ -21,12 +21,12 @@ final class Frames {
     /** PostgreSQL's own limit on a message (MaxAllocSize): the transaction pipeline frames everything. */
     private static final int MAX_RELAYED_MESSAGE = 0x3fffffff;
 
-    static LengthFieldBasedFrameDecoder decoder() {
+    public static LengthFieldBasedFrameDecoder decoder() {
         return new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 1, 4, -4, 0);
     }
 
     /** Whole messages for the transaction pipeline's relay. */
-    static LengthFieldBasedFrameDecoder relayDecoder() {
+    public static LengthFieldBasedFrameDecoder relayDecoder() {
         return new LengthFieldBasedFrameDecoder(MAX_RELAYED_MESSAGE, 1, 4, -4, 0);
     }
 }

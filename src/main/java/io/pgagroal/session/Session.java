@@ -1,5 +1,6 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -183,7 +184,7 @@ final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
                 : Map.of("user", key.user(), "database", key.database());
         startup = backendLogin == null ? ServerStartup.passThrough(this, parameters)
                 : ServerStartup.login(this, parameters, backendLogin);
-        ChannelFuture future = ServerConnector.connect(state, server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
+        ChannelFuture future = state.connect(server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);

@@ -1,5 +1,6 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,7 +52,7 @@ final class AuthQuery extends ChannelInboundHandlerAdapter {
         startup.put("database", database);
         startup.put("application_name", "pgagroal");
         AuthQuery query = new AuthQuery(result, startup, BackendAuthentication.password(superuser, superuserPassword), user);
-        ServerConnector.connect(state, server.config(), loop, new ChannelInitializer<Channel>() {
+        state.connect(server.config(), loop, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(Frames.decoder(), query);

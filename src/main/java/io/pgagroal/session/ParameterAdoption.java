@@ -1,5 +1,6 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,10 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.pgagroal.net.Listeners;
+import io.pgagroal.net.Transport;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.config.PipelineKind;
@@ -50,7 +54,12 @@ public final class Pooler implements AutoCloseable {
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, pipeline, transport, workers);
         scheduleFrontendPasswordRotation(config, credentials, workers);
         try {
-            Listeners listeners = Listeners.bind(state, boss);
+            Listeners listeners = Listeners.bind(config.main(), transport, boss, workers, new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    FrontendHandler.install(ch.pipeline(), state);
+                }
+            });
             Prefill prefill = new Prefill(state);
             if (prefill.active()) {
                 pool.onRemoved(prefill::minimum);

@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

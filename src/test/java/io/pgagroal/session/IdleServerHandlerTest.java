@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
 import io.pgagroal.config.AuthMethod;
 import io.pgagroal.security.UserSecret;

@@ -1,6 +1,12 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.pgagroal.config.ServerConfig;
+import io.pgagroal.net.ServerConnector;
+import io.pgagroal.net.Transport;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import io.pgagroal.config.PgagroalConfig;
@@ -36,5 +42,10 @@ final class PoolState {
         this.pipeline = pipeline;
         this.transport = transport;
         this.workers = workers;
+    }
+
+    /** Opens a connection to a PostgreSQL server on {@code loop}. */
+    ChannelFuture connect(ServerConfig server, EventLoop loop, ChannelHandler handler) {
+        return ServerConnector.connect(transport, config.main(), server, loop, handler);
     }
 }

@@ -1,4 +1,4 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;

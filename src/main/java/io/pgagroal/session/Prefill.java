@@ -1,5 +1,6 @@
-package io.pgagroal.net;
+package io.pgagroal.session;
 
+import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -101,7 +102,7 @@ final class Prefill {
         Connection owner = new Connection(entry, slot, server);
         ServerStartup startup = ServerStartup.login(owner, parameters,
                 BackendAuthentication.password(entry.user(), state.credentials.backendPassword(entry.user()).orElseThrow()));
-        ChannelFuture future = ServerConnector.connect(state, server.config(), state.workers.next(), new ChannelInitializer<Channel>() {
+        ChannelFuture future = state.connect(server.config(), state.workers.next(), new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
