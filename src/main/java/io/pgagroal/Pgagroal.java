@@ -4,6 +4,7 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.session.Pooler;
+import io.pgagroal.session.SessionRegistry;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,6 +86,11 @@ public final class Pgagroal implements AutoCloseable {
      */
     public Optional<String> frontendPassword(String user) {
         return credentials.frontendPassword(user);
+    }
+
+    /** Every live client session, with the operations that end one. */
+    public SessionRegistry sessions() {
+        return pooler.sessions();
     }
 
     /** Server connections handed out to clients now. */

@@ -250,17 +250,6 @@ public final class Pool {
         return Optional.empty();
     }
 
-    /** The connection whose BackendKeyData the client was given, for CancelRequest. */
-    public Optional<ServerConnection> findByBackendKey(int processId, int secretKey) {
-        for (int i = 0; i < connections.length(); i++) {
-            ServerConnection connection = connections.get(i);
-            if (connection != null && connection.processId() == processId && connection.secretKey() == secretKey) {
-                return Optional.of(connection);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Fails every waiter, refuses new requests and closes every connection. */
     public void close() {
         List<Waiter> failed;

@@ -13,13 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a client's CancelRequest. In the performance and session pipelines a client holds one
- * server connection and was given that connection's own BackendKeyData, so the key names the
- * connection. In the transaction pipeline the client was given a key of the pooler's that names its
- * session, and the request goes to the connection the session holds now; when it holds none, nothing
- * of the client's is running and the request is dropped, never sent to another client's query. The
- * request goes to the connection's server on a new connection, as PostgreSQL expects. A key that
- * names nothing is dropped, so a guessed key reaches nothing.
+ * Delivers a client's CancelRequest. Every client was given a key of the pooler's that names its
+ * session ({@link CancelKey}); the request goes to the connection the session holds now, with that
+ * connection's real key, on a new connection to its server as PostgreSQL expects. A session in the
+ * transaction pipeline that holds no connection has nothing running, and a key whose session has
+ * ended, or that was never given, names nothing: such requests are dropped, never sent to another
+ * client's query.
  */
 final class CancelForwarder extends ChannelInboundHandlerAdapter {
 
@@ -29,10 +28,6 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
 
     private CancelForwarder(StartupPacket.CancelRequest request) {
         this.request = request;
-    }
-
-    static long key(int processId, int secretKey) {
-        return ((long) processId << 32) | (secretKey & 0xffffffffL);
     }
 
     static void forward(PoolState state, StartupPacket.CancelRequest request, EventLoop loop) {
@@ -52,16 +47,9 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    /**
-     * In the transaction pipeline the key is the pooler's own and names a session, whose current
-     * connection (if it holds one) is the target; otherwise the key is a connection's real one.
-     */
     private static Optional<ServerConnection> target(PoolState state, StartupPacket.CancelRequest request) {
-        Session session = state.sessions.get(key(request.processId(), request.secretKey()));
-        if (session != null) {
-            return Optional.ofNullable(session.cancelTarget());
-        }
-        return state.pool.findByBackendKey(request.processId(), request.secretKey());
+        Session session = state.registry.byCancelKey(request.processId(), request.secretKey());
+        return session == null ? Optional.empty() : Optional.ofNullable(session.cancelTarget());
     }
 
     @Override

@@ -33,22 +33,21 @@ final class ClientLogin {
     private final Server server;
     private final PoolKey key;
     private final Login login;
+    private final Session session;
     private final Channel client;
-    private final FrontendHandler frontend;
     private final Outcome outcome;
     private UserSecret secret;
     private ClientAuthentication authentication;
-    private boolean awaitingAnswer;
     private boolean abandoned;
 
-    ClientLogin(PoolState state, Server server, PoolKey key, Login login, Channel client, FrontendHandler frontend, Outcome outcome) {
+    ClientLogin(PoolState state, Server server, PoolKey key, Login login, Session session) {
         this.state = state;
         this.server = server;
         this.key = key;
         this.login = login;
-        this.client = client;
-        this.frontend = frontend;
-        this.outcome = outcome;
+        this.session = session;
+        this.client = session.client;
+        this.outcome = session;
     }
 
     void start() {
@@ -64,13 +63,8 @@ final class ClientLogin {
         abandoned = true;
     }
 
-    /** Whether the client owes an answer (a password, a SASL message). */
-    boolean awaitingAnswer() {
-        return awaitingAnswer;
-    }
-
     private void fetchSecret(Login.AuthQuery query) {
-        frontend.disarmTimeout();
+        session.disarmTimeout();
         AuthQuery.fetch(state, server, query.superuser(), query.superuserPassword(), key.database(), key.user(), client.eventLoop())
                 .addListener(f -> {
                     if (abandoned) {
@@ -112,8 +106,7 @@ final class ClientLogin {
             outcome.authenticated();
             return;
         }
-        awaitingAnswer = true;
-        frontend.armTimeout();
+        session.awaitClient(this::answer);
         client.writeAndFlush(request.get());
     }
 
@@ -131,19 +124,17 @@ final class ClientLogin {
                 if (authentication.scramComplete()) {
                     done();
                 } else {
-                    frontend.armTimeout();
+                    session.awaitClient(this::answer);
                 }
             }
             case ClientAuthentication.Step.Done done -> done();
             case ClientAuthentication.Step.Failed failed -> {
-                awaitingAnswer = false;
                 outcome.refused(failed.sqlState(), failed.message());
             }
         }
     }
 
     private void done() {
-        awaitingAnswer = false;
         outcome.authenticated();
     }
 

@@ -74,8 +74,8 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
         String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
         ConnectionReset reset = new ConnectionReset(state, slot, connection, owed, expected);
         pipeline.addLast(Frames.NAME, Frames.decoder()).addLast(NAME, reset);
-        Session.removeIfPresent(pipeline, RelayHandler.NAME);
-        Session.removeIfPresent(pipeline, Frames.RELAY_NAME);
+        Handlers.removeIfPresent(pipeline, RelayHandler.NAME);
+        Handlers.removeIfPresent(pipeline, Frames.RELAY_NAME);
         channel.config().setAutoRead(true);
         for (String statement : statements) {
             channel.write(Messages.query(channel.alloc(), statement));

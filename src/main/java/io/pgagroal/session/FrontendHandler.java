@@ -146,7 +146,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         serverParameters.put("database", realDatabase);
         int maxSize = state.config.limits().bestRule(user, database).map(LimitEntry::maxSize).orElse(0);
         ctx.pipeline().replace(DECODER, Frames.NAME, Frames.decoder());
-        session = new Session(state, channel, this, PoolKey.of(user, realDatabase, startup.parameters()), maxSize,
+        disarmTimeout();
+        session = new Session(state, channel, PoolKey.of(user, realDatabase, startup.parameters()), database, maxSize,
                 serverParameters, server.get(), login.get());
         session.start();
     }
@@ -169,36 +170,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return config.allowUnknownUsers() ? Optional.of(new Login.PassThrough(method)) : Optional.empty();
     }
 
-    /** The session relays from now on: its handler replaces this one and the framer. */
-    void startRelay(RelayHandler relay) {
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(RelayHandler.NAME, relay);
-        pipeline.remove(this);
-        pipeline.remove(Frames.NAME);
-    }
-
-    /** The session relays whole messages from now on (transaction pipeline). */
-    void startRelay(RelayHandler relay, ChannelHandler framer) {
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(RelayHandler.NAME, relay);
-        pipeline.remove(this);
-        pipeline.replace(Frames.NAME, Frames.RELAY_NAME, framer);
-    }
-
-    void armTimeout() {
+    /** Until the session starts, its own timer takes over. */
+    private void armTimeout() {
         disarmTimeout();
-        MainConfig config = state.config.main();
         timeout = ctx.executor().schedule(() -> {
             LOG.debug("Authentication timeout: {}", description);
-            if (session != null) {
-                session.failed("client", new IllegalStateException("authentication timeout"));
-            } else {
-                fatal(ctx.channel(), SqlState.CONNECTION_FAILURE, "authentication timeout");
-            }
-        }, config.authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            fatal(ctx.channel(), SqlState.CONNECTION_FAILURE, "authentication timeout");
+        }, state.config.main().authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void disarmTimeout() {
+    private void disarmTimeout() {
         if (timeout != null) {
             timeout.cancel(false);
             timeout = null;
@@ -213,7 +194,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a FATAL ErrorResponse and closes the client connection. */
-    void fatal(Channel channel, String sqlState, String message) {
+    private void fatal(Channel channel, String sqlState, String message) {
         disarmTimeout();
         if (channel.isActive()) {
             channel.writeAndFlush(Messages.fatal(channel.alloc(), sqlState, message)).addListener(ChannelFutureListener.CLOSE);

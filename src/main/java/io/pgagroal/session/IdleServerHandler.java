@@ -43,7 +43,7 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
         } else {
             pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
             for (String handler : handlers) {
-                Session.removeIfPresent(pipeline, handler);
+                Handlers.removeIfPresent(pipeline, handler);
             }
         }
         pipeline.channel().eventLoop().execute(() -> pool.release(slot));

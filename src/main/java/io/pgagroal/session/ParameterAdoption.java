@@ -24,17 +24,27 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     private static final String NAME = "adoption";
 
-    private final Session session;
+    /** Who asked for the parameters: hears the result once, or that the connection failed. */
+    interface Outcome {
+        /** @param error null when every parameter was applied */
+        void adopted(Map<String, String> reported, ErrorResponse error);
+
+        void serverClosed();
+
+        void failed(String side, Throwable cause);
+    }
+
+    private final Outcome outcome;
     private final Map<String, String> reported = new LinkedHashMap<>();
     private ErrorResponse error;
 
-    private ParameterAdoption(Session session) {
-        this.session = session;
+    private ParameterAdoption(Outcome outcome) {
+        this.outcome = outcome;
     }
 
-    static void start(Session session, Channel backend, Map<String, String> settings) {
+    static void start(Outcome outcome, Channel backend, Map<String, String> settings) {
         ChannelPipeline pipeline = backend.pipeline();
-        pipeline.addFirst(NAME, new ParameterAdoption(session));
+        pipeline.addFirst(NAME, new ParameterAdoption(outcome));
         pipeline.addFirst(Frames.NAME, Frames.decoder());
         backend.writeAndFlush(Messages.query(backend.alloc(), sets(settings)));
     }
@@ -66,7 +76,7 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
                 case Protocol.READY_FOR_QUERY -> {
                     ctx.pipeline().remove(Frames.NAME);
                     ctx.pipeline().remove(this);
-                    session.adopted(reported, error);
+                    outcome.adopted(reported, error);
                 }
                 default -> {
                 }
@@ -78,11 +88,11 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.serverClosed();
+        outcome.serverClosed();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.failed("server", cause);
+        outcome.failed("server", cause);
     }
 }

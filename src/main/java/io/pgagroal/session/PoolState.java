@@ -7,8 +7,6 @@ import io.netty.channel.EventLoopGroup;
 import io.pgagroal.config.ServerConfig;
 import io.pgagroal.net.ServerConnector;
 import io.pgagroal.net.Transport;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
@@ -26,20 +24,21 @@ final class PoolState {
     final Servers servers;
     final Pool pool;
     final Pipeline pipeline;
+    final Flows flows;
+    final SessionRegistry registry = new SessionRegistry();
     final Transport transport;
     final EventLoopGroup workers;
     final Credentials credentials;
     volatile boolean shuttingDown;
-    /** Transaction pipeline: sessions by the BackendKeyData the pooler gave their clients. */
-    final Map<Long, Session> sessions = new ConcurrentHashMap<>();
 
-    PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool pool, Pipeline pipeline, Transport transport,
+    PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool pool, Flows flows, Transport transport,
             EventLoopGroup workers) {
         this.credentials = credentials;
         this.config = config;
         this.servers = servers;
         this.pool = pool;
-        this.pipeline = pipeline;
+        this.flows = flows;
+        this.pipeline = flows.pipeline();
         this.transport = transport;
         this.workers = workers;
     }

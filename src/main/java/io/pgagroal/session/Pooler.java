@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Pooler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pooler.class);
+    /** How often the pipeline's periodic operation runs (the seed's maintenance timer). */
+    private static final Duration PERIODIC = Duration.ofSeconds(1);
 
     private final PoolState state;
     private final EventLoopGroup boss;
@@ -44,14 +46,11 @@ public final class Pooler implements AutoCloseable {
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
-        Pipeline pipeline = switch (config.main().pipeline()) {
-            case PERFORMANCE -> new PerformancePipeline();
-            case SESSION -> new SessionPipeline();
-            case TRANSACTION -> new TransactionPipeline(config.main().maxPreparedStatements(), config.main().trackPreparedStatements());
-        };
-        pipeline.initialize();
+        Flows flows = Flows.of(config);
+        flows.pipeline().initialize();
         Pool pool = new Pool(config.main().maxConnections(), blockingTimeout(config));
-        PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, pipeline, transport, workers);
+        PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers);
+        workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
         scheduleFrontendPasswordRotation(config, credentials, workers);
         try {
             Listeners listeners = Listeners.bind(config.main(), transport, boss, workers, new ChannelInitializer<Channel>() {
@@ -115,6 +114,11 @@ public final class Pooler implements AutoCloseable {
 
     public Pipeline pipeline() {
         return state.pipeline;
+    }
+
+    /** Every live client session. */
+    public SessionRegistry sessions() {
+        return state.registry;
     }
 
     /** Stops accepting, sends Terminate to every server connection, closes every client. */

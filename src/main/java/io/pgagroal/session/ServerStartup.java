@@ -49,7 +49,6 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     private int method = -1;
     private byte[] request;
     private byte[] response;
-    private boolean awaitingClient;
     private int processId;
     private int secretKey;
     private ChannelHandlerContext ctx;
@@ -67,8 +66,8 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     }
 
     /** The session's client authenticates through to PostgreSQL. */
-    static ServerStartup passThrough(Session session, Map<String, String> parameters) {
-        return new ServerStartup(session, session, parameters, null);
+    static ServerStartup passThrough(Owner owner, Session session, Map<String, String> parameters) {
+        return new ServerStartup(owner, session, parameters, null);
     }
 
     @Override
@@ -92,7 +91,13 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
             case Protocol.BACKEND_KEY_DATA -> {
                 processId = frame.getInt(5);
                 secretKey = frame.getInt(9);
-                startupMessage(frame);
+                replay.writeBytes(ByteBufUtil.getBytes(frame));
+                if (login == null) {
+                    CancelKey key = session.cancelKey(processId);
+                    session.client.write(frame.setInt(5, key.processId()).setInt(9, key.secretKey()));
+                } else {
+                    frame.release();
+                }
             }
             case Protocol.READY_FOR_QUERY -> {
                 startupMessage(frame);
@@ -104,7 +109,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
             }
             default -> {
                 if (login == null) {
-                    session.writeToClientAndFlush(frame);
+                    session.client.writeAndFlush(frame);
                 } else {
                     frame.release();
                 }
@@ -113,13 +118,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     }
 
     /** The client answered the request we relayed (PasswordMessage, SASLInitialResponse, SASLResponse). */
-    void clientAnswer(ByteBuf frame) {
-        if (!awaitingClient) {
-            frame.release();
-            session.protocolViolation("unexpected message during authentication");
-            return;
-        }
-        awaitingClient = false;
+    private void clientAnswer(ByteBuf frame) {
         if (response == null) {
             response = ByteBufUtil.getBytes(frame);
         }
@@ -140,10 +139,9 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
             answer(frame);
             return;
         }
-        awaitingClient = code != Protocol.AUTH_SASL_FINAL;
-        session.writeToClientAndFlush(frame);
-        if (awaitingClient) {
-            session.awaitClient();
+        session.client.writeAndFlush(frame);
+        if (code != Protocol.AUTH_SASL_FINAL) {
+            session.awaitClient(this::clientAnswer);
         }
     }
 
@@ -164,7 +162,7 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     private void startupMessage(ByteBuf frame) {
         replay.writeBytes(ByteBufUtil.getBytes(frame));
         if (login == null) {
-            session.writeToClient(frame);
+            session.client.write(frame);
         } else {
             frame.release();
         }

@@ -1,126 +1,125 @@
 package io.pgagroal.session;
 
-import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.util.concurrent.Future;
-import io.pgagroal.pipeline.Relay;
-import io.pgagroal.pipeline.RelayState;
-import io.pgagroal.pipeline.TransactionPipeline;
-import io.pgagroal.pipeline.TransactionState;
-import io.pgagroal.pool.Authentication;
-import io.pgagroal.pool.Checkout;
-import io.pgagroal.pool.PoolFullException;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.ServerConnection;
-import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
-import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
-import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.server.Server;
-import java.security.SecureRandom;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session, the seed's worker: authenticates the client, obtains a slot, then relays
- * through the pipeline until the client leaves, and finally gives the connection back.
+ * One client session, the seed's worker, as a small phase machine. The session owns what every
+ * pipeline shares: the client channel, the phase, the authentication timer, the cancel key, the
+ * entry in the registry, and teardown. The conversations it runs are classes of their own
+ * ({@link ClientLogin}, {@link SlotRequest}, {@link ServerStartup}, {@link ParameterAdoption},
+ * {@link ConnectionReset}); what happens once the client is authenticated is the {@link Flow} of
+ * the pipeline family, chosen once at admission.
  *
- * <p>Authentication takes one of two paths. When the pooler knows the user's password (users vault,
- * frontend users) or can learn its hash (auth_query), it checks the client itself first
- * ({@link ClientLogin}), then hands it a pooled connection or logs in to PostgreSQL for it
- * ({@link BackendAuthentication}); the client is then replayed the connection's startup messages.
- * Otherwise (pass-through) it obtains a slot first: a pooled connection's authentication is
- * replayed and the client must answer as its first client did, and a new connection relays the
- * client's authentication to PostgreSQL.
+ * <pre>
+ *   phase        what runs                                          next
+ *   LOGGING_IN   ClientLogin: the pooler checks the client          ACQUIRING, ENDED
+ *   ACQUIRING    SlotRequest: a slot, a pooled connection, or a     CONNECTING, REPLAYING, RELAYING, ENDED
+ *                template (transaction pipeline)
+ *   CONNECTING   ServerStartup: a new server connection logs in     REPLAYING, RELAYING, ENDED
+ *   REPLAYING    a pooled connection is handed over: parameters     RELAYING, ENDED
+ *                adopted, pass-through answer checked
+ *   RELAYING     the flow relays through the pipeline               ENDED
+ * </pre>
  *
- * <p>Everything runs on the client channel's event loop: a new server connection is opened on that
- * loop, and a pooled one is moved to it before use, so no field needs synchronisation and relayed
- * buffers never cross threads.
+ * <p>Everything runs on the client channel's event loop: server connections are opened on that
+ * loop, and a pooled one is moved to it before use, so no field needs synchronisation. The
+ * registry's operations on a session are posted to that loop.
  */
-final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
+final class Session implements ClientLogin.Outcome, SessionHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
-    /** Transaction pipeline: client messages queued while waiting for a connection before reading stops. */
-    private static final int HELD_BEFORE_BACKPRESSURE = 64;
-    /** Transaction pipeline: the BackendKeyData the pooler gives its clients. */
-    private static final SecureRandom BACKEND_KEYS = new SecureRandom();
 
-    private enum Phase { LOGGING_IN, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
+    enum Phase { LOGGING_IN, ACQUIRING, CONNECTING, REPLAYING, RELAYING, ENDED }
 
-    private final PoolState state;
-    private final Channel client;
-    private final FrontendHandler frontend;
-    private final PoolKey key;
-    private final int maxSize;
-    private final Map<String, String> serverParameters;
-    private final Server server;
-    private final Login login;
-    /** Set when the pooler checks the client itself rather than passing its authentication through. */
+    private static final Map<Phase, Set<Phase>> NEXT = new EnumMap<>(Map.of(
+            Phase.LOGGING_IN, EnumSet.of(Phase.ACQUIRING, Phase.ENDED),
+            Phase.ACQUIRING, EnumSet.of(Phase.CONNECTING, Phase.REPLAYING, Phase.RELAYING, Phase.ENDED),
+            Phase.CONNECTING, EnumSet.of(Phase.REPLAYING, Phase.RELAYING, Phase.ENDED),
+            Phase.REPLAYING, EnumSet.of(Phase.RELAYING, Phase.ENDED),
+            Phase.RELAYING, EnumSet.of(Phase.ENDED),
+            Phase.ENDED, EnumSet.noneOf(Phase.class)));
+
+    /** Who gets the client's next message before relaying starts. */
+    interface ClientAnswer {
+        /** @param frame a whole message; ownership passes */
+        void answer(ByteBuf frame);
+    }
+
+    final PoolState state;
+    final Channel client;
+    final PoolKey key;
+    final int maxSize;
+    final Map<String, String> serverParameters;
+    final Server server;
+    final Login login;
+    private final String database;
+    private final String address;
+    private final Instant started = Instant.now();
+    private final Flow flow;
+    private Phase phase = Phase.LOGGING_IN;
     private ClientLogin clientLogin;
-    private boolean adopting;
-    private final TransactionPipeline transactions;
-    /** The key the pool serves: the client's own, or in the transaction pipeline the shared base key. */
-    private final PoolKey poolKey;
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-    /** Transaction pipeline: this session's relay on whichever server connection it holds. */
-    private RelayHandler serverRelay;
-    private TransactionServerHandler serverLink;
-    private boolean replayed;
-    private boolean attached;
-    private ByteBuf deferredParse;
-    private long cancelKey;
+    private ClientAnswer awaiting;
+    private ScheduledFuture<?> timeout;
+    private CancelKey cancelKey;
     private volatile ServerConnection cancelTarget;
-    private Phase phase = Phase.ACQUIRING;
-    private Future<Checkout> pending;
-    private Checkout checkout;
-    private ServerConnection connection;
-    private Channel backend;
-    private ServerStartup startup;
-    private RelayState relayState;
+    private Termination atIdle;
 
-    Session(PoolState state, Channel client, FrontendHandler frontend, PoolKey key, int maxSize,
-            Map<String, String> serverParameters, Server server, Login login) {
+    /** A request to end the session: the SQLSTATE and message of the FATAL the client is sent. */
+    record Termination(String sqlState, String message) {
+    }
+
+    Session(PoolState state, Channel client, PoolKey key, String database, int maxSize, Map<String, String> serverParameters,
+            Server server, Login login) {
         this.state = state;
         this.client = client;
-        this.frontend = frontend;
         this.key = key;
+        this.database = database;
         this.maxSize = maxSize;
         this.serverParameters = serverParameters;
         this.server = server;
         this.login = login;
-        this.transactions = state.pipeline instanceof TransactionPipeline pipeline ? pipeline : null;
-        this.poolKey = transactions == null ? key : key.base();
-        if (transactions != null) {
-            relayState = transactions.newState(key.settings().orElse(Map.of()));
-        }
+        this.address = client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "[local]";
+        this.flow = state.flows.open(this);
     }
 
+    /** Starts with the client's login, or with the flow when PostgreSQL checks the client. */
     void start() {
+        state.registry.add(this);
+        armTimeout();
         if (login instanceof Login.PassThrough) {
-            acquire();
+            moveTo(Phase.ACQUIRING);
+            flow.start();
             return;
         }
-        phase = Phase.LOGGING_IN;
-        clientLogin = new ClientLogin(state, server, key, login, client, frontend, this);
+        clientLogin = new ClientLogin(state, server, key, login, this);
         clientLogin.start();
     }
 
     @Override
     public void authenticated() {
-        acquire();
+        moveTo(Phase.ACQUIRING);
+        flow.start();
     }
 
     @Override
@@ -128,632 +127,109 @@ final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
         fatal(sqlState, message);
     }
 
-    private void acquire() {
-        if (transactions != null && !replayed) {
-            Optional<ServerConnection> template = state.pool.any(poolKey);
-            if (template.isPresent()) {
-                replayForTransaction(template.get(), transactionState().desiredParameters());
-                return;
-            }
-        }
-        if (!replayed) {
-            phase = Phase.ACQUIRING;
-            frontend.disarmTimeout();
-        }
-        pending = state.pool.acquire(poolKey, maxSize, client.eventLoop());
-        pending.addListener(f -> acquired());
-    }
-
-    private void acquired() {
-        if (pending.isCancelled()) {
-            return;
-        }
-        if (!pending.isSuccess()) {
-            Throwable cause = pending.cause();
-            if (cause instanceof PoolFullException) {
-                LOG.debug("No connection for {}: {}", key, cause.getMessage());
-                fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
-            } else {
-                failed("pool", cause);
-            }
-            return;
-        }
-        checkout = pending.getNow();
-        pending = null;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("Slot {} for {}: {}", checkout.slot(), key, checkout.isNew() ? "new connection" : "pooled connection");
-        }
-        if (!client.isActive()) {
-            giveBackUnused();
-            return;
-        }
-        if (checkout.isNew()) {
-            connect();
-        } else {
-            moveToClientLoop(checkout.connection());
-        }
-    }
-
-    private void connect() {
-        if (!replayed) {
-            phase = Phase.CONNECTING;
-            frontend.armTimeout();
-        }
-        BackendAuthentication backendLogin = backendLogin();
-        Map<String, String> parameters = transactions == null ? serverParameters
-                : Map.of("user", key.user(), "database", key.database());
-        startup = backendLogin == null ? ServerStartup.passThrough(this, parameters)
-                : ServerStartup.login(this, parameters, backendLogin);
-        ChannelFuture future = state.connect(server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
-            }
-        });
-        backend = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess() && phase != Phase.ENDED) {
-                LOG.warn("Could not connect to server {}: {}", server, f.cause().toString());
-                fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + server.name());
-            }
-        });
-    }
-
     /** How the pooler logs in to PostgreSQL for this client; null to pass the client's authentication through. */
-    private BackendAuthentication backendLogin() {
+    BackendAuthentication backendLogin() {
         return clientLogin == null ? null : clientLogin.backendLogin();
     }
 
-    /** The server asks the client something (a password, a SASL step): wait for the answer. */
-    void awaitClient() {
-        frontend.armTimeout();
+    boolean in(Phase expected) {
+        return phase == expected;
+    }
+
+    boolean ended() {
+        return phase == Phase.ENDED;
+    }
+
+    void moveTo(Phase next) {
+        if (!NEXT.get(phase).contains(next)) {
+            throw new IllegalStateException("session of " + key + " cannot go from " + phase + " to " + next);
+        }
+        phase = next;
+    }
+
+    /** The client owes an answer: its next message goes to {@code answer}, within authentication_timeout. */
+    void awaitClient(ClientAnswer answer) {
+        awaiting = answer;
+        armTimeout();
     }
 
     /** A framed message from the client before relaying starts. */
     void clientMessage(ByteBuf frame) {
-        if (phase == Phase.LOGGING_IN && clientLogin.awaitingAnswer()) {
-            frontend.disarmTimeout();
-            clientLogin.answer(frame);
-        } else if (phase == Phase.CONNECTING && startup != null && !(login instanceof Login.PassThrough)) {
-            frame.release();
-            protocolViolation("unexpected message before authentication completed");
-        } else if (phase == Phase.CONNECTING && startup != null) {
-            frontend.disarmTimeout();
-            startup.clientAnswer(frame);
-        } else if (phase == Phase.REPLAYING && !adopting) {
-            frontend.disarmTimeout();
-            replayAnswer(frame);
-        } else {
+        ClientAnswer answer = awaiting;
+        awaiting = null;
+        if (answer == null || phase == Phase.ENDED) {
             frame.release();
             if (phase != Phase.ENDED) {
                 protocolViolation("unexpected message before authentication completed");
             }
+            return;
         }
+        disarmTimeout();
+        answer.answer(frame);
     }
 
     /**
-     * The new server connection completed its startup with ReadyForQuery. In pass-through the client
-     * has already been sent the startup messages; otherwise it is replayed them now.
+     * The client relays from now on: {@code relay} replaces the admission handler, and the framer
+     * used for the conversations is replaced by {@code framer}, or removed when null.
      */
-    @Override
-    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
-        connection = new ServerConnection(backend, server, poolKey, authentication, replay,
-                processId, secretKey);
-        state.pool.attach(checkout.slot(), connection);
-        if (transactions != null) {
-            removeIfPresent(backend.pipeline(), ServerStartup.NAME);
-            removeIfPresent(backend.pipeline(), Frames.NAME);
-            startup = null;
-            synchronizeParameters();
-            return;
-        }
-        if (authentication.byPooler()) {
-            writeToClient(Unpooled.wrappedBuffer(replay));
-        }
-        startRelay();
-    }
-
-    /**
-     * The new server connection refused: the client's own answer in pass-through (wrong password,
-     * no such database), or the pooler's login.
-     */
-    @Override
-    public void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
-        LOG.debug("Server refused {}: {}", key, error);
-        if (pooledLogin) {
-            frame.release();
-            LOG.warn("PostgreSQL refused pgagroal's login as \"{}\" to database \"{}\": {}", key.user(), key.database(), error);
-            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "pgagroal could not log in to PostgreSQL as \"" + key.user() + "\": " + error.message());
-            return;
-        }
-        end();
-        client.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-        state.pool.kill(checkout.slot());
-    }
-
-    /** The pooler could not answer the server's authentication request. */
-    @Override
-    public void serverLoginFailed(String why) {
-        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", key.user(), why);
-        fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "pgagroal could not log in to PostgreSQL as \"" + key.user() + "\": " + why);
-    }
-
-    private void moveToClientLoop(ServerConnection pooled) {
-        connection = pooled;
-        backend = pooled.channel();
-        if (backend.eventLoop() == client.eventLoop()) {
-            reuse();
-            return;
-        }
-        backend.deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess()) {
-                discardAndRetry();
-                return;
-            }
-            client.eventLoop().register(backend).addListener(registered -> {
-                if (registered.isSuccess()) {
-                    reuse();
-                } else {
-                    discardAndRetry();
-                }
-            });
-        });
-    }
-
-    /** A pooled connection: check the client the way the first client was checked, then replay. */
-    private void reuse() {
-        if (!backend.isActive()) {
-            discardAndRetry();
-            return;
-        }
-        if (!client.isActive()) {
-            giveBackUnused();
-            return;
-        }
-        if (transactions != null) {
-            synchronizeParameters();
-            return;
-        }
-        if (!connection.key().equals(key)) {
-            phase = Phase.REPLAYING;
-            adopting = true;
-            ParameterAdoption.start(this, backend, key.settings().orElseThrow());
-            return;
-        }
-        Authentication authentication = connection.authentication();
-        if (!(login instanceof Login.PassThrough) || authentication.request() == null) {
-            replayStartup();
-            return;
-        }
-        phase = Phase.REPLAYING;
-        frontend.armTimeout();
-        client.writeAndFlush(Unpooled.wrappedBuffer(authentication.request()));
-    }
-
-    private void replayAnswer(ByteBuf frame) {
-        byte[] answer = new byte[frame.readableBytes()];
-        frame.readBytes(answer);
-        frame.release();
-        if (connection.authentication().accepts(answer)) {
-            replayStartup();
+    void startRelaying(ChannelHandler relay, ChannelHandler framer) {
+        moveTo(Phase.RELAYING);
+        disarmTimeout();
+        ChannelPipeline pipeline = client.pipeline();
+        pipeline.addLast(RelayHandler.NAME, relay);
+        pipeline.remove(FrontendHandler.class);
+        if (framer == null) {
+            pipeline.remove(Frames.NAME);
         } else {
-            giveBackUnused();
-            fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + key.user() + "\"");
+            pipeline.replace(Frames.NAME, Frames.RELAY_NAME, framer);
         }
     }
 
-    private void replayStartup() {
-        writeToClient(Unpooled.wrappedBuffer(connection.startupReplay()));
-        startRelay();
+    /** Gives the client a cancel key of the pooler's for {@code processId}: the BackendKeyData it is shown. */
+    CancelKey cancelKey(int processId) {
+        if (cancelKey == null) {
+            cancelKey = state.registry.cancelKey(this, processId);
+        }
+        return cancelKey;
     }
 
-    /**
-     * A base connection took the client's parameters: the client is replayed the connection's
-     * startup messages with the ParameterStatus values the SET reported. If PostgreSQL refused a
-     * parameter, the connection goes back unchanged and the client gets the error, as it would have
-     * at startup.
-     */
-    void adopted(Map<String, String> reported, ErrorResponse error) {
-        if (transactions != null) {
-            synchronizedParameters(reported, error);
-            return;
-        }
-        if (phase != Phase.REPLAYING) {
-            return;
-        }
-        adopting = false;
-        if (error != null) {
-            giveBackUnused();
-            fatal(error.code(), error.message());
-            return;
-        }
-        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withParameters(connection.startupReplay(), reported)));
-        startRelay();
-    }
-
-    /**
-     * Transaction pipeline: the connection just obtained gets the client's parameters where they
-     * differ from what was last applied on it (one round trip of SETs, skipped when nothing differs).
-     */
-    private void synchronizeParameters() {
-        Map<String, String> differences = null;
-        Map<String, String> applied = connection.appliedParameters();
-        for (Map.Entry<String, String> desired : transactionState().desiredParameters().entrySet()) {
-            if (!desired.getValue().equals(applied.get(desired.getKey()))) {
-                if (differences == null) {
-                    differences = new LinkedHashMap<>();
-                }
-                differences.put(desired.getKey(), desired.getValue());
-            }
-        }
-        if (differences == null) {
-            attachForTransaction(Map.of());
-            return;
-        }
-        applied.putAll(differences);
-        adopting = true;
-        ParameterAdoption.start(this, backend, differences);
-    }
-
-    private void synchronizedParameters(Map<String, String> reported, ErrorResponse error) {
-        adopting = false;
-        if (error != null) {
-            connection.appliedParameters().clear();
-            if (replayed) {
-                failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
-            } else {
-                giveBackUnused();
-                fatal(error.code(), error.message());
-            }
-            return;
-        }
-        attachForTransaction(reported);
-    }
-
-    /**
-     * Transaction pipeline: relay through the connection obtained. The first time, the client is
-     * replayed the startup messages, with the parameters as now applied and its own BackendKeyData,
-     * so a CancelRequest names this session, whichever connection it holds.
-     */
-    private void attachForTransaction(Map<String, String> reported) {
-        if (serverRelay == null) {
-            serverRelay = new RelayHandler(this, false);
-        }
-        ChannelPipeline serverPipeline = backend.pipeline();
-        if (serverPipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
-            serverLink = link;
-            link.relayTo(serverRelay);
-        } else {
-            removeIfPresent(serverPipeline, IdleServerHandler.NAME);
-            serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, checkout.slot(), connection), serverRelay);
-            serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, serverLink);
-        }
-        backend.config().setAutoRead(true);
-        cancelTarget = connection;
-        attached = true;
-        if (!replayed) {
-            Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
-            shown.putAll(reported);
-            replayForTransaction(connection, shown);
-        }
-        if (held.isEmpty()) {
-            transactionEnded(false);
-            return;
-        }
-        while (!held.isEmpty() && attached) {
-            state.pipeline.client(this, held.poll());
-        }
-        if (attached) {
-            backend.flush();
-            client.config().setAutoRead(true);
-        }
-    }
-
-    /**
-     * Transaction pipeline: the client's startup ends with a connection's startup messages, showing
-     * the parameters it asked for and a BackendKeyData of the pooler's that names this session. The
-     * connection is only a template: a client needs no server connection until it sends a query,
-     * so clients can connect while every connection is busy (pgbench connects all its clients
-     * before it runs any).
-     */
-    private void replayForTransaction(ServerConnection template, Map<String, String> shown) {
-        int processId;
-        int secretKey;
-        do {
-            processId = BACKEND_KEYS.nextInt() & Integer.MAX_VALUE;
-            secretKey = BACKEND_KEYS.nextInt();
-            cancelKey = CancelForwarder.key(processId, secretKey);
-        } while (state.sessions.putIfAbsent(cancelKey, this) != null);
-        byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
-        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, processId, secretKey)));
-        replayed = true;
-        phase = Phase.RELAYING;
-        frontend.disarmTimeout();
-        frontend.startRelay(new RelayHandler(this, true), Frames.relayDecoder());
-        client.flush();
-    }
-
-    private TransactionState transactionState() {
-        return (TransactionState) relayState;
-    }
-
-    /** The connection this client's CancelRequest should go to now, if it holds one. */
+    /** The connection a CancelRequest with this session's key goes to now, if any. */
     ServerConnection cancelTarget() {
         return cancelTarget;
     }
 
-    @Override
-    public ServerConnection server() {
-        return connection;
+    void cancelTarget(ServerConnection connection) {
+        cancelTarget = connection;
     }
 
-    @Override
-    public void transactionEnded(boolean deallocate) {
-        client.flush();
-        ServerConnection returned = connection;
-        int slot = checkout.slot();
-        connection = null;
-        backend = null;
-        checkout = null;
-        cancelTarget = null;
-        attached = false;
-        TransactionServerHandler link = serverLink;
-        serverLink = null;
-        returned.channel().config().setAutoRead(true);
-        client.config().setAutoRead(true);
-        if (deallocate) {
-            ConnectionReset.start(state, slot, returned, relayState, List.of("DEALLOCATE ALL"));
-        } else {
-            link.idle();
-            state.pool.release(slot);
-        }
-        if (!held.isEmpty()) {
-            acquire();
-        }
-    }
-
-    private void discardAndRetry() {
-        LOG.debug("Pooled connection {} is gone; asking the pool again", connection);
-        state.pool.kill(checkout.slot());
-        connection = null;
-        backend = null;
-        checkout = null;
-        acquire();
-    }
-
-    private void startRelay() {
-        phase = Phase.RELAYING;
-        frontend.disarmTimeout();
-        relayState = state.pipeline.newState();
-        ChannelPipeline serverPipeline = backend.pipeline();
-        serverPipeline.addLast(RelayHandler.NAME, new RelayHandler(this, false));
-        removeIfPresent(serverPipeline, IdleServerHandler.NAME);
-        removeIfPresent(serverPipeline, ServerStartup.NAME);
-        removeIfPresent(serverPipeline, Frames.NAME);
-        startup = null;
-        state.pipeline.start(this);
-        frontend.startRelay(new RelayHandler(this, true));
-        client.flush();
-    }
-
-    void fromClient(ByteBuf chunk) {
-        if (phase != Phase.RELAYING) {
-            chunk.release();
-            return;
-        }
-        if (transactions != null && !attached) {
-            hold(chunk);
-            return;
-        }
-        state.pipeline.client(this, chunk);
-    }
-
-    /**
-     * Transaction pipeline: a named Parse followed by Sync from a client between transactions (what
-     * libpq's PQprepare sends) is answered by the pooler: the statement is recorded and prepared on
-     * whichever connection later binds it. Waiting for a connection instead could deadlock a client
-     * program that prepares on one connection while its other connections hold every server
-     * connection in open transactions (pgbench -M prepared does). A statement with an error is then
-     * reported when it is first bound, not when it is prepared.
-     */
-    private boolean parseWithoutServer(ByteBuf message) {
-        byte type = message.getByte(0);
-        if (deferredParse != null) {
-            ByteBuf parse = deferredParse;
-            deferredParse = null;
-            if (type == Protocol.SYNC && transactions.parseLater(transactionState(), parse)) {
-                message.release();
-                client.write(client.alloc().buffer(5).writeByte('1').writeInt(4));
-                client.writeAndFlush(Messages.readyForQuery(client.alloc(), Protocol.TRANSACTION_IDLE));
-                return true;
-            }
-            held.add(parse);
-            return false;
-        }
-        if (type == 'P' && held.isEmpty() && checkout == null && pending == null) {
-            deferredParse = message;
-            return true;
-        }
-        return false;
-    }
-
-    /** Transaction pipeline: a client message while no connection is held waits for one. */
-    private void hold(ByteBuf message) {
-        if (parseWithoutServer(message)) {
-            return;
-        }
-        if (message.getByte(0) == Protocol.TERMINATE && checkout == null && held.isEmpty()) {
-            message.release();
-            end();
-            client.close();
-            return;
-        }
-        held.add(message);
-        if (held.size() >= HELD_BEFORE_BACKPRESSURE) {
-            client.config().setAutoRead(false);
-        }
-        if (checkout == null && pending == null) {
-            acquire();
-        }
-    }
-
-    void fromServer(ByteBuf chunk) {
-        if (phase != Phase.RELAYING) {
-            chunk.release();
-            return;
-        }
-        state.pipeline.server(this, chunk);
-    }
-
-    @Override
-    public void writeToServer(ByteBuf buf) {
-        backend.write(buf, backend.voidPromise());
-        if (!backend.isWritable()) {
-            client.config().setAutoRead(false);
-        }
-    }
-
-    @Override
-    public void writeToClient(ByteBuf buf) {
-        client.write(buf, client.voidPromise());
-        if (!client.isWritable() && backend != null) {
-            backend.config().setAutoRead(false);
-        }
-    }
-
-    void writeToClientAndFlush(ByteBuf buf) {
-        client.writeAndFlush(buf, client.voidPromise());
-    }
-
-    void flush(boolean toClient) {
-        if (toClient) {
-            client.flush();
-        } else if (backend != null) {
-            backend.flush();
-        }
-    }
-
-    void writabilityChanged(boolean clientSide, boolean writable) {
-        if (writable) {
-            Channel source = clientSide ? backend : client;
-            if (source != null) {
-                source.config().setAutoRead(true);
-            }
-        }
-    }
-
-    @Override
-    public RelayState state() {
-        return relayState;
-    }
-
-    @Override
-    public void clientTerminated() {
-        if (phase != Phase.RELAYING) {
-            return;
-        }
-        end();
-        backend.flush();
-        client.close();
-        ConnectionReset.start(state, checkout.slot(), connection, relayState, resetStatements());
-    }
-
-    /** ROLLBACK when a transaction may be open; then DISCARD ALL, except in the transaction pipeline. */
-    private List<String> resetStatements() {
-        List<String> statements = new ArrayList<>();
-        if (ConnectionReset.needsRollback(relayState)) {
-            statements.add(ConnectionReset.ROLLBACK);
-        }
-        if (transactions == null) {
-            statements.add(ConnectionReset.DISCARD_ALL);
-        }
-        return statements;
-    }
-
-    @Override
-    public void serverFatal() {
-        if (phase != Phase.RELAYING) {
-            return;
-        }
-        LOG.debug("Server connection {} reported FATAL; ending the session", connection);
-        end();
-        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        state.pool.kill(checkout.slot());
-    }
-
-    /** The client's connection closed. Without a Terminate the server connection's state is unknown. */
-    void clientClosed() {
-        switch (phase) {
-            case LOGGING_IN -> end();
-            case ACQUIRING -> {
-                end();
-                if (pending != null) {
-                    pending.cancel(false);
-                }
-            }
-            case REPLAYING -> {
-                end();
-                giveBackUnused();
-            }
-            case RELAYING -> {
-                if (transactions == null) {
-                    end();
-                    state.pool.kill(checkout.slot());
-                } else if (attached) {
-                    end();
-                    ConnectionReset.start(state, checkout.slot(), connection, relayState, resetStatements());
-                } else {
-                    end();
-                    if (pending != null) {
-                        pending.cancel(false);
-                    } else if (checkout != null) {
-                        state.pool.kill(checkout.slot());
-                    }
-                }
-            }
-            case CONNECTING -> {
-                end();
-                state.pool.kill(checkout.slot());
-            }
-            case ENDED -> {
-            }
-        }
-    }
-
-    @Override
-    public void serverClosed() {
-        if (phase == Phase.ENDED) {
-            return;
-        }
+    /** The client was sent FATAL and is closed; the flow gives back or closes what it holds. */
+    void fatal(String sqlState, String message) {
         boolean relaying = phase == Phase.RELAYING;
-        end();
-        state.pool.kill(checkout.slot());
-        if (relaying) {
-            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (!end()) {
+            return;
+        }
+        boolean between = !relaying || flow.clientAtMessageBoundary();
+        flow.abandon();
+        if (between) {
+            writeFatal(sqlState, message);
         } else {
-            fatal(SqlState.CONNECTION_FAILURE, "the PostgreSQL server closed the connection during startup");
+            client.close();
         }
     }
 
-    @Override
-    public void failed(String side, Throwable cause) {
+    void failed(String side, Throwable cause) {
         if (phase == Phase.ENDED) {
             return;
         }
         LOG.warn("Session of {} failed on the {} side: {}", key, side, cause.toString());
         LOG.debug("Session failure", cause);
-        Phase was = phase;
+        boolean relaying = phase == Phase.RELAYING;
         end();
-        if (was == Phase.REPLAYING) {
-            giveBackUnused();
-        } else if (checkout != null) {
-            state.pool.kill(checkout.slot());
-        }
-        if (was == Phase.RELAYING) {
+        flow.abandon();
+        if (relaying) {
             client.close();
         } else {
-            frontend.fatal(client, SqlState.PROTOCOL_VIOLATION, "pgagroal: " + cause.getMessage());
+            writeFatal(SqlState.PROTOCOL_VIOLATION, "pgagroal: " + cause.getMessage());
         }
     }
 
@@ -761,56 +237,159 @@ final class Session implements Relay, ServerStartup.Owner, ClientLogin.Outcome {
         failed("client", new IllegalStateException(message));
     }
 
-    private void fatal(String sqlState, String message) {
-        Phase was = phase;
-        end();
-        if (checkout != null && (was == Phase.CONNECTING || (checkout.isNew() && connection == null))) {
-            state.pool.kill(checkout.slot());
+    /** The client's connection closed. Without a Terminate the server connection's state is unknown. */
+    void clientClosed() {
+        if (end()) {
+            flow.clientGone();
         }
-        frontend.fatal(client, sqlState, message);
+    }
+
+    /** The server connection closed or reported FATAL: the client is closed once what it was sent is flushed. */
+    void serverGone(boolean duringStartup) {
+        if (!end()) {
+            return;
+        }
+        flow.abandon();
+        if (duringStartup) {
+            writeFatal(SqlState.CONNECTION_FAILURE, "the PostgreSQL server closed the connection during startup");
+        } else {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** PostgreSQL refused the client (pass-through): its ErrorResponse goes to the client, which is closed. */
+    void forwardFatal(ByteBuf frame) {
+        if (end()) {
+            flow.abandon();
+            client.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            frame.release();
+        }
+    }
+
+    /** The client left with Terminate; the flow has given the connection back already. */
+    void terminated() {
+        if (end()) {
+            client.close();
+        }
     }
 
     /**
-     * A slot the client never used goes back as it was: empty, or FREE for a pooled connection
-     * (unless a SET for adoption is still in flight: then its state is unknown and it is closed).
+     * Ends the session: no more timers, cancel key or registry entry.
+     *
+     * @return false when it had ended already
      */
-    private void giveBackUnused() {
-        if (checkout == null) {
-            return;
+    private boolean end() {
+        if (phase == Phase.ENDED) {
+            return false;
         }
-        if ((checkout.isNew() && connection == null) || adopting) {
-            state.pool.kill(checkout.slot());
-        } else {
-            state.pool.release(checkout.slot());
-        }
-    }
-
-    private void end() {
-        if (phase == Phase.RELAYING) {
-            state.pipeline.stop(this);
-        }
+        moveTo(Phase.ENDED);
         if (clientLogin != null) {
             clientLogin.abandon();
         }
-        phase = Phase.ENDED;
-        frontend.disarmTimeout();
-        if (cancelKey != 0) {
-            state.sessions.remove(cancelKey, this);
-        }
+        awaiting = null;
+        disarmTimeout();
         cancelTarget = null;
-        ByteBuf message;
-        while ((message = held.poll()) != null) {
-            message.release();
+        if (cancelKey != null) {
+            state.registry.forget(cancelKey, this);
         }
-        if (deferredParse != null) {
-            deferredParse.release();
-            deferredParse = null;
+        state.registry.remove(this);
+        return true;
+    }
+
+    private void writeFatal(String sqlState, String message) {
+        if (client.isActive()) {
+            client.writeAndFlush(Messages.fatal(client.alloc(), sqlState, message)).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    static void removeIfPresent(ChannelPipeline pipeline, String name) {
-        if (pipeline.get(name) != null) {
-            pipeline.remove(name);
+    void armTimeout() {
+        disarmTimeout();
+        timeout = client.eventLoop().schedule(() -> {
+            LOG.debug("Authentication timeout: {}", key);
+            fatal(SqlState.CONNECTION_FAILURE, "authentication timeout");
+        }, state.config.main().authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void disarmTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
         }
+    }
+
+    /** The flow reached an idle point: a pending end-at-idle request ends the session now. */
+    boolean endIfAsked() {
+        Termination termination = atIdle;
+        if (termination == null || phase != Phase.RELAYING || !flow.idle()) {
+            return false;
+        }
+        LOG.debug("Ending idle session of {}: {}", key, termination.message());
+        end();
+        flow.leaveIdle();
+        writeFatal(termination.sqlState(), termination.message());
+        return true;
+    }
+
+    @Override
+    public String user() {
+        return key.user();
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public String applicationName() {
+        return key.parameters().get("application_name");
+    }
+
+    @Override
+    public String clientAddress() {
+        return address;
+    }
+
+    @Override
+    public Instant started() {
+        return started;
+    }
+
+    @Override
+    public String phase() {
+        return phase.name();
+    }
+
+    @Override
+    public int slot() {
+        return flow.slot();
+    }
+
+    @Override
+    public void terminate(String sqlState, String message) {
+        client.eventLoop().execute(() -> {
+            if (phase == Phase.RELAYING) {
+                LOG.debug("Ending session of {}: {}", key, message);
+            }
+            fatal(sqlState, message);
+        });
+    }
+
+    @Override
+    public void terminateAtIdle(String sqlState, String message) {
+        client.eventLoop().execute(() -> {
+            atIdle = new Termination(sqlState, message);
+            if (phase != Phase.RELAYING || flow.idle()) {
+                if (!endIfAsked()) {
+                    fatal(sqlState, message);
+                }
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "session of " + key + " from " + address;
     }
 }

@@ -200,6 +200,6 @@ class PoolTest {
         pool.kill(held.slot());
         Checkout got = take(waiting);
         assertThat(got.isNew()).isTrue();
-        assertThat(pool.findByBackendKey(1, 2)).isEmpty();
+        assertThat(pool.connection(got.slot())).isNull();
     }
 }

@@ -1,0 +1,310 @@
+package io.pgagroal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.pgagroal.pipeline.Pipeline;
+import io.pgagroal.pool.Authentication;
+import io.pgagroal.pool.PoolFullException;
+import io.pgagroal.pool.ServerConnection;
+import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Frames;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.SqlState;
+import io.pgagroal.protocol.StartupReplay;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The performance and session pipelines: the client holds one server connection for its whole
+ * session. A new connection is opened for it ({@link ServerStartup}), or a pooled one is handed
+ * over: a base connection adopts the client's parameters ({@link ParameterAdoption}), a
+ * pass-through client answers the request its connection's first client answered; then the client
+ * is replayed the connection's startup messages, with a BackendKeyData that carries the backend's
+ * process ID and a secret of the pooler's. On Terminate the connection is reset and goes back.
+ */
+final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest.Outcome, ParameterAdoption.Outcome {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFlow.class);
+
+    private final Pipeline pipeline;
+    private final SlotRequest slot;
+    private boolean adopting;
+    private boolean relaying;
+
+    SessionFlow(Session session, Pipeline pipeline) {
+        super(session);
+        this.pipeline = pipeline;
+        this.slot = new SlotRequest(state, client);
+    }
+
+    @Override
+    void start() {
+        session.disarmTimeout();
+        slot.request(session.key, session.maxSize, this);
+    }
+
+    @Override
+    public void refused(Throwable cause) {
+        if (cause instanceof PoolFullException) {
+            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
+            session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
+        } else {
+            session.failed("pool", cause);
+        }
+    }
+
+    @Override
+    public void newSlot() {
+        session.moveTo(Session.Phase.CONNECTING);
+        session.armTimeout();
+        BackendAuthentication backendLogin = session.backendLogin();
+        ServerStartup startup = backendLogin == null ? ServerStartup.passThrough(this, session, session.serverParameters)
+                : ServerStartup.login(this, session.serverParameters, backendLogin);
+        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
+            }
+        });
+        backend = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess() && !session.ended()) {
+                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
+            }
+        });
+    }
+
+    /** In pass-through the client was sent the startup messages as they came; otherwise it is replayed them now. */
+    @Override
+    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+        connection = new ServerConnection(backend, session.server, session.key, authentication, replay, processId, secretKey);
+        state.pool.attach(slot.slot(), connection);
+        if (authentication.byPooler()) {
+            writeToClient(Unpooled.wrappedBuffer(withClientKey(replay)));
+        }
+        startRelay();
+    }
+
+    @Override
+    public void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
+        LOG.debug("Server refused {}: {}", session.key, error);
+        if (pooledLogin) {
+            frame.release();
+            LOG.warn("PostgreSQL refused pgagroal's login as \"{}\" to database \"{}\": {}", session.key.user(), session.key.database(), error);
+            session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "pgagroal could not log in to PostgreSQL as \"" + session.key.user() + "\": " + error.message());
+            return;
+        }
+        session.forwardFatal(frame);
+    }
+
+    @Override
+    public void serverLoginFailed(String why) {
+        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", session.key.user(), why);
+        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                "pgagroal could not log in to PostgreSQL as \"" + session.key.user() + "\": " + why);
+    }
+
+    @Override
+    public void serverClosed() {
+        if (!session.ended()) {
+            session.serverGone(!relaying);
+        }
+    }
+
+    @Override
+    public void failed(String side, Throwable cause) {
+        session.failed(side, cause);
+    }
+
+    /** A pooled connection: check the client the way the first client was checked, then replay. */
+    @Override
+    public void pooled(ServerConnection pooled) {
+        connection = pooled;
+        backend = pooled.channel();
+        if (!pooled.key().equals(session.key)) {
+            session.moveTo(Session.Phase.REPLAYING);
+            adopting = true;
+            ParameterAdoption.start(this, backend, session.key.settings().orElseThrow());
+            return;
+        }
+        Authentication authentication = pooled.authentication();
+        if (!(session.login instanceof Login.PassThrough) || authentication.request() == null) {
+            replayStartup();
+            return;
+        }
+        session.moveTo(Session.Phase.REPLAYING);
+        session.awaitClient(this::replayAnswer);
+        client.writeAndFlush(Unpooled.wrappedBuffer(authentication.request()));
+    }
+
+    private void replayAnswer(ByteBuf frame) {
+        byte[] answer = new byte[frame.readableBytes()];
+        frame.readBytes(answer);
+        frame.release();
+        if (connection.authentication().accepts(answer)) {
+            replayStartup();
+        } else {
+            slot.giveBackUnused();
+            session.fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + session.key.user() + "\"");
+        }
+    }
+
+    private void replayStartup() {
+        writeToClient(Unpooled.wrappedBuffer(withClientKey(connection.startupReplay())));
+        startRelay();
+    }
+
+    /**
+     * A base connection took the client's parameters: the client is replayed the connection's
+     * startup messages with the ParameterStatus values the SET reported. If PostgreSQL refused a
+     * parameter, the connection goes back unchanged and the client gets the error, as it would have
+     * at startup.
+     */
+    @Override
+    public void adopted(Map<String, String> reported, ErrorResponse error) {
+        if (!session.in(Session.Phase.REPLAYING)) {
+            return;
+        }
+        adopting = false;
+        if (error != null) {
+            slot.giveBackUnused();
+            session.fatal(error.code(), error.message());
+            return;
+        }
+        writeToClient(Unpooled.wrappedBuffer(withClientKey(StartupReplay.withParameters(connection.startupReplay(), reported))));
+        startRelay();
+    }
+
+    private byte[] withClientKey(byte[] replay) {
+        CancelKey key = session.cancelKey(connection.processId());
+        return StartupReplay.withBackendKey(replay, key.processId(), key.secretKey());
+    }
+
+    private void startRelay() {
+        relayState = pipeline.newState();
+        relaying = true;
+        ChannelPipeline serverPipeline = backend.pipeline();
+        serverPipeline.addLast(RelayHandler.NAME, new RelayHandler(this, false));
+        Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+        Handlers.removeIfPresent(serverPipeline, ServerStartup.NAME);
+        Handlers.removeIfPresent(serverPipeline, Frames.NAME);
+        pipeline.start(this);
+        session.cancelTarget(connection);
+        session.startRelaying(new RelayHandler(this, true), null);
+        client.flush();
+    }
+
+    @Override
+    void fromClient(ByteBuf chunk) {
+        if (!relaying) {
+            chunk.release();
+            return;
+        }
+        pipeline.client(this, chunk);
+    }
+
+    @Override
+    void fromServer(ByteBuf chunk) {
+        if (!relaying) {
+            chunk.release();
+            return;
+        }
+        pipeline.server(this, chunk);
+        session.endIfAsked();
+    }
+
+    @Override
+    public void clientTerminated() {
+        if (!relaying) {
+            return;
+        }
+        stopRelaying();
+        session.terminated();
+        backend.flush();
+        reset();
+    }
+
+    /** ROLLBACK when a transaction may be open, then DISCARD ALL. */
+    private void reset() {
+        List<String> statements = ConnectionReset.needsRollback(relayState)
+                ? List.of(ConnectionReset.ROLLBACK, ConnectionReset.DISCARD_ALL) : List.of(ConnectionReset.DISCARD_ALL);
+        ConnectionReset.start(state, slot.handOver(), connection, relayState, statements);
+    }
+
+    @Override
+    public void serverFatal() {
+        if (relaying) {
+            LOG.debug("Server connection {} reported FATAL; ending the session", connection);
+            session.serverGone(false);
+        }
+    }
+
+    @Override
+    public void transactionEnded(boolean deallocate) {
+        throw new UnsupportedOperationException("the session pipelines hold their connection for the whole session");
+    }
+
+    @Override
+    void clientGone() {
+        if (relaying) {
+            stopRelaying();
+            slot.kill();
+        } else {
+            abandon();
+        }
+    }
+
+    @Override
+    void abandon() {
+        boolean wasRelaying = relaying;
+        stopRelaying();
+        slot.cancel();
+        if (wasRelaying || adopting) {
+            slot.kill();
+        } else if (connection == null) {
+            slot.kill();
+            if (backend != null) {
+                backend.close();
+            }
+        } else {
+            slot.giveBackUnused();
+        }
+    }
+
+    private void stopRelaying() {
+        if (relaying) {
+            relaying = false;
+            pipeline.stop(this);
+        }
+    }
+
+    @Override
+    boolean idle() {
+        return relaying && relayState.transactionStatus() == Protocol.TRANSACTION_IDLE
+                && relayState.pendingReadyForQuery() == 0 && relayState.atMessageBoundary();
+    }
+
+    @Override
+    void leaveIdle() {
+        stopRelaying();
+        reset();
+    }
+
+    @Override
+    boolean clientAtMessageBoundary() {
+        return relayState == null || relayState.atMessageBoundary();
+    }
+
+    @Override
+    int slot() {
+        return slot.slot();
+    }
+}

@@ -1,0 +1,195 @@
+package io.pgagroal.session;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.pgagroal.pool.Checkout;
+import io.pgagroal.pool.PoolFullException;
+import io.pgagroal.pool.PoolKey;
+import io.pgagroal.pool.ServerConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's slot: asks the pool for one, brings a pooled connection to the session's event loop
+ * (deregister, register) and asks again when that connection turns out to be gone, and then holds
+ * the slot until it is given back, handed to a reset, or closed. At most one request or slot at a
+ * time.
+ */
+final class SlotRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotRequest.class);
+
+    /** What the flow hears back, once per request, unless it cancelled the request. */
+    interface Outcome {
+        /** An empty slot was reserved (INIT): open a new connection for it. */
+        void newSlot();
+
+        /** A pooled connection, now on the session's loop and open. */
+        void pooled(ServerConnection connection);
+
+        /** The pool refused ({@link PoolFullException}) or failed. */
+        void refused(Throwable cause);
+    }
+
+    private final PoolState state;
+    private final Channel client;
+    private Future<Checkout> pending;
+    private Checkout checkout;
+    private PoolKey key;
+    private int maxSize;
+    private Outcome outcome;
+
+    SlotRequest(PoolState state, Channel client) {
+        this.state = state;
+        this.client = client;
+    }
+
+    void request(PoolKey requested, int limit, Outcome to) {
+        key = requested;
+        maxSize = limit;
+        outcome = to;
+        ask();
+    }
+
+    private void ask() {
+        Future<Checkout> future = state.pool.acquire(key, maxSize, client.eventLoop());
+        pending = future;
+        future.addListener(f -> acquired(future));
+    }
+
+    private void acquired(Future<Checkout> future) {
+        if (future != pending || future.isCancelled()) {
+            return;
+        }
+        pending = null;
+        if (!future.isSuccess()) {
+            outcome.refused(future.cause());
+            return;
+        }
+        checkout = future.getNow();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Slot {} for {}: {}", checkout.slot(), key, checkout.isNew() ? "new connection" : "pooled connection");
+        }
+        if (!client.isActive()) {
+            giveBackUnused();
+            return;
+        }
+        if (checkout.isNew()) {
+            outcome.newSlot();
+        } else {
+            moveToClientLoop(checkout.connection());
+        }
+    }
+
+    private void moveToClientLoop(ServerConnection pooled) {
+        Channel backend = pooled.channel();
+        if (backend.eventLoop() == client.eventLoop()) {
+            reuse(pooled);
+            return;
+        }
+        Checkout moving = checkout;
+        backend.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                discardAndRetry(moving);
+                return;
+            }
+            client.eventLoop().register(backend).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    reuse(pooled);
+                } else {
+                    discardAndRetry(moving);
+                }
+            });
+        });
+    }
+
+    private void reuse(ServerConnection pooled) {
+        if (checkout == null || checkout.connection() != pooled) {
+            return;
+        }
+        if (!pooled.channel().isActive()) {
+            discardAndRetry(checkout);
+            return;
+        }
+        if (!client.isActive()) {
+            giveBackUnused();
+            return;
+        }
+        outcome.pooled(pooled);
+    }
+
+    private void discardAndRetry(Checkout gone) {
+        if (checkout != gone) {
+            return;
+        }
+        LOG.debug("Pooled connection {} is gone; asking the pool again", gone.connection());
+        kill();
+        ask();
+    }
+
+    boolean pending() {
+        return pending != null;
+    }
+
+    boolean held() {
+        return checkout != null;
+    }
+
+    /** Whether the slot was reserved for a connection that is not attached yet. */
+    boolean unattached() {
+        return checkout != null && checkout.isNew() && state.pool.connection(checkout.slot()) == null;
+    }
+
+    int slot() {
+        return checkout == null ? -1 : checkout.slot();
+    }
+
+    /** Withdraws a request still waiting for the pool. */
+    void cancel() {
+        if (pending != null) {
+            Future<Checkout> future = pending;
+            pending = null;
+            future.cancel(false);
+        }
+    }
+
+    /** Closes the slot's connection (its state is unknown) and empties the slot. */
+    void kill() {
+        if (checkout != null) {
+            int slot = checkout.slot();
+            checkout = null;
+            state.pool.kill(slot);
+        }
+    }
+
+    /** The connection goes back to the pool as it is. */
+    void release() {
+        if (checkout != null) {
+            int slot = checkout.slot();
+            checkout = null;
+            state.pool.release(slot);
+        }
+    }
+
+    /** A slot the client never used goes back as it was: empty, or FREE for a pooled connection. */
+    void giveBackUnused() {
+        if (unattached()) {
+            kill();
+        } else {
+            release();
+        }
+    }
+
+    /** The slot leaves this request (a reset or the idle handler takes it over). */
+    int handOver() {
+        int slot = checkout.slot();
+        checkout = null;
+        return slot;
+    }
+
+    /** Cancels what is pending and closes what is held. */
+    void abandon() {
+        cancel();
+        kill();
+    }
+}

@@ -1,0 +1,413 @@
+package io.pgagroal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.pgagroal.pipeline.TransactionPipeline;
+import io.pgagroal.pipeline.TransactionState;
+import io.pgagroal.pool.Authentication;
+import io.pgagroal.pool.PoolFullException;
+import io.pgagroal.pool.PoolKey;
+import io.pgagroal.pool.ServerConnection;
+import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Frames;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.SqlState;
+import io.pgagroal.protocol.StartupReplay;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction pipeline: the client holds a server connection only for the length of a
+ * transaction. Its startup ends with the startup messages of any connection of its user and
+ * database (a template: it needs no connection until it sends a query), showing the parameters it
+ * asked for and a BackendKeyData of the pooler's. Each transaction then takes a connection from the
+ * pool, which first gets the client's parameters where they differ ({@link ParameterAdoption}),
+ * and gives it back at the ReadyForQuery that ends the transaction; messages the client sends
+ * meanwhile wait, and reading from the client stops when too many wait.
+ */
+final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotRequest.Outcome, ParameterAdoption.Outcome {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionFlow.class);
+    /** Client messages queued while waiting for a connection before reading stops. */
+    private static final int HELD_BEFORE_BACKPRESSURE = 64;
+
+    private final TransactionPipeline transactions;
+    private final TransactionState transactionState;
+    private final PoolKey poolKey;
+    private final SlotRequest slot;
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    /** This session's relay on whichever server connection it holds. */
+    private final RelayHandler serverRelay = new RelayHandler(this, false);
+    private TransactionServerHandler serverLink;
+    private boolean replayed;
+    private boolean attached;
+    private boolean adopting;
+    private ByteBuf deferredParse;
+
+    TransactionFlow(Session session, TransactionPipeline transactions) {
+        super(session);
+        this.transactions = transactions;
+        this.transactionState = transactions.newState(session.key.settings().orElse(Map.of()));
+        this.relayState = transactionState;
+        this.poolKey = session.key.base();
+        this.slot = new SlotRequest(state, client);
+    }
+
+    @Override
+    void start() {
+        acquire();
+    }
+
+    private void acquire() {
+        if (!replayed) {
+            Optional<ServerConnection> template = state.pool.any(poolKey);
+            if (template.isPresent()) {
+                replay(template.get(), transactionState.desiredParameters());
+                return;
+            }
+            session.disarmTimeout();
+        }
+        slot.request(poolKey, session.maxSize, this);
+    }
+
+    @Override
+    public void refused(Throwable cause) {
+        if (cause instanceof PoolFullException) {
+            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
+            session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
+        } else {
+            session.failed("pool", cause);
+        }
+    }
+
+    @Override
+    public void newSlot() {
+        if (!replayed) {
+            session.moveTo(Session.Phase.CONNECTING);
+            session.armTimeout();
+        }
+        ServerStartup startup = ServerStartup.login(this, Map.of("user", poolKey.user(), "database", poolKey.database()),
+                session.backendLogin());
+        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
+            }
+        });
+        backend = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess() && !session.ended()) {
+                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
+            }
+        });
+    }
+
+    @Override
+    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+        connection = new ServerConnection(backend, session.server, poolKey, authentication, replay, processId, secretKey);
+        state.pool.attach(slot.slot(), connection);
+        Handlers.removeIfPresent(backend.pipeline(), ServerStartup.NAME);
+        Handlers.removeIfPresent(backend.pipeline(), Frames.NAME);
+        synchronizeParameters();
+    }
+
+    @Override
+    public void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin) {
+        frame.release();
+        LOG.warn("PostgreSQL refused pgagroal's login as \"{}\" to database \"{}\": {}", poolKey.user(), poolKey.database(), error);
+        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                "pgagroal could not log in to PostgreSQL as \"" + poolKey.user() + "\": " + error.message());
+    }
+
+    @Override
+    public void serverLoginFailed(String why) {
+        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", poolKey.user(), why);
+        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "pgagroal could not log in to PostgreSQL as \"" + poolKey.user() + "\": " + why);
+    }
+
+    @Override
+    public void serverClosed() {
+        if (!session.ended()) {
+            session.serverGone(!replayed);
+        }
+    }
+
+    @Override
+    public void failed(String side, Throwable cause) {
+        session.failed(side, cause);
+    }
+
+    @Override
+    public void pooled(ServerConnection pooled) {
+        connection = pooled;
+        backend = pooled.channel();
+        synchronizeParameters();
+    }
+
+    /**
+     * The connection just obtained gets the client's parameters where they differ from what was
+     * last applied on it (one round trip of SETs, skipped when nothing differs).
+     */
+    private void synchronizeParameters() {
+        Map<String, String> differences = null;
+        Map<String, String> applied = connection.appliedParameters();
+        for (Map.Entry<String, String> desired : transactionState.desiredParameters().entrySet()) {
+            if (!desired.getValue().equals(applied.get(desired.getKey()))) {
+                if (differences == null) {
+                    differences = new LinkedHashMap<>();
+                }
+                differences.put(desired.getKey(), desired.getValue());
+            }
+        }
+        if (differences == null) {
+            attach(Map.of());
+            return;
+        }
+        applied.putAll(differences);
+        adopting = true;
+        ParameterAdoption.start(this, backend, differences);
+    }
+
+    @Override
+    public void adopted(Map<String, String> reported, ErrorResponse error) {
+        adopting = false;
+        if (error == null) {
+            attach(reported);
+            return;
+        }
+        connection.appliedParameters().clear();
+        if (replayed) {
+            session.failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
+        } else {
+            slot.giveBackUnused();
+            session.fatal(error.code(), error.message());
+        }
+    }
+
+    /**
+     * Relay through the connection obtained. The first time, the client is replayed the startup
+     * messages, with the parameters as now applied.
+     */
+    private void attach(Map<String, String> reported) {
+        ChannelPipeline serverPipeline = backend.pipeline();
+        if (serverPipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
+            serverLink = link;
+            link.relayTo(serverRelay);
+        } else {
+            Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+            serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay);
+            serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, serverLink);
+        }
+        backend.config().setAutoRead(true);
+        session.cancelTarget(connection);
+        attached = true;
+        if (!replayed) {
+            Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
+            shown.putAll(reported);
+            replay(connection, shown);
+        }
+        if (held.isEmpty()) {
+            transactionEnded(false);
+            return;
+        }
+        while (!held.isEmpty() && attached) {
+            transactions.client(this, held.poll());
+        }
+        if (attached) {
+            backend.flush();
+            client.config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * The client's startup ends with a connection's startup messages, showing the parameters it
+     * asked for and a BackendKeyData of the pooler's that names this session. The connection is
+     * only a template: clients can connect while every connection is busy (pgbench connects all its
+     * clients before it runs any).
+     */
+    private void replay(ServerConnection template, Map<String, String> shown) {
+        CancelKey key = session.cancelKey(0);
+        byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
+        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, key.processId(), key.secretKey())));
+        replayed = true;
+        session.startRelaying(new RelayHandler(this, true), Frames.relayDecoder());
+        client.flush();
+    }
+
+    @Override
+    public void transactionEnded(boolean deallocate) {
+        client.flush();
+        ServerConnection returned = connection;
+        int returnedSlot = slot.handOver();
+        connection = null;
+        backend = null;
+        session.cancelTarget(null);
+        attached = false;
+        TransactionServerHandler link = serverLink;
+        serverLink = null;
+        returned.channel().config().setAutoRead(true);
+        client.config().setAutoRead(true);
+        if (deallocate) {
+            ConnectionReset.start(state, returnedSlot, returned, relayState, List.of("DEALLOCATE ALL"));
+        } else {
+            link.idle();
+            state.pool.release(returnedSlot);
+        }
+        if (!session.endIfAsked() && !held.isEmpty()) {
+            acquire();
+        }
+    }
+
+    @Override
+    void fromClient(ByteBuf message) {
+        if (!replayed || session.ended()) {
+            message.release();
+        } else if (attached) {
+            transactions.client(this, message);
+        } else {
+            hold(message);
+        }
+    }
+
+    @Override
+    void fromServer(ByteBuf message) {
+        if (session.ended()) {
+            message.release();
+            return;
+        }
+        transactions.server(this, message);
+    }
+
+    /**
+     * A named Parse followed by Sync from a client between transactions (what libpq's PQprepare
+     * sends) is answered by the pooler: the statement is recorded and prepared on whichever
+     * connection later binds it. Waiting for a connection instead could deadlock a client program
+     * that prepares on one connection while its other connections hold every server connection in
+     * open transactions (pgbench -M prepared does). A statement with an error is then reported when
+     * it is first bound, not when it is prepared.
+     */
+    private boolean parseWithoutServer(ByteBuf message) {
+        byte type = message.getByte(0);
+        if (deferredParse != null) {
+            ByteBuf parse = deferredParse;
+            deferredParse = null;
+            if (type == Protocol.SYNC && transactions.parseLater(transactionState, parse)) {
+                message.release();
+                client.write(client.alloc().buffer(5).writeByte('1').writeInt(4));
+                client.writeAndFlush(Messages.readyForQuery(client.alloc(), Protocol.TRANSACTION_IDLE));
+                return true;
+            }
+            held.add(parse);
+            return false;
+        }
+        if (type == 'P' && held.isEmpty() && !slot.held() && !slot.pending()) {
+            deferredParse = message;
+            return true;
+        }
+        return false;
+    }
+
+    /** A client message while no connection is held waits for one. */
+    private void hold(ByteBuf message) {
+        if (parseWithoutServer(message)) {
+            return;
+        }
+        if (message.getByte(0) == Protocol.TERMINATE && !slot.held() && held.isEmpty()) {
+            message.release();
+            session.terminated();
+            return;
+        }
+        held.add(message);
+        if (held.size() >= HELD_BEFORE_BACKPRESSURE) {
+            client.config().setAutoRead(false);
+        }
+        if (!slot.held() && !slot.pending()) {
+            acquire();
+        }
+    }
+
+    @Override
+    public void clientTerminated() {
+        session.terminated();
+        releaseHeld();
+        backend.flush();
+        reset();
+    }
+
+    /** ROLLBACK when a transaction may be open; nothing else is reset in this pipeline. */
+    private void reset() {
+        session.cancelTarget(null);
+        attached = false;
+        List<String> statements = ConnectionReset.needsRollback(relayState) ? List.of(ConnectionReset.ROLLBACK) : List.of();
+        ConnectionReset.start(state, slot.handOver(), connection, relayState, statements);
+    }
+
+    @Override
+    public void serverFatal() {
+        LOG.debug("Server connection {} reported FATAL; ending the session", connection);
+        session.serverGone(false);
+    }
+
+    @Override
+    void clientGone() {
+        releaseHeld();
+        if (attached) {
+            reset();
+        } else {
+            abandon();
+        }
+    }
+
+    @Override
+    void abandon() {
+        releaseHeld();
+        attached = false;
+        slot.cancel();
+        if (connection == null && backend != null) {
+            backend.close();
+        }
+        slot.kill();
+    }
+
+    private void releaseHeld() {
+        ByteBuf message;
+        while ((message = held.poll()) != null) {
+            message.release();
+        }
+        if (deferredParse != null) {
+            deferredParse.release();
+            deferredParse = null;
+        }
+    }
+
+    @Override
+    boolean idle() {
+        return !attached && !adopting && !slot.held() && !slot.pending() && held.isEmpty() && deferredParse == null;
+    }
+
+    @Override
+    void leaveIdle() {
+        releaseHeld();
+    }
+
+    @Override
+    boolean clientAtMessageBoundary() {
+        return true;
+    }
+
+    @Override
+    int slot() {
+        return slot.slot();
+    }
+}

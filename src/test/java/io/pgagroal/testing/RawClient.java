@@ -1,0 +1,89 @@
+package io.pgagroal.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal protocol 3.0 client on a plain socket, for what drivers do not expose: the
+ * BackendKeyData a client was given, and CancelRequests with any key. Trust authentication only.
+ */
+public final class RawClient implements AutoCloseable {
+
+    /** The BackendKeyData a client was given. */
+    public record Key(int processId, int secretKey) {
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private Key key;
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    /** Connects and reads the startup reply up to ReadyForQuery. */
+    public static RawClient connect(String host, int port, String user, String database) throws IOException {
+        RawClient client = new RawClient(new Socket(host, port));
+        client.socket.setSoTimeout(10_000);
+        byte[] parameters = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
+        client.out.writeInt(8 + parameters.length);
+        client.out.writeInt(196608);
+        client.out.write(parameters);
+        client.out.flush();
+        client.readUntilReady();
+        return client;
+    }
+
+    private void readUntilReady() throws IOException {
+        while (true) {
+            byte type = in.readByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            switch (type) {
+                case 'K' -> key = new Key(ByteBuffer.wrap(body).getInt(0), ByteBuffer.wrap(body).getInt(4));
+                case 'E' -> throw new IOException("error from the pooler: " + new String(body, StandardCharsets.UTF_8));
+                case 'Z' -> {
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    public Key key() {
+        return key;
+    }
+
+    /** Sends Terminate and closes. */
+    @Override
+    public void close() throws IOException {
+        try {
+            out.write(new byte[] {'X', 0, 0, 0, 4});
+            out.flush();
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** Sends a CancelRequest with {@code key} on a new connection, as libpq does. */
+    public static void cancel(String host, int port, Key key) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            DataOutputStream request = new DataOutputStream(socket.getOutputStream());
+            request.writeInt(16);
+            request.writeInt(80877102);
+            request.writeInt(key.processId());
+            request.writeInt(key.secretKey());
+            request.flush();
+            socket.setSoTimeout(5_000);
+            socket.getInputStream().read();
+        }
+    }
+}
