@@ -7,6 +7,7 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
+import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.server.Servers;
 
 /**
@@ -17,6 +18,7 @@ import io.pgagroal.server.Servers;
 final class PoolState {
 
     final PgagroalConfig config;
+    final HbaMatcher hba;
     final Servers servers;
     final Pool pool;
     final Pipeline pipeline;
@@ -31,6 +33,7 @@ final class PoolState {
             EventLoopGroup workers) {
         this.credentials = credentials;
         this.config = config;
+        this.hba = new HbaMatcher(config.hba());
         this.servers = servers;
         this.pool = pool;
         this.pipeline = pipeline;
