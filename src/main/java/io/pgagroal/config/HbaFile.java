@@ -1,6 +1,5 @@
 package io.pgagroal.config;
 
-import io.pgagroal.security.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package io.pgagroal.config;
 
-import io.pgagroal.security.HbaMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ public final class PgagroalConfig {
     private final MainConfig main;
     private final List<ServerConfig> servers;
     private final List<HbaEntry> hba;
-    private final HbaMatcher hbaMatcher;
     private final Limits limits;
     private final ConfigPaths paths;
     private final List<String> warnings;
@@ -30,7 +28,6 @@ public final class PgagroalConfig {
         this.main = main;
         this.servers = servers;
         this.hba = hba;
-        this.hbaMatcher = new HbaMatcher(hba);
         this.limits = limits;
         this.paths = paths;
         this.warnings = warnings;
@@ -82,10 +79,6 @@ public final class PgagroalConfig {
 
     public List<HbaEntry> hba() {
         return hba;
-    }
-
-    public HbaMatcher hbaMatcher() {
-        return hbaMatcher;
     }
 
     /** The databases file; no entries when there is none. */

@@ -1,5 +1,6 @@
 package io.pgagroal.security;
 
+import io.pgagroal.config.Cidr;
 import io.pgagroal.config.HbaEntry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

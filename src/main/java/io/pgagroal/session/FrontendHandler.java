@@ -109,7 +109,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         String host = address == null ? "[local]" : address.getHostAddress();
         description = "user=" + user + " database=" + database + " address=" + host;
-        Optional<HbaEntry> entry = state.config.hbaMatcher().match(address, address == null, false, database, realDatabase, user);
+        Optional<HbaEntry> entry = state.hba.match(address, address == null, false, database, realDatabase, user);
         if (entry.isEmpty()) {
             refuse(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no pgagroal_hba.conf entry for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\"");

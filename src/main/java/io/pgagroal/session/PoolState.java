@@ -11,6 +11,7 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
+import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.server.Servers;
 
 /**
@@ -21,6 +22,7 @@ import io.pgagroal.server.Servers;
 final class PoolState {
 
     final PgagroalConfig config;
+    final HbaMatcher hba;
     final Servers servers;
     final Pool pool;
     final Pipeline pipeline;
@@ -35,6 +37,7 @@ final class PoolState {
             EventLoopGroup workers) {
         this.credentials = credentials;
         this.config = config;
+        this.hba = new HbaMatcher(config.hba());
         this.servers = servers;
         this.pool = pool;
         this.flows = flows;

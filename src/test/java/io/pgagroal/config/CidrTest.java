@@ -1,4 +1,4 @@
-package io.pgagroal.security;
+package io.pgagroal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

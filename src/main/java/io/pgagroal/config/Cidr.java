@@ -1,4 +1,4 @@
-package io.pgagroal.security;
+package io.pgagroal.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * form ({@code ::ffff:a.b.c.d}, as a dual-stack socket may report it) is compared as the IPv4 address,
  * and a rule written that way is an IPv4 rule. Otherwise an IPv4 rule never matches an IPv6 client, nor
  * the reverse. Parsing never resolves host names.
+ *
+ * <p>It lives in config because the loader parses every address of pgagroal_hba.conf and reports a bad
+ * one with its file and line; the HbaMatcher of the security package matches clients with it.
  */
 public final class Cidr {
 
