@@ -1,34 +1,49 @@
 package io.pgagroal.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.HashMap;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.Map;
 
-/** The fields of an ErrorResponse or NoticeResponse body that the pooler reports or acts on. */
-public record ErrorResponse(String severity, String code, String message) {
+/** ErrorResponse ('E'): an error, with every field PostgreSQL sent, in order. */
+public record ErrorResponse(Map<Character, String> fields) implements ErrorOrNotice {
 
-    /** Decodes a body (after type byte and length); the buffer's reader index is not moved. */
+    public ErrorResponse {
+        fields = ErrorOrNoticeFields.copyOf(fields);
+    }
+
+    /** An error as the pooler reports it: severity (as S and V), SQLSTATE and message. */
+    public ErrorResponse(String severity, String code, String message) {
+        this(ErrorOrNoticeFields.of(severity, code, message));
+    }
+
+    /**
+     * Decodes a body (after type byte and length); the buffer's indexes are not moved.
+     *
+     * @throws ProtocolException when a value is not NUL-terminated, the list terminator is missing, or bytes follow it
+     */
     public static ErrorResponse decode(ByteBuf body) {
-        ByteBuf buf = body.duplicate();
-        Map<Character, String> fields = new HashMap<>();
-        while (buf.isReadable()) {
-            byte field = buf.readByte();
-            if (field == 0) {
-                break;
-            }
-            fields.put((char) field, Messages.readCString(buf));
-        }
-        String severity = fields.getOrDefault('V', fields.getOrDefault('S', "ERROR"));
-        return new ErrorResponse(severity, fields.getOrDefault('C', ""), fields.getOrDefault('M', ""));
+        return new ErrorResponse(ErrorOrNoticeFields.decode("ErrorResponse", body));
+    }
+
+    /** The whole message: type byte, length and body, fields in order. */
+    public ByteBuf encode(ByteBufAllocator alloc) {
+        return ErrorOrNoticeFields.encode(alloc, Protocol.ERROR_RESPONSE, fields);
+    }
+
+    /** {@inheritDoc} ERROR when the error has neither. */
+    @Override
+    public String severity() {
+        return ErrorOrNoticeFields.severity(fields, "ERROR");
     }
 
     /** FATAL and PANIC end the backend session: the connection cannot be used again. */
     public boolean endsSession() {
+        String severity = severity();
         return "FATAL".equals(severity) || "PANIC".equals(severity);
     }
 
     @Override
     public String toString() {
-        return severity + " " + code + " " + message;
+        return severity() + " " + code() + " " + message();
     }
 }

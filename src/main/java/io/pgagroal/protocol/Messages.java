@@ -32,20 +32,9 @@ public final class Messages {
         return buf.setInt(0, buf.readableBytes());
     }
 
-    /** ErrorResponse with severity, SQLSTATE and message; every field and the list are terminated. */
+    /** ErrorResponse with severity (as S and V), SQLSTATE and message. */
     public static ByteBuf errorResponse(ByteBufAllocator alloc, String severity, String sqlState, String message) {
-        ByteBuf buf = alloc.buffer(64 + message.length());
-        buf.writeByte(Protocol.ERROR_RESPONSE).writeInt(0);
-        buf.writeByte('S');
-        writeCString(buf, severity);
-        buf.writeByte('V');
-        writeCString(buf, severity);
-        buf.writeByte('C');
-        writeCString(buf, sqlState);
-        buf.writeByte('M');
-        writeCString(buf, message);
-        buf.writeByte(0);
-        return buf.setInt(1, buf.readableBytes() - 1);
+        return new ErrorResponse(severity, sqlState, message).encode(alloc);
     }
 
     /** ErrorResponse with severity FATAL: the pooler closes the connection after sending it. */
@@ -87,8 +76,9 @@ public final class Messages {
         return alloc.buffer(5 + bytes.length).writeByte(Protocol.PASSWORD_MESSAGE).writeInt(4 + bytes.length).writeBytes(bytes);
     }
 
+    /** ReadyForQuery with a transaction status: 'I', 'T' or 'E'. */
     public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
-        return alloc.buffer(6).writeByte(Protocol.READY_FOR_QUERY).writeInt(5).writeByte(status);
+        return ReadyForQuery.of(status).encode(alloc);
     }
 
     /** Query (simple query protocol). */
@@ -141,6 +131,21 @@ public final class Messages {
      */
     public static ByteBuf declineEncryption(ByteBufAllocator alloc) {
         return alloc.buffer(1).writeByte('N');
+    }
+
+    /** A new message holding its type byte and a length that {@link #framed} sets. */
+    static ByteBuf message(ByteBufAllocator alloc, byte type, int bodyCapacity) {
+        return alloc.buffer(5 + bodyCapacity).writeByte(type).writeInt(0);
+    }
+
+    /** Sets the length of a message begun by {@link #message}: it counts itself and the body. */
+    static ByteBuf framed(ByteBuf message) {
+        return message.setInt(1, message.writerIndex() - 1);
+    }
+
+    /** The bytes {@link #writeCString} writes for a value. */
+    static int cStringLength(String value) {
+        return ByteBufUtil.utf8Bytes(value) + 1;
     }
 
     static void writeCString(ByteBuf buf, String value) {

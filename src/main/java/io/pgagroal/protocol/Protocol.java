@@ -23,6 +23,10 @@ public final class Protocol {
     public static final byte READY_FOR_QUERY = 'Z';
 
     public static final byte QUERY = 'Q';
+    public static final byte PARSE = 'P';
+    public static final byte BIND = 'B';
+    public static final byte DESCRIBE = 'D';
+    public static final byte CLOSE = 'C';
     public static final byte SYNC = 'S';
     public static final byte FUNCTION_CALL = 'F';
     public static final byte EXECUTE = 'E';
@@ -37,6 +41,8 @@ public final class Protocol {
     public static final int AUTH_SASL_FINAL = 12;
 
     public static final byte TRANSACTION_IDLE = 'I';
+    public static final byte TRANSACTION_IN_BLOCK = 'T';
+    public static final byte TRANSACTION_FAILED = 'E';
 
     private Protocol() {
     }

@@ -3,9 +3,6 @@ package io.pgagroal.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,37 +20,38 @@ public final class StartupReplay {
     public static byte[] withParameters(byte[] replay, Map<String, String> reported) {
         Map<String, String> pending = new LinkedHashMap<>(reported);
         ByteBuf in = Unpooled.wrappedBuffer(replay);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(replay.length + 64 * reported.size());
+        ByteBuf out = Unpooled.buffer(replay.length + 64 * reported.size());
         while (in.isReadable()) {
-            byte type = in.getByte(in.readerIndex());
-            int length = in.getInt(in.readerIndex() + 1);
-            byte[] message = ByteBufUtil.getBytes(in.readSlice(1 + length));
+            ByteBuf message = next(in);
+            byte type = message.getByte(0);
             if (type == Protocol.PARAMETER_STATUS) {
-                String name = parameter(Unpooled.wrappedBuffer(message, 5, length - 4)).getKey();
+                String name = ParameterStatus.decode(body(message)).name();
                 String value = pending.remove(name);
-                out.writeBytes(value == null ? message : parameterStatus(name, value));
+                if (value == null) {
+                    out.writeBytes(message);
+                } else {
+                    append(out, new ParameterStatus(name, value).encode(out.alloc()));
+                }
             } else {
                 if (type == Protocol.BACKEND_KEY_DATA || type == Protocol.READY_FOR_QUERY) {
-                    pending.forEach((name, value) -> out.writeBytes(parameterStatus(name, value)));
+                    pending.forEach((name, value) -> append(out, new ParameterStatus(name, value).encode(out.alloc())));
                     pending.clear();
                 }
                 out.writeBytes(message);
             }
         }
-        return out.toByteArray();
+        return ByteBufUtil.getBytes(out);
     }
 
     /** The parameters the ParameterStatus messages of a replay report. */
     public static Map<String, String> parameters(byte[] replay) {
         Map<String, String> parameters = new LinkedHashMap<>();
         ByteBuf in = Unpooled.wrappedBuffer(replay);
-        while (in.readableBytes() >= 5) {
-            byte type = in.getByte(in.readerIndex());
-            int length = in.getInt(in.readerIndex() + 1);
-            ByteBuf message = in.readSlice(1 + length);
-            if (type == Protocol.PARAMETER_STATUS) {
-                Map.Entry<String, String> parameter = parameter(message.slice(5, length - 4));
-                parameters.put(parameter.getKey(), parameter.getValue());
+        while (in.isReadable()) {
+            ByteBuf message = next(in);
+            if (message.getByte(0) == Protocol.PARAMETER_STATUS) {
+                ParameterStatus parameter = ParameterStatus.decode(body(message));
+                parameters.put(parameter.name(), parameter.value());
             }
         }
         return parameters;
@@ -61,30 +59,41 @@ public final class StartupReplay {
 
     /** The replay with its BackendKeyData replaced: the transaction pipeline gives clients its own keys. */
     public static byte[] withBackendKey(byte[] replay, int processId, int secretKey) {
-        byte[] copy = replay.clone();
-        ByteBuf in = Unpooled.wrappedBuffer(copy);
-        while (in.readableBytes() >= 5) {
-            int start = in.readerIndex();
-            int length = in.getInt(start + 1);
-            if (in.getByte(start) == Protocol.BACKEND_KEY_DATA) {
-                in.setInt(start + 5, processId).setInt(start + 9, secretKey);
+        ByteBuf in = Unpooled.wrappedBuffer(replay);
+        ByteBuf out = Unpooled.buffer(replay.length);
+        while (in.isReadable()) {
+            ByteBuf message = next(in);
+            if (message.getByte(0) == Protocol.BACKEND_KEY_DATA) {
+                append(out, new BackendKeyData(processId, secretKey).encode(out.alloc()));
+            } else {
+                out.writeBytes(message);
             }
-            in.skipBytes(1 + length);
         }
-        return copy;
+        return ByteBufUtil.getBytes(out);
     }
 
-    /** Reads a ParameterStatus body (name, value) without moving the buffer's indexes. */
+    /**
+     * Reads a ParameterStatus body (name, value) without moving the buffer's indexes.
+     *
+     * @deprecated use {@link ParameterStatus#decode}
+     */
+    @Deprecated
     public static Map.Entry<String, String> parameter(ByteBuf body) {
-        ByteBuf buf = body.duplicate();
-        return Map.entry(Messages.readCString(buf), Messages.readCString(buf));
+        ParameterStatus parameter = ParameterStatus.decode(body);
+        return Map.entry(parameter.name(), parameter.value());
     }
 
-    private static byte[] parameterStatus(String name, String value) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 4 + n.length + 1 + v.length + 1)
-                .put(Protocol.PARAMETER_STATUS).putInt(4 + n.length + 1 + v.length + 1)
-                .put(n).put((byte) 0).put(v).put((byte) 0).array();
+    /** The next whole message of a replay: type byte, length and body. */
+    private static ByteBuf next(ByteBuf replay) {
+        return replay.readSlice(1 + replay.getInt(replay.readerIndex() + 1));
+    }
+
+    private static ByteBuf body(ByteBuf message) {
+        return message.slice(5, message.readableBytes() - 5);
+    }
+
+    private static void append(ByteBuf out, ByteBuf message) {
+        out.writeBytes(message);
+        message.release();
     }
 }
