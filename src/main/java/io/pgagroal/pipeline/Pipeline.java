@@ -14,9 +14,6 @@ public interface Pipeline {
     default void initialize() {
     }
 
-    /** The per-session protocol state this pipeline keeps; the session holds it. */
-    RelayState newState();
-
     /** A session starts relaying. */
     default void start(Relay relay) {
     }

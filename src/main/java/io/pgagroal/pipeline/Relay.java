@@ -5,7 +5,8 @@ import io.pgagroal.pool.ServerConnection;
 
 /**
  * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
- * pipeline. All methods are called on the session's event loop.
+ * pipeline. All methods are called on the session's event loop. The second group serves the
+ * transaction pipeline, whose client holds a connection only for a transaction.
  */
 public interface Relay {
 
@@ -25,11 +26,47 @@ public interface Relay {
     RelayState state();
 
     /** Transaction pipeline: the server connection the client holds now. */
-    ServerConnection server();
+    default ServerConnection server() {
+        throw new UnsupportedOperationException();
+    }
 
     /**
      * Transaction pipeline: the last ReadyForQuery said idle and nothing is owed; the server
      * connection goes back to the pool (after DEALLOCATE ALL when {@code deallocate}).
      */
-    void transactionEnded(boolean deallocate);
+    default void transactionEnded(boolean deallocate) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Transaction pipeline: whether a server connection is attached and relaying now. */
+    default boolean attached() {
+        return true;
+    }
+
+    /** Transaction pipeline: whether a connection is attached, being attached, or asked for. */
+    default boolean connectionRequested() {
+        return true;
+    }
+
+    /** Transaction pipeline: the client sent something while holding no connection; ask for one. */
+    default void acquire() {
+    }
+
+    /** Transaction pipeline: too much of the client waits for a connection; stop reading it until attached. */
+    default void pauseClient() {
+    }
+
+    /** Flushes what was written to the client. */
+    default void flushClient() {
+    }
+
+    /** Transaction pipeline: the framing of the attached connection's stream. */
+    default ServerStream serverStream() {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Ends the session with a FATAL ErrorResponse: the client asked for something the pooler cannot do. */
+    default void refuse(String sqlState, String message) {
+        throw new UnsupportedOperationException(message);
+    }
 }

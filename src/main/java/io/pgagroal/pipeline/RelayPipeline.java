@@ -7,10 +7,10 @@ import io.netty.buffer.ByteBuf;
  * stop in front of the client's Terminate, and end the session after a FATAL from PostgreSQL. The
  * chunk itself is forwarded; only the Terminate case slices it.
  */
-abstract class RelayPipeline implements Pipeline {
+public abstract class RelayPipeline implements Pipeline {
 
-
-
+    /** The per-session protocol state this pipeline keeps; the session holds it. */
+    public abstract RelayState newState();
     @Override
     public void client(Relay relay, ByteBuf chunk) {
         int terminate = ((ScannedState) relay.state()).scanClient(chunk);
@@ -34,7 +34,4 @@ abstract class RelayPipeline implements Pipeline {
             relay.serverFatal();
         }
     }
-
-
-
 }

@@ -5,8 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.pgagroal.pool.PreparedStatementCache;
 import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
-import io.pgagroal.protocol.Protocol;
-import io.pgagroal.protocol.StartupReplay;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,9 +15,11 @@ import java.util.Optional;
 
 /**
  * The transaction pipeline: a client holds a server connection only for the length of a
- * transaction. The session frames both streams into whole messages; this pipeline sees the client's
- * messages only while a connection is held, and gives the connection back after forwarding a
- * ReadyForQuery with status idle when no other ReadyForQuery is owed (quirk 2 fixed).
+ * transaction. Both streams are framed as they are read ({@link ClientMessages},
+ * {@link ServerMessages}); only the messages the pooler acts on are cut out, and no message is
+ * held whole except a named Parse, which the pooler keeps to prepare it again elsewhere. The
+ * connection goes back after a ReadyForQuery with status idle when no other ReadyForQuery is owed
+ * (quirk 2 fixed).
  *
  * <p>Protocol-level prepared statements follow the client: a named Parse is renamed to a pooler-wide
  * name derived from its query and parameter types (so identical statements of different clients
@@ -34,50 +34,58 @@ import java.util.Optional;
  */
 public final class TransactionPipeline implements Pipeline {
 
+    /** The most of a message the pipeline reads in one piece before deciding (names of Bind, Describe, Close). */
+    static final int HEAD_LIMIT = 64 * 1024;
+    /** The largest named Parse the pooler keeps to prepare again on other connections. */
+    static final int MAX_TRACKED_PARSE = 16 * 1024 * 1024;
+
     private static final HexFormat HEX = HexFormat.of();
 
     private final int maxPreparedStatements;
     private final boolean trackPreparedStatements;
-    private final Map<String, String> noSettings = Map.of();
 
     public TransactionPipeline(int maxPreparedStatements, boolean trackPreparedStatements) {
         this.maxPreparedStatements = maxPreparedStatements;
         this.trackPreparedStatements = trackPreparedStatements;
     }
 
-
-    @Override
-    public RelayState newState() {
-        return new TransactionState(noSettings);
+    /** The state of a client whose startup asked for these settings, relayed through {@code relay}. */
+    public TransactionState newState(Relay relay, Map<String, String> startupSettings) {
+        return new TransactionState(this, relay, startupSettings);
     }
 
-    /** The state of a client whose startup asked for these settings. */
-    public TransactionState newState(Map<String, String> startupSettings) {
-        return new TransactionState(startupSettings);
-    }
-
-
     @Override
-    public void client(Relay relay, ByteBuf message) {
+    public void client(Relay relay, ByteBuf chunk) {
         TransactionState state = (TransactionState) relay.state();
-        byte type = message.getByte(0);
-        state.sentSinceBatchEnd++;
-        switch (type) {
-            case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
-                state.sentSinceBatchEnd = 0;
-                state.pendingReadyForQuery++;
-                state.pending.add(TransactionState.Pending.END_OF_BATCH);
-                relay.writeToServer(message);
-            }
-            case Protocol.TERMINATE -> {
-                message.release();
-                relay.clientTerminated();
-            }
-            case 'P' -> parse(relay, state, message);
-            case 'B', 'D' -> statementReference(relay, state, message);
-            case 'C' -> close(relay, state, message);
-            default -> relay.writeToServer(message);
+        state.clientFramer.feed(chunk, state.client);
+    }
+
+    @Override
+    public void server(Relay relay, ByteBuf chunk) {
+        TransactionState state = (TransactionState) relay.state();
+        state.stream = relay.serverStream();
+        state.stream.feed(chunk, state.server);
+    }
+
+    /**
+     * A connection was just attached: what the client sent meanwhile goes to it.
+     *
+     * @return false when nothing waited (the connection can go back at once)
+     */
+    public boolean attached(TransactionState state) {
+        if (state.held.isEmpty()) {
+            return false;
         }
+        state.client.drain();
+        return true;
+    }
+
+    boolean tracksStatements() {
+        return maxPreparedStatements > 0;
+    }
+
+    boolean deallocatesAfter(TransactionState state) {
+        return maxPreparedStatements == 0 && trackPreparedStatements && state.usedNamedParse;
     }
 
     /**
@@ -86,7 +94,7 @@ public final class TransactionPipeline implements Pipeline {
      *
      * @return false when the statement cannot be deferred (unnamed, or the support is off)
      */
-    public boolean parseLater(TransactionState state, ByteBuf message) {
+    boolean parseLater(TransactionState state, ByteBuf message) {
         String name = cString(message, 5);
         if (name.isEmpty() || maxPreparedStatements == 0) {
             return false;
@@ -98,138 +106,82 @@ public final class TransactionPipeline implements Pipeline {
         return true;
     }
 
-    private void parse(Relay relay, TransactionState state, ByteBuf message) {
-        boolean unnamed = message.getByte(5) == 0;
-        state.usedNamedParse |= !unnamed;
-        if (unnamed || maxPreparedStatements == 0) {
-            relay.writeToServer(message);
-            state.pending.add(TransactionState.Pending.UNTRACKED_PARSE);
-            return;
-        }
+    /** A whole named Parse, with the support on: renamed, recorded, and prepared on the connection. */
+    void parse(TransactionState state, ByteBuf message) {
         String name = cString(message, 5);
         int rest = 5 + utf8Length(name) + 1;
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
         state.statements.put(name, new TransactionState.Statement(serverName, parse));
-        ServerConnection server = relay.server();
+        ServerConnection server = state.relay.server();
         if (server.preparedStatements().contains(serverName)) {
-            sendClose(relay, state, serverName, true);
+            sendClose(state, serverName, true);
             server.preparedStatements().remove(serverName);
         }
-        prepare(relay, state, server, serverName, parse, false);
+        prepare(state, server, serverName, parse, false);
     }
 
-    private void statementReference(Relay relay, TransactionState state, ByteBuf message) {
-        byte type = message.getByte(0);
-        int nameOffset;
-        if (type == 'B') {
-            nameOffset = 5 + message.bytesBefore(5, message.readableBytes() - 5, (byte) 0) + 1;
-        } else if (message.getByte(5) == 'S') {
-            nameOffset = 6;
-        } else {
-            relay.writeToServer(message);
-            return;
-        }
-        if (message.getByte(nameOffset) == 0 || maxPreparedStatements == 0) {
-            relay.writeToServer(message);
-            return;
-        }
-        String name = cString(message, nameOffset);
-        TransactionState.Statement statement = state.statements.get(name);
+    /**
+     * A Bind or Describe naming a statement at {@code nameOffset} of its head: a statement of the
+     * client's is prepared on the connection if needed and the message renamed; anything else goes
+     * as it is. The head may be the start of a larger message whose rest follows.
+     */
+    void reference(TransactionState state, ByteBuf head, int length, int nameOffset, String name) {
+        TransactionState.Statement statement = name.isEmpty() || maxPreparedStatements == 0 ? null : state.statements.get(name);
         if (statement == null) {
-            relay.writeToServer(message);
+            state.relay.writeToServer(head);
             return;
         }
-        ServerConnection server = relay.server();
+        ServerConnection server = state.relay.server();
         if (!server.preparedStatements().contains(statement.serverName())) {
-            prepare(relay, state, server, statement.serverName(), statement.parse(), true);
+            prepare(state, server, statement.serverName(), statement.parse(), true);
         }
-        relay.writeToServer(replaceName(message, nameOffset, name, statement.serverName()));
+        state.relay.writeToServer(replaceName(head, length, nameOffset, name, statement.serverName()));
     }
 
-    private void close(Relay relay, TransactionState state, ByteBuf message) {
+    void close(TransactionState state, ByteBuf message) {
         boolean tracked = message.getByte(5) == 'S' && message.getByte(6) != 0 && maxPreparedStatements > 0;
         String name = tracked ? cString(message, 6) : "";
         TransactionState.Statement statement = tracked ? state.statements.remove(name) : null;
         if (statement == null) {
-            relay.writeToServer(message);
+            state.relay.writeToServer(message);
             state.pending.add(TransactionState.Pending.UNTRACKED_CLOSE);
             return;
         }
-        relay.writeToServer(replaceName(message, 6, name, statement.serverName()));
+        state.relay.writeToServer(replaceName(message, message.readableBytes() - 1, 6, name, statement.serverName()));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
-        relay.server().preparedStatements().remove(statement.serverName());
+        state.relay.server().preparedStatements().remove(statement.serverName());
     }
 
     /** Sends a Parse for the connection, first closing the least recently used statement if full. */
-    private void prepare(Relay relay, TransactionState state, ServerConnection server, String serverName, byte[] parse, boolean injected) {
+    private void prepare(TransactionState state, ServerConnection server, String serverName, byte[] parse, boolean injected) {
         PreparedStatementCache cache = server.preparedStatements();
         Optional<String> evicted = cache.eviction(maxPreparedStatements);
         if (evicted.isPresent()) {
-            sendClose(relay, state, evicted.get(), true);
+            sendClose(state, evicted.get(), true);
             cache.remove(evicted.get());
         }
-        relay.writeToServer(Unpooled.wrappedBuffer(parse));
+        state.relay.writeToServer(Unpooled.wrappedBuffer(parse));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.PARSE, serverName, injected));
         cache.add(serverName);
     }
 
-    private static void sendClose(Relay relay, TransactionState state, String serverName, boolean injected) {
+    private static void sendClose(TransactionState state, String serverName, boolean injected) {
         byte[] name = serverName.getBytes(StandardCharsets.UTF_8);
         ByteBuf close = Unpooled.buffer(7 + name.length)
                 .writeByte('C').writeInt(6 + name.length).writeByte('S').writeBytes(name).writeByte(0);
-        relay.writeToServer(close);
+        state.relay.writeToServer(close);
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, serverName, injected));
     }
 
-    @Override
-    public void server(Relay relay, ByteBuf message) {
-        TransactionState state = (TransactionState) relay.state();
-        byte type = message.getByte(0);
-        switch (type) {
-            case '1', '3' -> {
-                TransactionState.Pending acknowledged = state.pending.poll();
-                if (acknowledged != null && acknowledged.injected()) {
-                    message.release();
-                    return;
-                }
-            }
-            case Protocol.PARAMETER_STATUS -> {
-                Map.Entry<String, String> parameter = StartupReplay.parameter(message.slice(5, message.readableBytes() - 5));
-                state.desiredParameters().put(parameter.getKey(), parameter.getValue());
-                relay.server().appliedParameters().put(parameter.getKey(), parameter.getValue());
-            }
-            case Protocol.ERROR_RESPONSE -> {
-                if (endsSession(message)) {
-                    relay.writeToClient(message);
-                    relay.serverFatal();
-                    return;
-                }
-            }
-            case Protocol.READY_FOR_QUERY -> {
-                readyForQuery(relay, state, message.getByte(5));
-                relay.writeToClient(message);
-                if (state.betweenTransactions()) {
-                    boolean deallocate = maxPreparedStatements == 0 && trackPreparedStatements && state.usedNamedParse;
-                    state.usedNamedParse = false;
-                    relay.transactionEnded(deallocate);
-                }
-                return;
-            }
-            default -> {
-            }
-        }
-        relay.writeToClient(message);
-    }
-
     /** Settles the batch this ReadyForQuery ends: what was not acknowledged was skipped after an error. */
-    private static void readyForQuery(Relay relay, TransactionState state, byte status) {
+    void readyForQuery(TransactionState state, byte status) {
         if (state.pendingReadyForQuery > 0) {
             state.pendingReadyForQuery--;
         }
         state.transactionStatus = status;
-        PreparedStatementCache cache = relay.server().preparedStatements();
+        PreparedStatementCache cache = state.relay.server().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
             if (skipped.statement() == null) {
@@ -243,12 +195,10 @@ public final class TransactionPipeline implements Pipeline {
         }
     }
 
-
-
-
-    private static boolean endsSession(ByteBuf message) {
-        byte[] body = new byte[Math.min(64, message.readableBytes() - 5)];
-        message.getBytes(5, body);
+    /** Whether an ErrorResponse, from its head, has severity FATAL or PANIC. */
+    static boolean endsSession(ByteBuf head) {
+        byte[] body = new byte[Math.min(64, head.readableBytes() - 5)];
+        head.getBytes(5, body);
         return ScannedState.endsSession(body, body.length);
     }
 
@@ -274,15 +224,18 @@ public final class TransactionPipeline implements Pipeline {
         return renamed;
     }
 
-    /** The message with the statement name at {@code offset} replaced (Bind, Describe, Close). */
-    private static ByteBuf replaceName(ByteBuf message, int offset, String oldName, String newName) {
+    /**
+     * The head with the statement name at {@code offset} replaced (Bind, Describe, Close); the
+     * length is that of the whole message, whose rest may follow the head.
+     */
+    private static ByteBuf replaceName(ByteBuf head, int length, int offset, String oldName, String newName) {
         byte[] name = newName.getBytes(StandardCharsets.UTF_8);
         int after = offset + utf8Length(oldName) + 1;
-        int tail = message.readableBytes() - after;
-        ByteBuf out = message.alloc().buffer(offset + name.length + 1 + tail);
-        out.writeBytes(message, 0, offset).writeBytes(name).writeByte(0).writeBytes(message, after, tail);
-        out.setInt(1, out.readableBytes() - 1);
-        message.release();
+        int tail = head.readableBytes() - after;
+        ByteBuf out = head.alloc().buffer(offset + name.length + 1 + tail);
+        out.writeBytes(head, 0, offset).writeBytes(name).writeByte(0).writeBytes(head, after, tail);
+        out.setInt(1, length + name.length - utf8Length(oldName));
+        head.release();
         return out;
     }
 

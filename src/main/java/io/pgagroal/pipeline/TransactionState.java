@@ -1,5 +1,7 @@
 package io.pgagroal.pipeline;
 
+import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Protocol;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -8,10 +10,11 @@ import java.util.Map;
 
 /**
  * What the transaction pipeline keeps for one client across the server connections it is given:
- * its prepared statements (its name, the pooler-wide name, the Parse message that creates it), the
- * parameters it wants (startup values, then what PostgreSQL reported to it), and, for the
- * connection held now, the acknowledgements still expected for the Parse and Close messages sent,
- * in order, with those the pooler sent on its own (to be dropped) told apart.
+ * the framing of its stream, what it sent while it held no connection, its prepared statements
+ * (its name, the pooler-wide name, the Parse message that creates it), the parameters it wants
+ * (startup values, then what PostgreSQL reported to it), and, for the connection held now, the
+ * acknowledgements still expected for the Parse and Close messages sent, in order, with those the
+ * pooler sent on its own (to be dropped) told apart.
  */
 public final class TransactionState implements RelayState {
 
@@ -30,16 +33,35 @@ public final class TransactionState implements RelayState {
     record Statement(String serverName, byte[] parse) {
     }
 
+    /** A piece of the client's stream that waits for a connection: a head, a run or a rest (see MessageFramer). */
+    record Held(byte kind, ByteBuf bytes, int length, boolean last) {
+        static final byte HEAD = 'h';
+        static final byte RUN = 'r';
+        static final byte REST = 'e';
+    }
+
     final Map<String, Statement> statements = new HashMap<>();
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    final ArrayDeque<Held> held = new ArrayDeque<>();
+    final MessageFramer clientFramer = new MessageFramer();
+    final ClientMessages client;
+    final ServerMessages server;
     private final Map<String, String> desired;
+    final Relay relay;
+    ServerStream stream;
     int pendingReadyForQuery;
-    int sentSinceBatchEnd;
+    /** A message was sent since the last Sync, Query or FunctionCall: a batch is open. */
+    boolean batchOpen;
     byte transactionStatus = Protocol.TRANSACTION_IDLE;
     boolean usedNamedParse;
+    /** A named Parse from a client holding no connection, kept until the next message shows whether a Sync follows. */
+    ByteBuf deferredParse;
 
-    TransactionState(Map<String, String> startupSettings) {
+    TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
+        this.relay = relay;
         this.desired = new LinkedHashMap<>(startupSettings);
+        this.client = new ClientMessages(pipeline, this);
+        this.server = new ServerMessages(pipeline, this);
     }
 
     /** The parameters this client wants on whichever connection it is given. */
@@ -51,8 +73,32 @@ public final class TransactionState implements RelayState {
      * True between transactions: the last ReadyForQuery said idle, none is owed, and the client has
      * not started another batch (a Parse, Bind or Execute waiting for its Sync).
      */
-    public boolean betweenTransactions() {
-        return transactionStatus == Protocol.TRANSACTION_IDLE && pendingReadyForQuery == 0 && sentSinceBatchEnd == 0;
+    boolean betweenTransactions() {
+        return transactionStatus == Protocol.TRANSACTION_IDLE && pendingReadyForQuery == 0 && !batchOpen
+                && clientFramer.atMessageBoundary();
+    }
+
+    /** Nothing of the client waits for a connection. */
+    public boolean nothingHeld() {
+        return held.isEmpty() && deferredParse == null;
+    }
+
+    /** Releases what waits for a connection: the session ended. */
+    public void releaseHeld() {
+        Held piece;
+        while ((piece = held.poll()) != null) {
+            piece.bytes().release();
+        }
+        if (deferredParse != null) {
+            deferredParse.release();
+            deferredParse = null;
+        }
+    }
+
+    /** The session ended: buffers kept across reads are released. */
+    public void discard() {
+        releaseHeld();
+        clientFramer.discard();
     }
 
     @Override
@@ -67,6 +113,6 @@ public final class TransactionState implements RelayState {
 
     @Override
     public boolean atMessageBoundary() {
-        return true;
+        return clientFramer.atMessageBoundary() && (stream == null || stream.atMessageBoundary());
     }
 }

@@ -27,6 +27,8 @@ public final class Protocol {
     public static final byte BIND = 'B';
     public static final byte DESCRIBE = 'D';
     public static final byte CLOSE = 'C';
+    public static final byte PARSE_COMPLETE = '1';
+    public static final byte CLOSE_COMPLETE = '3';
     public static final byte SYNC = 'S';
     public static final byte FUNCTION_CALL = 'F';
     public static final byte EXECUTE = 'E';

@@ -3,6 +3,7 @@ package io.pgagroal.session;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.PerformancePipeline;
 import io.pgagroal.pipeline.Pipeline;
+import io.pgagroal.pipeline.RelayPipeline;
 import io.pgagroal.pipeline.SessionPipeline;
 import io.pgagroal.pipeline.TransactionPipeline;
 import java.util.function.Function;
@@ -25,7 +26,7 @@ record Flows(Pipeline pipeline, Function<Session, Flow> factory) {
         };
     }
 
-    private static Flows sessionFamily(Pipeline pipeline) {
+    private static Flows sessionFamily(RelayPipeline pipeline) {
         return new Flows(pipeline, session -> new SessionFlow(session, pipeline));
     }
 

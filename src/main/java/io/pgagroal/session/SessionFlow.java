@@ -6,7 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.pgagroal.pipeline.Pipeline;
+import io.pgagroal.pipeline.RelayPipeline;
 import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.ServerConnection;
@@ -32,12 +32,12 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionFlow.class);
 
-    private final Pipeline pipeline;
+    private final RelayPipeline pipeline;
     private final SlotRequest slot;
     private boolean adopting;
     private boolean relaying;
 
-    SessionFlow(Session session, Pipeline pipeline) {
+    SessionFlow(Session session, RelayPipeline pipeline) {
         super(session);
         this.pipeline = pipeline;
         this.slot = new SlotRequest(state, client);

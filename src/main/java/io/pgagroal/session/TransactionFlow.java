@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.pgagroal.pipeline.ServerStream;
 import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pipeline.TransactionState;
 import io.pgagroal.pool.Authentication;
@@ -18,7 +19,6 @@ import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,52 +32,43 @@ import org.slf4j.LoggerFactory;
  * database (a template: it needs no connection until it sends a query), showing the parameters it
  * asked for and a BackendKeyData of the pooler's. Each transaction then takes a connection from the
  * pool, which first gets the client's parameters where they differ ({@link ParameterAdoption}),
- * and gives it back at the ReadyForQuery that ends the transaction; messages the client sends
- * meanwhile wait, and reading from the client stops when too many wait.
+ * and gives it back at the ReadyForQuery that ends the transaction. The pipeline frames both streams
+ * and keeps what the client sends while it holds no connection; this flow gets it connections.
  */
 final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotRequest.Outcome, ParameterAdoption.Outcome {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionFlow.class);
-    /** Client messages queued while waiting for a connection before reading stops. */
-    private static final int HELD_BEFORE_BACKPRESSURE = 64;
 
     private final TransactionPipeline transactions;
     private final TransactionState transactionState;
     private final PoolKey poolKey;
     private final SlotRequest slot;
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     /** This session's relay on whichever server connection it holds. */
     private final RelayHandler serverRelay = new RelayHandler(this, false);
     private TransactionServerHandler serverLink;
     private boolean replayed;
     private boolean attached;
     private boolean adopting;
-    private ByteBuf deferredParse;
 
     TransactionFlow(Session session, TransactionPipeline transactions) {
         super(session);
         this.transactions = transactions;
-        this.transactionState = transactions.newState(session.key.settings().orElse(Map.of()));
+        this.transactionState = transactions.newState(this, session.key.settings().orElse(Map.of()));
         this.relayState = transactionState;
         this.poolKey = session.key.base();
         this.slot = new SlotRequest(state, client);
     }
 
+    /** The startup reply needs no connection of its own when any connection can serve as a template. */
     @Override
     void start() {
-        acquire();
-    }
-
-    private void acquire() {
-        if (!replayed) {
-            Optional<ServerConnection> template = state.pool.any(poolKey);
-            if (template.isPresent()) {
-                replay(template.get(), transactionState.desiredParameters());
-                return;
-            }
-            session.disarmTimeout();
+        Optional<ServerConnection> template = state.pool.any(poolKey);
+        if (template.isPresent()) {
+            replay(template.get(), transactionState.desiredParameters());
+            return;
         }
-        slot.request(poolKey, session.maxSize, this);
+        session.disarmTimeout();
+        acquire();
     }
 
     @Override
@@ -150,6 +141,12 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     public void pooled(ServerConnection pooled) {
+        if (pooled.channel().pipeline().get(RelayHandler.NAME) instanceof TransactionServerHandler link && link.stream().unsolicited()) {
+            LOG.debug("Connection {} received data after a transaction ended; closing it", pooled);
+            slot.kill();
+            slot.request(poolKey, session.maxSize, this);
+            return;
+        }
         connection = pooled;
         backend = pooled.channel();
         synchronizeParameters();
@@ -207,7 +204,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         } else {
             Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
             serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay);
-            serverPipeline.addLast(Frames.RELAY_NAME, Frames.relayDecoder()).addLast(RelayHandler.NAME, serverLink);
+            serverPipeline.addLast(RelayHandler.NAME, serverLink);
         }
         backend.config().setAutoRead(true);
         session.cancelTarget(connection);
@@ -217,12 +214,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             shown.putAll(reported);
             replay(connection, shown);
         }
-        if (held.isEmpty()) {
+        if (!transactions.attached(transactionState)) {
             transactionEnded(false);
             return;
-        }
-        while (!held.isEmpty() && attached) {
-            transactions.client(this, held.poll());
         }
         if (attached) {
             backend.flush();
@@ -241,7 +235,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, key.processId(), key.secretKey())));
         replayed = true;
-        session.startRelaying(new RelayHandler(this, true), Frames.relayDecoder());
+        session.startRelaying(new RelayHandler(this, true), null);
         client.flush();
     }
 
@@ -264,85 +258,74 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             link.idle();
             state.pool.release(returnedSlot);
         }
-        if (!session.endIfAsked() && !held.isEmpty()) {
+        if (!session.endIfAsked() && !transactionState.nothingHeld()) {
             acquire();
         }
     }
 
     @Override
-    void fromClient(ByteBuf message) {
+    void fromClient(ByteBuf chunk) {
         if (!replayed || session.ended()) {
-            message.release();
-        } else if (attached) {
-            transactions.client(this, message);
+            chunk.release();
         } else {
-            hold(message);
+            transactions.client(this, chunk);
         }
     }
 
     @Override
-    void fromServer(ByteBuf message) {
+    void fromServer(ByteBuf chunk) {
         if (session.ended()) {
-            message.release();
+            chunk.release();
             return;
         }
-        transactions.server(this, message);
-    }
-
-    /**
-     * A named Parse followed by Sync from a client between transactions (what libpq's PQprepare
-     * sends) is answered by the pooler: the statement is recorded and prepared on whichever
-     * connection later binds it. Waiting for a connection instead could deadlock a client program
-     * that prepares on one connection while its other connections hold every server connection in
-     * open transactions (pgbench -M prepared does). A statement with an error is then reported when
-     * it is first bound, not when it is prepared.
-     */
-    private boolean parseWithoutServer(ByteBuf message) {
-        byte type = message.getByte(0);
-        if (deferredParse != null) {
-            ByteBuf parse = deferredParse;
-            deferredParse = null;
-            if (type == Protocol.SYNC && transactions.parseLater(transactionState, parse)) {
-                message.release();
-                client.write(client.alloc().buffer(5).writeByte('1').writeInt(4));
-                client.writeAndFlush(Messages.readyForQuery(client.alloc(), Protocol.TRANSACTION_IDLE));
-                return true;
-            }
-            held.add(parse);
-            return false;
-        }
-        if (type == 'P' && held.isEmpty() && !slot.held() && !slot.pending()) {
-            deferredParse = message;
-            return true;
-        }
-        return false;
-    }
-
-    /** A client message while no connection is held waits for one. */
-    private void hold(ByteBuf message) {
-        if (parseWithoutServer(message)) {
-            return;
-        }
-        if (message.getByte(0) == Protocol.TERMINATE && !slot.held() && held.isEmpty()) {
-            message.release();
-            session.terminated();
-            return;
-        }
-        held.add(message);
-        if (held.size() >= HELD_BEFORE_BACKPRESSURE) {
-            client.config().setAutoRead(false);
-        }
-        if (!slot.held() && !slot.pending()) {
-            acquire();
-        }
+        transactions.server(this, chunk);
     }
 
     @Override
     public void clientTerminated() {
         session.terminated();
-        releaseHeld();
-        backend.flush();
-        reset();
+        transactionState.discard();
+        if (attached) {
+            backend.flush();
+            reset();
+        }
+    }
+
+    @Override
+    public boolean attached() {
+        return attached;
+    }
+
+    @Override
+    public boolean connectionRequested() {
+        return attached || adopting || slot.held() || slot.pending();
+    }
+
+    @Override
+    public void acquire() {
+        if (!slot.held() && !slot.pending() && !session.ended()) {
+            slot.request(poolKey, session.maxSize, this);
+        }
+    }
+
+    @Override
+    public void pauseClient() {
+        client.config().setAutoRead(false);
+    }
+
+    @Override
+    public void flushClient() {
+        client.flush();
+    }
+
+    @Override
+    public ServerStream serverStream() {
+        return serverLink.stream();
+    }
+
+    @Override
+    public void refuse(String sqlState, String message) {
+        session.fatal(sqlState, message);
     }
 
     /** ROLLBACK when a transaction may be open; nothing else is reset in this pipeline. */
@@ -361,7 +344,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     void clientGone() {
-        releaseHeld();
+        transactionState.discard();
         if (attached) {
             reset();
         } else {
@@ -371,7 +354,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     void abandon() {
-        releaseHeld();
+        transactionState.discard();
         attached = false;
         slot.cancel();
         if (connection == null && backend != null) {
@@ -380,30 +363,19 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         slot.kill();
     }
 
-    private void releaseHeld() {
-        ByteBuf message;
-        while ((message = held.poll()) != null) {
-            message.release();
-        }
-        if (deferredParse != null) {
-            deferredParse.release();
-            deferredParse = null;
-        }
-    }
-
     @Override
     boolean idle() {
-        return !attached && !adopting && !slot.held() && !slot.pending() && held.isEmpty() && deferredParse == null;
+        return !connectionRequested() && transactionState.nothingHeld();
     }
 
     @Override
     void leaveIdle() {
-        releaseHeld();
+        transactionState.discard();
     }
 
     @Override
     boolean clientAtMessageBoundary() {
-        return true;
+        return !attached || serverLink.stream().atMessageBoundary();
     }
 
     @Override

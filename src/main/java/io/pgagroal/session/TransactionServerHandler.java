@@ -3,19 +3,21 @@ package io.pgagroal.session;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgagroal.pipeline.ServerStream;
 
 /**
- * The server end of a connection in the transaction pipeline, installed once behind the relay
- * framer and kept for as long as the connection lives. It passes each event to the session that
- * holds the connection ({@link RelayHandler}) or, while it is in the pool, to an
- * {@link IdleServerHandler}. Handing the connection from client to client is then a field write
- * instead of a rebuild of the channel pipeline, so a connection can go straight from the
- * ReadyForQuery that ends one client's transaction to the next waiting client, inside the same
- * read callback.
+ * The server end of a connection in the transaction pipeline, installed once and kept for as long
+ * as the connection lives, with the framing of its stream ({@link ServerStream}), which outlives
+ * any one client. It passes each event to the session that holds the connection
+ * ({@link RelayHandler}) or, while it is in the pool, to an {@link IdleServerHandler}. Handing the
+ * connection from client to client is then a field write instead of a rebuild of the channel
+ * pipeline, so a connection can go straight from the ReadyForQuery that ends one client's
+ * transaction to the next waiting client, inside the same read callback.
  */
 final class TransactionServerHandler extends ChannelInboundHandlerAdapter {
 
     private final IdleServerHandler idle;
+    private final ServerStream stream = new ServerStream();
     private ChannelInboundHandler current;
 
     TransactionServerHandler(IdleServerHandler idle, RelayHandler relay) {
@@ -31,6 +33,10 @@ final class TransactionServerHandler extends ChannelInboundHandlerAdapter {
     /** The connection is back in the pool. */
     void idle() {
         current = idle;
+    }
+
+    ServerStream stream() {
+        return stream;
     }
 
     @Override
@@ -50,6 +56,7 @@ final class TransactionServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stream.discard();
         current.channelInactive(ctx);
     }
 

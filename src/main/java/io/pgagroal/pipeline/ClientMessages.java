@@ -1,0 +1,191 @@
+package io.pgagroal.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.pgagroal.protocol.Bind;
+import io.pgagroal.protocol.MessageFramer;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.ReadyForQuery;
+
+/**
+ * The client's stream in the transaction pipeline, framed as it is read: the messages the pooler
+ * acts on are cut out (Parse, Bind, Describe and Close, whose statement names it rewrites; Query,
+ * Sync and FunctionCall, which end a batch; Terminate), everything else passes in runs, and large
+ * messages stream through (a Query's text, a Bind's values, COPY data) without being held whole.
+ *
+ * <p>While the client holds no connection its pieces wait, in order, and the first one asks for a
+ * connection; once one is attached they go first. A named Parse followed by Sync from a client
+ * between transactions (what libpq's PQprepare sends) is answered by the pooler: the statement is
+ * recorded and prepared on whichever connection later binds it. Waiting for a connection instead
+ * could deadlock a client program that prepares on one connection while its other connections hold
+ * every server connection in open transactions (pgbench -M prepared does). A statement with an error
+ * is then reported when it is first bound, not when it is prepared.
+ */
+final class ClientMessages implements MessageFramer.Handler {
+
+    /** Pieces held while waiting for a connection before reading from the client stops. */
+    private static final int HELD_BEFORE_BACKPRESSURE = 64;
+
+    private final TransactionPipeline pipeline;
+    private final TransactionState state;
+    /** Whether the rest of the cut message being read is forwarded (false: dropped). */
+    private boolean forwardRest = true;
+
+    ClientMessages(TransactionPipeline pipeline, TransactionState state) {
+        this.pipeline = pipeline;
+        this.state = state;
+    }
+
+    @Override
+    public boolean cut(byte type) {
+        return switch (type) {
+            case Protocol.PARSE, Protocol.BIND, Protocol.DESCRIBE, Protocol.CLOSE, Protocol.QUERY, Protocol.SYNC,
+                 Protocol.FUNCTION_CALL, Protocol.TERMINATE -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public int headLength(byte type, int length) {
+        return switch (type) {
+            case Protocol.PARSE -> length < TransactionPipeline.MAX_TRACKED_PARSE ? length + 1 : TransactionPipeline.HEAD_LIMIT;
+            case Protocol.QUERY, Protocol.FUNCTION_CALL -> 5;
+            default -> (int) Math.min(length + 1L, TransactionPipeline.HEAD_LIMIT);
+        };
+    }
+
+    @Override
+    public void run(ByteBuf bytes) {
+        piece(TransactionState.Held.RUN, bytes, 0, false);
+    }
+
+    @Override
+    public void head(ByteBuf head, int length) {
+        piece(TransactionState.Held.HEAD, head, length, false);
+    }
+
+    @Override
+    public void rest(ByteBuf bytes, boolean last) {
+        piece(TransactionState.Held.REST, bytes, 0, last);
+    }
+
+    private void piece(byte kind, ByteBuf bytes, int length, boolean last) {
+        if (state.relay.attached() && state.held.isEmpty()) {
+            process(kind, bytes, length);
+        } else {
+            hold(kind, bytes, length, last);
+        }
+    }
+
+    /** What waited for a connection goes to the one just attached, unless it is given back meanwhile. */
+    void drain() {
+        TransactionState.Held piece;
+        while (state.relay.attached() && (piece = state.held.poll()) != null) {
+            process(piece.kind(), piece.bytes(), piece.length());
+        }
+    }
+
+    private void process(byte kind, ByteBuf bytes, int length) {
+        switch (kind) {
+            case TransactionState.Held.RUN -> {
+                state.batchOpen = true;
+                state.relay.writeToServer(bytes);
+            }
+            case TransactionState.Held.REST -> {
+                if (forwardRest) {
+                    state.relay.writeToServer(bytes);
+                } else {
+                    bytes.release();
+                }
+            }
+            default -> message(bytes, length);
+        }
+    }
+
+    private void hold(byte kind, ByteBuf bytes, int length, boolean last) {
+        boolean idle = !state.relay.connectionRequested() && state.held.isEmpty();
+        byte type = kind == TransactionState.Held.HEAD ? bytes.getByte(0) : 0;
+        if (state.deferredParse != null) {
+            ByteBuf parse = state.deferredParse;
+            state.deferredParse = null;
+            if (type == Protocol.SYNC && pipeline.parseLater(state, parse)) {
+                bytes.release();
+                state.relay.writeToClient(bytes.alloc().buffer(5).writeByte(Protocol.PARSE_COMPLETE).writeInt(4));
+                state.relay.writeToClient(ReadyForQuery.IDLE.encode(bytes.alloc()));
+                state.relay.flushClient();
+                return;
+            }
+            state.held.add(new TransactionState.Held(TransactionState.Held.HEAD, parse, parse.readableBytes() - 1, false));
+        } else if (idle && type == Protocol.PARSE && bytes.readableBytes() == length + 1) {
+            state.deferredParse = bytes;
+            return;
+        } else if (idle && type == Protocol.TERMINATE) {
+            bytes.release();
+            state.relay.clientTerminated();
+            return;
+        }
+        state.held.add(new TransactionState.Held(kind, bytes, length, last));
+        if (state.held.size() >= HELD_BEFORE_BACKPRESSURE) {
+            state.relay.pauseClient();
+        }
+        state.relay.acquire();
+    }
+
+    private void message(ByteBuf head, int length) {
+        byte type = head.getByte(0);
+        forwardRest = true;
+        switch (type) {
+            case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
+                state.batchOpen = false;
+                state.pendingReadyForQuery++;
+                state.pending.add(TransactionState.Pending.END_OF_BATCH);
+                state.relay.writeToServer(head);
+            }
+            case Protocol.TERMINATE -> {
+                head.release();
+                forwardRest = false;
+                state.relay.clientTerminated();
+            }
+            case Protocol.PARSE -> {
+                state.batchOpen = true;
+                parse(head, length);
+            }
+            case Protocol.BIND -> {
+                state.batchOpen = true;
+                Bind bind = Bind.decode(head.slice(5, head.readableBytes() - 5));
+                pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement());
+            }
+            case Protocol.DESCRIBE -> {
+                state.batchOpen = true;
+                if (head.getByte(5) == 'S') {
+                    pipeline.reference(state, head, length, 6, Messages.readCString(head.slice(6, head.readableBytes() - 6)));
+                } else {
+                    state.relay.writeToServer(head);
+                }
+            }
+            default -> {
+                state.batchOpen = true;
+                pipeline.close(state, head);
+            }
+        }
+    }
+
+    private void parse(ByteBuf head, int length) {
+        boolean unnamed = head.getByte(5) == 0;
+        state.usedNamedParse |= !unnamed;
+        if (unnamed || !pipeline.tracksStatements()) {
+            state.relay.writeToServer(head);
+            state.pending.add(TransactionState.Pending.UNTRACKED_PARSE);
+            return;
+        }
+        if (head.readableBytes() < length + 1) {
+            head.release();
+            forwardRest = false;
+            state.relay.refuse("54000", "prepared statement of " + length + " bytes is over the transaction pipeline's limit of "
+                    + TransactionPipeline.MAX_TRACKED_PARSE + " bytes; use an unnamed statement or the session pipeline");
+            return;
+        }
+        pipeline.parse(state, head);
+    }
+}

@@ -1,0 +1,99 @@
+package io.pgagroal.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.MessageFramer;
+import io.pgagroal.protocol.ParameterStatus;
+import io.pgagroal.protocol.Protocol;
+
+/**
+ * PostgreSQL's stream to one client in the transaction pipeline, framed as it is read: results pass
+ * in runs, and the pooler cuts out only what it acts on. The acknowledgements of the Parse and
+ * Close messages it sent on its own are dropped; ParameterStatus values are remembered for the
+ * client and the connection; a FATAL ends the session once it reached the client; and the
+ * ReadyForQuery that leaves the client idle with nothing owed gives the connection back.
+ */
+final class ServerMessages implements MessageFramer.Handler {
+
+    private final TransactionPipeline pipeline;
+    private final TransactionState state;
+    /** The ErrorResponse being read ends the session. */
+    private boolean fatal;
+
+    ServerMessages(TransactionPipeline pipeline, TransactionState state) {
+        this.pipeline = pipeline;
+        this.state = state;
+    }
+
+    @Override
+    public boolean cut(byte type) {
+        return switch (type) {
+            case Protocol.PARSE_COMPLETE, Protocol.CLOSE_COMPLETE, Protocol.PARAMETER_STATUS, Protocol.ERROR_RESPONSE,
+                 Protocol.READY_FOR_QUERY -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public int headLength(byte type, int length) {
+        return (int) Math.min(length + 1L, TransactionPipeline.HEAD_LIMIT);
+    }
+
+    @Override
+    public void run(ByteBuf bytes) {
+        state.relay.writeToClient(bytes);
+    }
+
+    @Override
+    public void head(ByteBuf head, int length) {
+        boolean whole = head.readableBytes() == length + 1;
+        switch (head.getByte(0)) {
+            case Protocol.PARSE_COMPLETE, Protocol.CLOSE_COMPLETE -> {
+                TransactionState.Pending acknowledged = state.pending.poll();
+                if (acknowledged != null && acknowledged.injected()) {
+                    head.release();
+                    return;
+                }
+            }
+            case Protocol.PARAMETER_STATUS -> {
+                if (whole) {
+                    ParameterStatus parameter = ParameterStatus.decode(head.slice(5, length - 4));
+                    state.desiredParameters().put(parameter.name(), parameter.value());
+                    state.relay.server().appliedParameters().put(parameter.name(), parameter.value());
+                }
+            }
+            case Protocol.ERROR_RESPONSE -> {
+                fatal = TransactionPipeline.endsSession(head);
+                if (fatal && whole) {
+                    fatal = false;
+                    state.relay.writeToClient(head);
+                    state.relay.serverFatal();
+                    return;
+                }
+            }
+            case Protocol.READY_FOR_QUERY -> {
+                pipeline.readyForQuery(state, head.getByte(5));
+                state.relay.writeToClient(head);
+                if (state.betweenTransactions()) {
+                    boolean deallocate = pipeline.deallocatesAfter(state);
+                    state.usedNamedParse = false;
+                    state.stream.release();
+                    state.stream = null;
+                    state.relay.transactionEnded(deallocate);
+                }
+                return;
+            }
+            default -> {
+            }
+        }
+        state.relay.writeToClient(head);
+    }
+
+    @Override
+    public void rest(ByteBuf bytes, boolean last) {
+        state.relay.writeToClient(bytes);
+        if (last && fatal) {
+            fatal = false;
+            state.relay.serverFatal();
+        }
+    }
+}
