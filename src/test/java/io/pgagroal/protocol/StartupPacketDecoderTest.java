@@ -55,7 +55,8 @@ class StartupPacketDecoderTest {
             channel.writeInbound(terminate.readRetainedSlice(1));
         }
         terminate.release();
-        assertThat((Object) channel.readInbound()).isEqualTo(StartupPacket.Terminate.INSTANCE);
+        StartupPacket packet = channel.readInbound();
+        assertThat(packet).isEqualTo(StartupPacket.Terminate.INSTANCE);
         assertThat(channel.finish()).isFalse();
     }
 
