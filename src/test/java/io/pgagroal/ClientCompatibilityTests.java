@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -64,6 +65,7 @@ abstract class ClientCompatibilityTests {
     }
 
     @Test
+    @Tag("nio")
     void psqlOverTcpAndUnixSocket() {
         assertThat(Psql.query(pg().endpoint(), "SELECT current_user || '@' || current_database()").orThrow().stdout().trim())
                 .isEqualTo("app@appdb");
@@ -71,6 +73,7 @@ abstract class ClientCompatibilityTests {
     }
 
     @Test
+    @Tag("nio")
     void jdbcQueriesPreparedStatementsAndTransactions() throws SQLException {
         try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS accounts");
@@ -126,6 +129,7 @@ abstract class ClientCompatibilityTests {
     }
 
     @Test
+    @Tag("nio")
     void jdbcCancelStopsARunningQuery() throws Exception {
         try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
             CompletableFuture<SQLException> outcome = CompletableFuture.supplyAsync(() -> {
@@ -149,6 +153,7 @@ abstract class ClientCompatibilityTests {
     }
 
     @Test
+    @Tag("nio")
     void psqlInterruptCancelsTheQuery() throws Exception {
         Endpoint pooler = pg().endpoint();
         ProcessBuilder builder = new ProcessBuilder(PgBinaries.tool("psql").toString(), "-X", "-h", pooler.host(),
@@ -169,6 +174,7 @@ abstract class ClientCompatibilityTests {
      * pgJDBC does not use Netty), so the allocator's memory is the pooler's buffer memory.
      */
     @Test
+    @Tag("nio")
     void slowReaderOfAGigabyteKeepsPoolerMemorySmall() throws Exception {
         long rows = 1024 * 1024;
         var metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();

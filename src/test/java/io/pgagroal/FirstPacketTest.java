@@ -74,6 +74,16 @@ class FirstPacketTest {
     }
 
     @Test
+    void terminateInPlaceOfStartupClosesQuietly() throws Exception {
+        try (Socket socket = connect()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeByte(Protocol.TERMINATE);
+            out.writeInt(4);
+            assertThat(socket.getInputStream().read()).as("end of stream, nothing written").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void startupWithoutUserGetsAnError() throws Exception {
         String error = exchange(out -> {
             byte[] body = "database\0appdb\0\0".getBytes(StandardCharsets.UTF_8);

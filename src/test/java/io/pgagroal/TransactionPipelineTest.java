@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,6 +44,7 @@ class TransactionPipelineTest {
     }
 
     @Test
+    @Tag("nio")
     void twoHundredJdbcClientsWithPreparedStatementsAndTransactions() throws Exception {
         try (Connection setup = PG.connect()) {
             setup.createStatement().execute("DROP TABLE IF EXISTS ledger; CREATE TABLE ledger (client int, n int)");
@@ -86,6 +88,7 @@ class TransactionPipelineTest {
     }
 
     @Test
+    @Tag("nio")
     void clientKilledInsideATransactionLeavesNothingOpen() throws Exception {
         try (Connection setup = PG.connect()) {
             setup.createStatement().execute("DROP TABLE IF EXISTS killed; CREATE TABLE killed (id int)");
@@ -115,6 +118,7 @@ class TransactionPipelineTest {
     }
 
     @Test
+    @Tag("nio")
     void cancelStopsOnlyThatClientsQuery() throws Exception {
         try (Connection sleeper = PG.connect(); Connection other = PG.connect()) {
             Statement sleeping = sleeper.createStatement();
@@ -151,6 +155,7 @@ class TransactionPipelineTest {
     }
 
     @Test
+    @Tag("nio")
     void parametersFollowEachClientAcrossConnections() throws Exception {
         Properties tokyo = new Properties();
         tokyo.setProperty("options", "-c TimeZone=Asia/Tokyo");
@@ -180,6 +185,7 @@ class TransactionPipelineTest {
     }
 
     @Test
+    @Tag("nio")
     void psqlWorks() {
         assertThat(Psql.query(PG.endpoint(), "SELECT 1 + 1").orThrow().stdout().trim()).isEqualTo("2");
     }

@@ -21,21 +21,27 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 
-/** The I/O transport: native epoll on Linux when it loads, NIO elsewhere. */
+/**
+ * The I/O transport: native epoll on Linux when it loads, NIO elsewhere. The IoHandlerFactory is
+ * made only for the transport chosen, because making the epoll one throws where the native library
+ * does not load (macOS, Windows, {@code -Dio.netty.transport.noNative=true}); loading the epoll
+ * classes without using them is harmless.
+ */
 public enum Transport {
-    EPOLL(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
+    EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class,
             EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class),
-    NIO(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
+    NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class,
             NioServerDomainSocketChannel.class, NioDomainSocketChannel.class);
 
-    private final IoHandlerFactory ioHandlerFactory;
+    private final Supplier<IoHandlerFactory> ioHandlerFactory;
     private final Class<? extends ServerChannel> serverSocket;
     private final Class<? extends Channel> socket;
     private final Class<? extends ServerChannel> serverDomainSocket;
     private final Class<? extends Channel> domainSocket;
 
-    Transport(IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverSocket, Class<? extends Channel> socket,
+    Transport(Supplier<IoHandlerFactory> ioHandlerFactory, Class<? extends ServerChannel> serverSocket, Class<? extends Channel> socket,
             Class<? extends ServerChannel> serverDomainSocket, Class<? extends Channel> domainSocket) {
         this.ioHandlerFactory = ioHandlerFactory;
         this.serverSocket = serverSocket;
@@ -49,7 +55,7 @@ public enum Transport {
     }
 
     public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory);
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory.get());
     }
 
     public Class<? extends ServerChannel> serverChannel(boolean unix) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The first packet a client sends: it has no type byte, only a length and a request code, and is
- * one of four kinds (protocol documentation, "Message Flow / Start-up").
+ * one of four kinds (protocol documentation, "Message Flow / Start-up"), or a Terminate instead.
  */
 public sealed interface StartupPacket {
 
@@ -40,6 +40,9 @@ public sealed interface StartupPacket {
             return database == null || database.isEmpty() ? user() : database;
         }
     }
+
+    /** Terminate ('X') in place of a startup packet: the client leaves without a word. */
+    enum Terminate implements StartupPacket { INSTANCE }
 
     /** A request code we do not speak (another protocol version, or garbage). */
     record Unsupported(int code) implements StartupPacket {

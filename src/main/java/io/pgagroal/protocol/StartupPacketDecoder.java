@@ -11,14 +11,28 @@ import java.util.Map;
 /**
  * Frames and decodes the untyped first packets (SSLRequest, GSSENCRequest, CancelRequest,
  * StartupMessage). Several may follow each other (SSLRequest answered 'N', then StartupMessage), so
- * the decoder stays in the pipeline until the connection handler removes it.
+ * the decoder stays in the pipeline until the connection handler removes it. A client may also give
+ * up with a typed Terminate ('X', length 4) in place of a startup packet; its first byte can never
+ * begin a valid length, so it is recognised here, and the handler closes quietly as PostgreSQL does.
  */
 public final class StartupPacketDecoder extends ByteToMessageDecoder {
+
+    private static final int TERMINATE_LENGTH = 5;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 4) {
             return;
+        }
+        if (in.getByte(in.readerIndex()) == Protocol.TERMINATE) {
+            if (in.readableBytes() < TERMINATE_LENGTH) {
+                return;
+            }
+            if (in.getInt(in.readerIndex() + 1) == 4) {
+                in.skipBytes(in.readableBytes());
+                out.add(StartupPacket.Terminate.INSTANCE);
+                return;
+            }
         }
         int length = in.getInt(in.readerIndex());
         if (length < 8 || length > Protocol.MAX_STARTUP_PACKET_LENGTH) {

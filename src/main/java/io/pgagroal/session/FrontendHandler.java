@@ -84,6 +84,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 CancelForwarder.forward(state, cancel, ctx.channel().eventLoop());
                 ctx.close();
             }
+            case StartupPacket.Terminate terminate -> ctx.close();
             case StartupPacket.Unsupported unsupported -> fatal(ctx.channel(), SqlState.FEATURE_NOT_SUPPORTED,
                     "unsupported frontend protocol " + (unsupported.code() >>> 16) + "." + (unsupported.code() & 0xffff)
                             + ": the pooler supports 3.0");

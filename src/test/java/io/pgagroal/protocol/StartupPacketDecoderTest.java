@@ -47,6 +47,29 @@ class StartupPacketDecoderTest {
     }
 
     @Test
+    void decodesTerminateInPlaceOfAStartupPacket() {
+        ByteBuf terminate = Unpooled.buffer().writeByte(Protocol.TERMINATE).writeInt(4);
+        EmbeddedChannel channel = new EmbeddedChannel(new StartupPacketDecoder());
+        while (terminate.isReadable()) {
+            assertThat(channel.inboundMessages()).isEmpty();
+            channel.writeInbound(terminate.readRetainedSlice(1));
+        }
+        terminate.release();
+        StartupPacket packet = channel.readInbound();
+        assertThat(packet).isEqualTo(StartupPacket.Terminate.INSTANCE);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void rejectsXWithAnotherLengthAsAnInvalidLength() {
+        EmbeddedChannel channel = new EmbeddedChannel(new StartupPacketDecoder());
+        assertThatThrownBy(() -> channel.writeInbound(Unpooled.buffer().writeByte(Protocol.TERMINATE).writeInt(8)))
+                .isInstanceOf(DecoderException.class)
+                .hasMessageContaining("invalid length of startup packet");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void rejectsOversizedLength() {
         EmbeddedChannel channel = new EmbeddedChannel(new StartupPacketDecoder());
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.buffer().writeInt(1 << 30).writeInt(Protocol.PROTOCOL_3_0)))
