@@ -1,7 +1,6 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.pgagroal.pool.ServerConnection;
 
 /**
  * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
@@ -24,8 +23,8 @@ public interface Relay {
     /** The per-session protocol state the pipelines keep. */
     RelayState state();
 
-    /** Transaction pipeline: the server connection the client holds now. */
-    ServerConnection server();
+    /** Transaction pipeline: what is known of the server connection the client holds now. */
+    TransactionServerState serverState();
 
     /**
      * Transaction pipeline: the last ReadyForQuery said idle and nothing is owed; the server

@@ -2,8 +2,6 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.pgagroal.pool.PreparedStatementCache;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.StartupReplay;
@@ -112,7 +110,7 @@ public final class TransactionPipeline implements Pipeline {
         byte[] parse = rename(message, rest, serverName);
         message.release();
         state.statements.put(name, new TransactionState.Statement(serverName, parse));
-        ServerConnection server = relay.server();
+        TransactionServerState server = relay.serverState();
         if (server.preparedStatements().contains(serverName)) {
             sendClose(relay, state, serverName, true);
             server.preparedStatements().remove(serverName);
@@ -141,7 +139,7 @@ public final class TransactionPipeline implements Pipeline {
             relay.writeToServer(message);
             return;
         }
-        ServerConnection server = relay.server();
+        TransactionServerState server = relay.serverState();
         if (!server.preparedStatements().contains(statement.serverName())) {
             prepare(relay, state, server, statement.serverName(), statement.parse(), true);
         }
@@ -159,11 +157,11 @@ public final class TransactionPipeline implements Pipeline {
         }
         relay.writeToServer(replaceName(message, 6, name, statement.serverName()));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
-        relay.server().preparedStatements().remove(statement.serverName());
+        relay.serverState().preparedStatements().remove(statement.serverName());
     }
 
     /** Sends a Parse for the connection, first closing the least recently used statement if full. */
-    private void prepare(Relay relay, TransactionState state, ServerConnection server, String serverName, byte[] parse, boolean injected) {
+    private void prepare(Relay relay, TransactionState state, TransactionServerState server, String serverName, byte[] parse, boolean injected) {
         PreparedStatementCache cache = server.preparedStatements();
         Optional<String> evicted = cache.eviction(maxPreparedStatements);
         if (evicted.isPresent()) {
@@ -198,7 +196,7 @@ public final class TransactionPipeline implements Pipeline {
             case Protocol.PARAMETER_STATUS -> {
                 Map.Entry<String, String> parameter = StartupReplay.parameter(message.slice(5, message.readableBytes() - 5));
                 state.desiredParameters().put(parameter.getKey(), parameter.getValue());
-                relay.server().appliedParameters().put(parameter.getKey(), parameter.getValue());
+                relay.serverState().appliedParameters().put(parameter.getKey(), parameter.getValue());
             }
             case Protocol.ERROR_RESPONSE -> {
                 if (endsSession(message)) {
@@ -229,7 +227,7 @@ public final class TransactionPipeline implements Pipeline {
             state.pendingReadyForQuery--;
         }
         state.transactionStatus = status;
-        PreparedStatementCache cache = relay.server().preparedStatements();
+        PreparedStatementCache cache = relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
             if (skipped.statement() == null) {

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pipeline.RelayState;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +60,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
      */
     static void start(PoolState state, int slot, ServerConnection connection, RelayState relay, List<String> statements) {
         Channel channel = connection.channel();
-        if (!connection.reusable() || !channel.isActive() || !relay.atMessageBoundary()) {
+        if (!connection.reusable() || !relay.atMessageBoundary()) {
             state.pool.kill(slot);
             return;
         }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;

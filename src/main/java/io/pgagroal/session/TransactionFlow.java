@@ -8,10 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pipeline.TransactionState;
-import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
@@ -161,7 +159,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      */
     private void synchronizeParameters() {
         Map<String, String> differences = null;
-        Map<String, String> applied = connection.appliedParameters();
+        Map<String, String> applied = connection.serverState().appliedParameters();
         for (Map.Entry<String, String> desired : transactionState.desiredParameters().entrySet()) {
             if (!desired.getValue().equals(applied.get(desired.getKey()))) {
                 if (differences == null) {
@@ -186,7 +184,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             attach(reported);
             return;
         }
-        connection.appliedParameters().clear();
+        connection.serverState().appliedParameters().clear();
         if (replayed) {
             session.failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
         } else {
@@ -213,7 +211,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         session.cancelTarget(connection);
         attached = true;
         if (!replayed) {
-            Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
+            Map<String, String> shown = new LinkedHashMap<>(connection.serverState().appliedParameters());
             shown.putAll(reported);
             replay(connection, shown);
         }
