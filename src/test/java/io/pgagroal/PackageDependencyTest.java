@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * root package {@code io.pgagroal} is {@code ""}.
  *
  * <p>config reads and validates the files, security consumes the result: security may use config,
- * never the reverse.
+ * never the reverse. The pool stands alone: it neither speaks the protocol nor touches a channel.
  */
 class PackageDependencyTest {
 
@@ -30,6 +30,15 @@ class PackageDependencyTest {
     @Test
     void configDoesNotUseSecurity() {
         assertThat(usages("config", "security")).as("config files using io.pgagroal.security").isEmpty();
+    }
+
+    /** The pool hands out slots and does no I/O: it uses no other package of ours, and no channel or buffer. */
+    @Test
+    void poolDoesNoIo() {
+        forEachSource("pool", (file, code) -> {
+            assertThat(dependencies(code)).as("%s uses", file).isEmpty();
+            assertThat(withoutCommentsAndStrings(code)).as(file.toString()).doesNotContainPattern("io\\.netty\\.(channel\\.Channel|buffer)");
+        });
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.pgagroal.pool.ServerConnection;
 
 /**
  * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
@@ -25,8 +24,8 @@ public interface Relay {
     /** The per-session protocol state the pipelines keep. */
     RelayState state();
 
-    /** Transaction pipeline: the server connection the client holds now. */
-    default ServerConnection server() {
+    /** Transaction pipeline: what is known of the server connection the client holds now. */
+    default TransactionServerState serverState() {
         throw new UnsupportedOperationException();
     }
 
@@ -58,11 +57,6 @@ public interface Relay {
 
     /** Flushes what was written to the client. */
     default void flushClient() {
-    }
-
-    /** Transaction pipeline: the framing of the attached connection's stream. */
-    default ServerStream serverStream() {
-        throw new UnsupportedOperationException();
     }
 
     /** Ends the session with a FATAL ErrorResponse: the client asked for something the pooler cannot do. */

@@ -58,7 +58,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 if (whole) {
                     ParameterStatus parameter = ParameterStatus.decode(head.slice(5, length - 4));
                     state.desiredParameters().put(parameter.name(), parameter.value());
-                    state.relay.server().appliedParameters().put(parameter.name(), parameter.value());
+                    state.relay.serverState().appliedParameters().put(parameter.name(), parameter.value());
                 }
             }
             case Protocol.ERROR_RESPONSE -> {

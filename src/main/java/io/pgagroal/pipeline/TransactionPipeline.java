@@ -2,8 +2,6 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.pgagroal.pool.PreparedStatementCache;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +61,7 @@ public final class TransactionPipeline implements Pipeline {
     @Override
     public void server(Relay relay, ByteBuf chunk) {
         TransactionState state = (TransactionState) relay.state();
-        state.stream = relay.serverStream();
+        state.stream = relay.serverState().stream();
         state.stream.feed(chunk, state.server);
     }
 
@@ -114,7 +112,7 @@ public final class TransactionPipeline implements Pipeline {
         byte[] parse = rename(message, rest, serverName);
         message.release();
         state.statements.put(name, new TransactionState.Statement(serverName, parse));
-        ServerConnection server = state.relay.server();
+        TransactionServerState server = state.relay.serverState();
         if (server.preparedStatements().contains(serverName)) {
             sendClose(state, serverName, true);
             server.preparedStatements().remove(serverName);
@@ -133,7 +131,7 @@ public final class TransactionPipeline implements Pipeline {
             state.relay.writeToServer(head);
             return;
         }
-        ServerConnection server = state.relay.server();
+        TransactionServerState server = state.relay.serverState();
         if (!server.preparedStatements().contains(statement.serverName())) {
             prepare(state, server, statement.serverName(), statement.parse(), true);
         }
@@ -151,11 +149,11 @@ public final class TransactionPipeline implements Pipeline {
         }
         state.relay.writeToServer(replaceName(message, message.readableBytes() - 1, 6, name, statement.serverName()));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
-        state.relay.server().preparedStatements().remove(statement.serverName());
+        state.relay.serverState().preparedStatements().remove(statement.serverName());
     }
 
     /** Sends a Parse for the connection, first closing the least recently used statement if full. */
-    private void prepare(TransactionState state, ServerConnection server, String serverName, byte[] parse, boolean injected) {
+    private void prepare(TransactionState state, TransactionServerState server, String serverName, byte[] parse, boolean injected) {
         PreparedStatementCache cache = server.preparedStatements();
         Optional<String> evicted = cache.eviction(maxPreparedStatements);
         if (evicted.isPresent()) {
@@ -181,7 +179,7 @@ public final class TransactionPipeline implements Pipeline {
             state.pendingReadyForQuery--;
         }
         state.transactionStatus = status;
-        PreparedStatementCache cache = state.relay.server().preparedStatements();
+        PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
             if (skipped.statement() == null) {

@@ -5,7 +5,7 @@ package io.pgagroal.pool;
  * INIT) for which the client's session opens a new connection and then calls
  * {@link Pool#attach}.
  */
-public record Checkout(int slot, ServerConnection connection) {
+public record Checkout<C extends PooledConnection>(int slot, C connection) {
 
     public boolean isNew() {
         return connection == null;

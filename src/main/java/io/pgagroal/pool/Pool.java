@@ -1,12 +1,9 @@
 package io.pgagroal.pool;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pgagroal.protocol.Messages;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
@@ -39,8 +37,19 @@ import java.util.function.IntPredicate;
  * queue as soon as its client cancels the request; nothing polls. A release publishes the slot
  * (CAS) before it reads whether anyone waits; a new waiter publishes itself before it scans the
  * slots again, so one of the two always sees the other.
+ *
+ * <p>The pool hands out slots and does no I/O. It decides when a connection must go (its holder
+ * kills it, it is evicted for another key, it is returned unusable, the pool closes), but closing
+ * one means speaking the wire protocol on a channel, which is the session package's business: the
+ * pool hands the connection to the closer its creator supplied (Terminate, then close). It knows a
+ * connection only as a {@link PooledConnection}, so its rules are tested without a network. The
+ * slot table, the waiter queue and the hand-over stay one class because they share one lock and one
+ * set of invariants: a slot changes key only under the lock, and a waiter is served only with a
+ * slot taken under it.
+ *
+ * @param <C> the connections the slots hold
  */
-public final class Pool {
+public final class Pool<C extends PooledConnection> {
 
     /** A blocking timeout under which waiters are never timed out. */
     public static final Duration NO_DEADLINE = Duration.ofNanos(Long.MAX_VALUE);
@@ -49,9 +58,10 @@ public final class Pool {
     static final int MAX_OVERTAKEN = 16;
 
     private final AtomicIntegerArray states;
-    private final AtomicReferenceArray<ServerConnection> connections;
+    private final AtomicReferenceArray<C> connections;
     private final PoolKey[] keys;
     private final long blockingTimeoutNanos;
+    private final Consumer<? super C> closer;
     private final Object lock = new Object();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private volatile int waiting;
@@ -61,12 +71,16 @@ public final class Pool {
     /**
      * @param blockingTimeout how long a client waits for a connection: zero fails at once,
      *        {@link #NO_DEADLINE} waits as long as it takes
+     * @param closer closes a connection the pool let go of (sends Terminate, closes the channel), once
+     *        per connection, on the thread that decided it, with the pool's lock held in the case of an
+     *        eviction: it must neither block nor call back into the pool
      */
-    public Pool(int maxConnections, Duration blockingTimeout) {
+    public Pool(int maxConnections, Duration blockingTimeout, Consumer<? super C> closer) {
         this.states = new AtomicIntegerArray(maxConnections);
         this.connections = new AtomicReferenceArray<>(maxConnections);
         this.keys = new PoolKey[maxConnections];
         this.blockingTimeoutNanos = blockingTimeout.compareTo(NO_DEADLINE) >= 0 ? Long.MAX_VALUE : blockingTimeout.toNanos();
+        this.closer = closer;
         for (int i = 0; i < maxConnections; i++) {
             states.set(i, SlotState.NOTINIT.value);
         }
@@ -80,7 +94,7 @@ public final class Pool {
         return SlotState.of(states.get(slot));
     }
 
-    public ServerConnection connection(int slot) {
+    public C connection(int slot) {
         return connections.get(slot);
     }
 
@@ -105,9 +119,9 @@ public final class Pool {
      * @param maxSize the max_size of the limit rule that applies, or 0 for none
      * @return a future that fails with {@link PoolFullException} after blocking_timeout
      */
-    public Future<Checkout> acquire(PoolKey key, int maxSize, EventLoop loop) {
-        Promise<Checkout> promise = loop.newPromise();
-        Checkout checkout = waiting == 0 ? reuse(key, loop) : null;
+    public Future<Checkout<C>> acquire(PoolKey key, int maxSize, EventLoop loop) {
+        Promise<Checkout<C>> promise = loop.newPromise();
+        Checkout<C> checkout = waiting == 0 ? reuse(key, loop) : null;
         if (checkout == null) {
             boolean reoffer;
             synchronized (lock) {
@@ -185,7 +199,7 @@ public final class Pool {
     }
 
     /** A new connection was opened for a reserved slot: INIT becomes IN_USE. */
-    public void attach(int slot, ServerConnection connection) {
+    public void attach(int slot, C connection) {
         connections.set(slot, connection);
         if (!states.compareAndSet(slot, SlotState.INIT.value, SlotState.IN_USE.value)) {
             throw new IllegalStateException("slot " + slot + " is " + state(slot) + ", not INIT");
@@ -194,8 +208,8 @@ public final class Pool {
 
     /** The client is done and the connection was reset: IN_USE becomes FREE, or it is closed. */
     public void release(int slot) {
-        ServerConnection connection = connections.get(slot);
-        if (connection == null || !connection.reusable() || !connection.channel().isActive()) {
+        C connection = connections.get(slot);
+        if (connection == null || !connection.reusable()) {
             kill(slot);
             return;
         }
@@ -203,22 +217,22 @@ public final class Pool {
             kill(slot);
             return;
         }
-        dispatchReturned(connection.channel().eventLoop());
+        dispatchReturned(connection.eventLoop());
     }
 
     /**
-     * Closes the slot's connection (sending Terminate when it is still open) and empties the slot.
-     * Only the slot's owner calls this: the session holding it, or whoever moved it out of FREE.
+     * Empties the slot and has the closer close its connection. Only the slot's owner calls this: the
+     * session holding it, or whoever moved it out of FREE.
      */
     public void kill(int slot) {
-        ServerConnection connection;
+        C connection;
         synchronized (lock) {
             connection = connections.getAndSet(slot, null);
             keys[slot] = null;
             states.set(slot, SlotState.NOTINIT.value);
         }
         if (connection != null) {
-            terminate(connection.channel());
+            closer.accept(connection);
             removed.run();
         }
         dispatch();
@@ -228,7 +242,7 @@ public final class Pool {
      * An idle connection's server went away: empty the slot if it is still FREE and still holds that
      * connection.
      */
-    public void removeIdle(int slot, ServerConnection connection) {
+    public void removeIdle(int slot, C connection) {
         if (connections.get(slot) == connection
                 && states.compareAndSet(slot, SlotState.FREE.value, SlotState.REMOVE.value)) {
             if (connections.get(slot) == connection) {
@@ -240,9 +254,9 @@ public final class Pool {
     }
 
     /** Any open connection of this key, whatever its state (its startup messages serve as a template). */
-    public Optional<ServerConnection> any(PoolKey key) {
+    public Optional<C> any(PoolKey key) {
         for (int i = 0; i < connections.length(); i++) {
-            ServerConnection connection = connections.get(i);
+            C connection = connections.get(i);
             if (connection != null && connection.key().equals(key)) {
                 return Optional.of(connection);
             }
@@ -264,10 +278,10 @@ public final class Pool {
             waiter.promise.tryFailure(new PoolFullException("the pool is shutting down"));
         }
         for (int i = 0; i < size(); i++) {
-            ServerConnection connection = connections.getAndSet(i, null);
+            C connection = connections.getAndSet(i, null);
             states.set(i, SlotState.NOTINIT.value);
             if (connection != null) {
-                terminate(connection.channel());
+                closer.accept(connection);
             }
         }
     }
@@ -276,20 +290,20 @@ public final class Pool {
      * A FREE connection with exactly this key; failing that, a base (prefilled) connection of the
      * same user and database that the client adopts by applying its parameters with SET.
      */
-    private Checkout reuse(PoolKey key, EventLoop loop) {
-        Checkout checkout = reuseExactly(key, loop);
+    private Checkout<C> reuse(PoolKey key, EventLoop loop) {
+        Checkout<C> checkout = reuseExactly(key, loop);
         if (checkout == null && !key.isBase() && key.settings().isPresent()) {
             checkout = reuseExactly(key.base(), loop);
         }
         return checkout;
     }
 
-    private Checkout reuseExactly(PoolKey key, EventLoop loop) {
+    private Checkout<C> reuseExactly(PoolKey key, EventLoop loop) {
         int other = -1;
         for (int i = 0; i < size(); i++) {
             if (states.get(i) == SlotState.FREE.value && key.equals(keys[i])) {
-                if (connections.get(i).channel().eventLoop() == loop) {
-                    Checkout checkout = claimFree(i, key);
+                if (connections.get(i).eventLoop() == loop) {
+                    Checkout<C> checkout = claimFree(i, key);
                     if (checkout != null) {
                         return checkout;
                     }
@@ -302,21 +316,21 @@ public final class Pool {
     }
 
     /** FREE becomes IN_USE; the key is checked again after the CAS, as the slot may have been re-made. */
-    private Checkout claimFree(int slot, PoolKey key) {
+    private Checkout<C> claimFree(int slot, PoolKey key) {
         if (!states.compareAndSet(slot, SlotState.FREE.value, SlotState.IN_USE.value)) {
             return null;
         }
-        ServerConnection connection = connections.get(slot);
+        C connection = connections.get(slot);
         if (connection == null || !key.equals(connection.key())) {
             states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value);
             return null;
         }
-        return new Checkout(slot, connection);
+        return new Checkout<>(slot, connection);
     }
 
     /** Called with the lock held. */
-    private Checkout tryAcquire(PoolKey key, int maxSize, EventLoop loop) {
-        Checkout checkout = reuse(key, loop);
+    private Checkout<C> tryAcquire(PoolKey key, int maxSize, EventLoop loop) {
+        Checkout<C> checkout = reuse(key, loop);
         if (checkout != null) {
             return checkout;
         }
@@ -326,18 +340,18 @@ public final class Pool {
         for (int i = 0; i < size(); i++) {
             if (states.compareAndSet(i, SlotState.NOTINIT.value, SlotState.INIT.value)) {
                 keys[i] = key;
-                return new Checkout(i, null);
+                return new Checkout<>(i, null);
             }
         }
         for (int i = size() - 1; i >= 0; i--) {
             if (states.get(i) == SlotState.FREE.value && states.compareAndSet(i, SlotState.FREE.value, SlotState.REMOVE.value)) {
-                ServerConnection evicted = connections.getAndSet(i, null);
+                C evicted = connections.getAndSet(i, null);
                 keys[i] = key;
                 states.set(i, SlotState.INIT.value);
                 if (evicted != null) {
-                    terminate(evicted.channel());
+                    closer.accept(evicted);
                 }
-                return new Checkout(i, null);
+                return new Checkout<>(i, null);
             }
         }
         return null;
@@ -419,7 +433,7 @@ public final class Pool {
             if ((loop != null && waiter.loop != loop) || (exhausted != null && contains(exhausted, waiter.key))) {
                 continue;
             }
-            Checkout checkout = loop != null ? reuse(waiter.key, loop) : tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
+            Checkout<C> checkout = loop != null ? reuse(waiter.key, loop) : tryAcquire(waiter.key, waiter.maxSize, waiter.loop);
             if (checkout != null) {
                 it.remove();
                 waiter.checkout = checkout;
@@ -474,7 +488,7 @@ public final class Pool {
     }
 
     /** Completes the client's promise, or takes the slot back if the client has gone meanwhile. */
-    private void handOver(Promise<Checkout> promise, Checkout checkout) {
+    private void handOver(Promise<Checkout<C>> promise, Checkout<C> checkout) {
         if (promise.trySuccess(checkout)) {
             return;
         }
@@ -495,27 +509,19 @@ public final class Pool {
         return n;
     }
 
-    private static void terminate(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Messages.terminate()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
-    }
-
-    private static final class Waiter {
+    private final class Waiter {
         final PoolKey key;
         final int maxSize;
         final EventLoop loop;
-        final Promise<Checkout> promise;
+        final Promise<Checkout<C>> promise;
         /** Null without a deadline. */
         ScheduledFuture<?> timeout;
         /** How often a waiter on another loop was served while this one was the oldest. */
         int overtaken;
         /** Set when served, under the lock. */
-        Checkout checkout;
+        Checkout<C> checkout;
 
-        Waiter(PoolKey key, int maxSize, EventLoop loop, Promise<Checkout> promise) {
+        Waiter(PoolKey key, int maxSize, EventLoop loop, Promise<Checkout<C>> promise) {
             this.key = key;
             this.maxSize = maxSize;
             this.loop = loop;

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.StartupPacket;
 import java.util.Optional;

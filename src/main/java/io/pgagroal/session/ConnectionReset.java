@@ -8,10 +8,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pipeline.RelayState;
-import io.pgagroal.pool.ServerConnection;
+import io.pgagroal.pool.Pool;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     static final String DISCARD_ALL = "DISCARD ALL";
     static final String ROLLBACK = "ROLLBACK";
 
-    private final PoolState state;
+    private final Pool<ServerConnection> pool;
+    private final Duration timeLimit;
     private final int slot;
     private final ServerConnection connection;
     private final String expected;
@@ -43,8 +45,10 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    private ConnectionReset(PoolState state, int slot, ServerConnection connection, int readyForQueryOwed, String expected) {
-        this.state = state;
+    private ConnectionReset(Pool<ServerConnection> pool, Duration timeLimit, int slot, ServerConnection connection, int readyForQueryOwed,
+            String expected) {
+        this.pool = pool;
+        this.timeLimit = timeLimit;
         this.slot = slot;
         this.connection = connection;
         this.readyForQueryOwed = readyForQueryOwed;
@@ -60,22 +64,29 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
      * @param statements the reset statements, in order; none to give the connection back as it is
      */
     static void start(PoolState state, int slot, ServerConnection connection, RelayState relay, List<String> statements) {
+        start(state.pool, state.config.main().authenticationTimeout(), slot, connection, relay, statements);
+    }
+
+    /**
+     * @param timeLimit how long the reset may take before the connection is closed instead
+     */
+    static void start(Pool<ServerConnection> pool, Duration timeLimit, int slot, ServerConnection connection, RelayState relay,
+            List<String> statements) {
         Channel channel = connection.channel();
-        if (!connection.reusable() || !channel.isActive() || !relay.atMessageBoundary()) {
-            state.pool.kill(slot);
+        if (!connection.reusable() || !relay.atMessageBoundary()) {
+            pool.kill(slot);
             return;
         }
         ChannelPipeline pipeline = channel.pipeline();
         if (statements.isEmpty() && relay.pendingReadyForQuery() == 0) {
-            IdleServerHandler.park(pipeline, state.pool, slot, connection, RelayHandler.NAME, Frames.RELAY_NAME);
+            IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.NAME);
             return;
         }
         int owed = relay.pendingReadyForQuery() + statements.size();
         String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
-        ConnectionReset reset = new ConnectionReset(state, slot, connection, owed, expected);
+        ConnectionReset reset = new ConnectionReset(pool, timeLimit, slot, connection, owed, expected);
         pipeline.addLast(Frames.NAME, Frames.decoder()).addLast(NAME, reset);
         Handlers.removeIfPresent(pipeline, RelayHandler.NAME);
-        Handlers.removeIfPresent(pipeline, Frames.RELAY_NAME);
         channel.config().setAutoRead(true);
         for (String statement : statements) {
             channel.write(Messages.query(channel.alloc(), statement));
@@ -86,7 +97,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         timeout = ctx.executor().schedule(() -> fail("timed out"),
-                state.config.main().authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                timeLimit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -114,7 +125,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         done = true;
         timeout.cancel(false);
-        IdleServerHandler.park(ctx.pipeline(), state.pool, slot, connection, NAME, Frames.NAME);
+        IdleServerHandler.park(ctx.pipeline(), pool, slot, connection, NAME, Frames.NAME);
     }
 
     private void fail(String why) {
@@ -124,7 +135,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
         done = true;
         timeout.cancel(false);
         LOG.debug("Reset of {} failed: {}; closing it", connection, why);
-        state.pool.kill(slot);
+        pool.kill(slot);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgagroal.pipeline.Relay;
 import io.pgagroal.pipeline.RelayState;
-import io.pgagroal.pool.ServerConnection;
+import io.pgagroal.pipeline.TransactionServerState;
 
 /**
  * What a pipeline family does with a session once its client is authenticated: obtain a
@@ -100,7 +100,7 @@ abstract class Flow implements Relay {
     }
 
     @Override
-    public ServerConnection server() {
-        return connection;
+    public TransactionServerState serverState() {
+        return connection.serverState();
     }
 }

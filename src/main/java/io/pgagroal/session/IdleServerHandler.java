@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import io.pgagroal.pool.Pool;
-import io.pgagroal.pool.ServerConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +18,11 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "idle";
     private static final Logger LOG = LoggerFactory.getLogger(IdleServerHandler.class);
 
-    private final Pool pool;
+    private final Pool<ServerConnection> pool;
     private final int slot;
     private final ServerConnection connection;
 
-    IdleServerHandler(Pool pool, int slot, ServerConnection connection) {
+    IdleServerHandler(Pool<ServerConnection> pool, int slot, ServerConnection connection) {
         this.pool = pool;
         this.slot = slot;
         this.connection = connection;
@@ -37,7 +36,7 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
      * waiting session on the same loop, which would rebuild the pipeline while the decoder that
      * delivered the read is still running.
      */
-    static void park(ChannelPipeline pipeline, Pool pool, int slot, ServerConnection connection, String... handlers) {
+    static void park(ChannelPipeline pipeline, Pool<ServerConnection> pool, int slot, ServerConnection connection, String... handlers) {
         if (pipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
             link.idle();
         } else {

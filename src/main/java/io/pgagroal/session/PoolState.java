@@ -24,7 +24,7 @@ final class PoolState {
     final PgagroalConfig config;
     final HbaMatcher hba;
     final Servers servers;
-    final Pool pool;
+    final Pool<ServerConnection> pool;
     final Pipeline pipeline;
     final Flows flows;
     final SessionRegistry registry = new SessionRegistry();
@@ -33,7 +33,7 @@ final class PoolState {
     final Credentials credentials;
     volatile boolean shuttingDown;
 
-    PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool pool, Flows flows, Transport transport,
+    PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool<ServerConnection> pool, Flows flows, Transport transport,
             EventLoopGroup workers) {
         this.credentials = credentials;
         this.config = config;

@@ -48,7 +48,7 @@ public final class Pooler implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
         Flows flows = Flows.of(config);
         flows.pipeline().initialize();
-        Pool pool = new Pool(config.main().maxConnections(), blockingTimeout(config));
+        Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers);
         workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
         scheduleFrontendPasswordRotation(config, credentials, workers);
@@ -108,7 +108,7 @@ public final class Pooler implements AutoCloseable {
         return listeners.unixSocket();
     }
 
-    public Pool pool() {
+    public Pool<?> pool() {
         return state.pool;
     }
 

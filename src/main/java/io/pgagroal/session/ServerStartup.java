@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.pgagroal.pool.Authentication;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;

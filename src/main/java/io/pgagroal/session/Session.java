@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
@@ -168,21 +167,14 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
         answer.answer(frame);
     }
 
-    /**
-     * The client relays from now on: {@code relay} replaces the admission handler, and the framer
-     * used for the conversations is replaced by {@code framer}, or removed when null.
-     */
-    void startRelaying(ChannelHandler relay, ChannelHandler framer) {
+    /** The client relays from now on: {@code relay} replaces the admission handler and the framer. */
+    void startRelaying(ChannelHandler relay) {
         moveTo(Phase.RELAYING);
         disarmTimeout();
         ChannelPipeline pipeline = client.pipeline();
         pipeline.addLast(RelayHandler.NAME, relay);
         pipeline.remove(FrontendHandler.class);
-        if (framer == null) {
-            pipeline.remove(Frames.NAME);
-        } else {
-            pipeline.replace(Frames.NAME, Frames.RELAY_NAME, framer);
-        }
+        pipeline.remove(Frames.NAME);
     }
 
     /** Gives the client a cancel key of the pooler's for {@code processId}: the BackendKeyData it is shown. */

@@ -7,9 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.RelayPipeline;
-import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.PoolFullException;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Protocol;
@@ -198,7 +196,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
         Handlers.removeIfPresent(serverPipeline, Frames.NAME);
         pipeline.start(this);
         session.cancelTarget(connection);
-        session.startRelaying(new RelayHandler(this, true), null);
+        session.startRelaying(new RelayHandler(this, true));
         client.flush();
     }
 

@@ -5,7 +5,6 @@ import io.netty.util.concurrent.Future;
 import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,8 @@ final class SlotRequest {
 
     private final PoolState state;
     private final Channel client;
-    private Future<Checkout> pending;
-    private Checkout checkout;
+    private Future<Checkout<ServerConnection>> pending;
+    private Checkout<ServerConnection> checkout;
     private PoolKey key;
     private int maxSize;
     private Outcome outcome;
@@ -52,12 +51,12 @@ final class SlotRequest {
     }
 
     private void ask() {
-        Future<Checkout> future = state.pool.acquire(key, maxSize, client.eventLoop());
+        Future<Checkout<ServerConnection>> future = state.pool.acquire(key, maxSize, client.eventLoop());
         pending = future;
         future.addListener(f -> acquired(future));
     }
 
-    private void acquired(Future<Checkout> future) {
+    private void acquired(Future<Checkout<ServerConnection>> future) {
         if (future != pending || future.isCancelled()) {
             return;
         }
@@ -87,7 +86,7 @@ final class SlotRequest {
             reuse(pooled);
             return;
         }
-        Checkout moving = checkout;
+        Checkout<ServerConnection> moving = checkout;
         backend.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess()) {
                 discardAndRetry(moving);
@@ -118,7 +117,7 @@ final class SlotRequest {
         outcome.pooled(pooled);
     }
 
-    private void discardAndRetry(Checkout gone) {
+    private void discardAndRetry(Checkout<ServerConnection> gone) {
         if (checkout != gone) {
             return;
         }
@@ -147,7 +146,7 @@ final class SlotRequest {
     /** Withdraws a request still waiting for the pool. */
     void cancel() {
         if (pending != null) {
-            Future<Checkout> future = pending;
+            Future<Checkout<ServerConnection>> future = pending;
             pending = null;
             future.cancel(false);
         }

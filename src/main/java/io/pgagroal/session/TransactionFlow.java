@@ -6,13 +6,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.pgagroal.pipeline.ServerStream;
 import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pipeline.TransactionState;
-import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
@@ -141,7 +138,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     public void pooled(ServerConnection pooled) {
-        if (pooled.channel().pipeline().get(RelayHandler.NAME) instanceof TransactionServerHandler link && link.stream().unsolicited()) {
+        if (pooled.serverState().stream().unsolicited()) {
             LOG.debug("Connection {} received data after a transaction ended; closing it", pooled);
             slot.kill();
             slot.request(poolKey, session.maxSize, this);
@@ -158,7 +155,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      */
     private void synchronizeParameters() {
         Map<String, String> differences = null;
-        Map<String, String> applied = connection.appliedParameters();
+        Map<String, String> applied = connection.serverState().appliedParameters();
         for (Map.Entry<String, String> desired : transactionState.desiredParameters().entrySet()) {
             if (!desired.getValue().equals(applied.get(desired.getKey()))) {
                 if (differences == null) {
@@ -183,7 +180,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             attach(reported);
             return;
         }
-        connection.appliedParameters().clear();
+        connection.serverState().appliedParameters().clear();
         if (replayed) {
             session.failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
         } else {
@@ -203,14 +200,15 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             link.relayTo(serverRelay);
         } else {
             Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
-            serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay);
+            serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay,
+                    connection.serverState().stream());
             serverPipeline.addLast(RelayHandler.NAME, serverLink);
         }
         backend.config().setAutoRead(true);
         session.cancelTarget(connection);
         attached = true;
         if (!replayed) {
-            Map<String, String> shown = new LinkedHashMap<>(connection.appliedParameters());
+            Map<String, String> shown = new LinkedHashMap<>(connection.serverState().appliedParameters());
             shown.putAll(reported);
             replay(connection, shown);
         }
@@ -235,7 +233,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, key.processId(), key.secretKey())));
         replayed = true;
-        session.startRelaying(new RelayHandler(this, true), null);
+        session.startRelaying(new RelayHandler(this, true));
         client.flush();
     }
 
@@ -319,11 +317,6 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     @Override
-    public ServerStream serverStream() {
-        return serverLink.stream();
-    }
-
-    @Override
     public void refuse(String sqlState, String message) {
         session.fatal(sqlState, message);
     }
@@ -375,7 +368,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     boolean clientAtMessageBoundary() {
-        return !attached || serverLink.stream().atMessageBoundary();
+        return !attached || connection.serverState().stream().atMessageBoundary();
     }
 
     @Override

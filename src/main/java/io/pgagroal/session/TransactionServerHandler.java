@@ -7,8 +7,7 @@ import io.pgagroal.pipeline.ServerStream;
 
 /**
  * The server end of a connection in the transaction pipeline, installed once and kept for as long
- * as the connection lives, with the framing of its stream ({@link ServerStream}), which outlives
- * any one client. It passes each event to the session that holds the connection
+ * as the connection lives. It passes each event to the session that holds the connection
  * ({@link RelayHandler}) or, while it is in the pool, to an {@link IdleServerHandler}. Handing the
  * connection from client to client is then a field write instead of a rebuild of the channel
  * pipeline, so a connection can go straight from the ReadyForQuery that ends one client's
@@ -17,11 +16,13 @@ import io.pgagroal.pipeline.ServerStream;
 final class TransactionServerHandler extends ChannelInboundHandlerAdapter {
 
     private final IdleServerHandler idle;
-    private final ServerStream stream = new ServerStream();
+    private final ServerStream stream;
     private ChannelInboundHandler current;
 
-    TransactionServerHandler(IdleServerHandler idle, RelayHandler relay) {
+    /** @param stream the framing of the connection's stream, released here when the connection closes */
+    TransactionServerHandler(IdleServerHandler idle, RelayHandler relay, ServerStream stream) {
         this.idle = idle;
+        this.stream = stream;
         this.current = relay;
     }
 
@@ -33,10 +34,6 @@ final class TransactionServerHandler extends ChannelInboundHandlerAdapter {
     /** The connection is back in the pool. */
     void idle() {
         current = idle;
-    }
-
-    ServerStream stream() {
-        return stream;
     }
 
     @Override

@@ -22,44 +22,80 @@ class PoolTest {
     private final EventLoop loop = new DefaultEventLoop();
     private final EmbeddedChannel connectionChannel = new EmbeddedChannel();
     private final EventLoop connectionLoop = connectionChannel.eventLoop();
+    /** What the pool had the closer close, in order. */
+    private final List<Connection> closed = new ArrayList<>();
+
+    /**
+     * A connection as the pool sees it, on an embedded channel that nothing but a test would write
+     * to or close: the pool does neither, it has the closer do it.
+     */
+    private static final class Connection implements PooledConnection {
+        private final PoolKey key;
+        private final EmbeddedChannel channel;
+        private boolean reusable = true;
+
+        Connection(PoolKey key, EmbeddedChannel channel) {
+            this.key = key;
+            this.channel = channel;
+        }
+
+        @Override
+        public PoolKey key() {
+            return key;
+        }
+
+        @Override
+        public EventLoop eventLoop() {
+            return channel.eventLoop();
+        }
+
+        @Override
+        public boolean reusable() {
+            return reusable;
+        }
+    }
 
     @AfterEach
     void stop() {
         loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
 
-    private static ServerConnection open(Pool pool, Checkout checkout, PoolKey key) {
-        ServerConnection connection = new ServerConnection(new EmbeddedChannel(), null, key, Authentication.TRUST, new byte[0], 1, 2);
+    private Pool<Connection> pool(int maxConnections, Duration blockingTimeout) {
+        return new Pool<>(maxConnections, blockingTimeout, closed::add);
+    }
+
+    private static Connection open(Pool<Connection> pool, Checkout<Connection> checkout, PoolKey key) {
+        Connection connection = new Connection(key, new EmbeddedChannel());
         pool.attach(checkout.slot(), connection);
         return connection;
     }
 
     /** A connection of ALICE on {@link #connectionLoop}, held. */
-    private Checkout holdOnItsLoop(Pool pool) throws Exception {
-        Checkout held = take(pool.acquire(ALICE, 0, connectionLoop));
-        pool.attach(held.slot(), new ServerConnection(connectionChannel, null, ALICE, Authentication.TRUST, new byte[0], 1, 2));
+    private Checkout<Connection> holdOnItsLoop(Pool<Connection> pool) throws Exception {
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, connectionLoop));
+        pool.attach(held.slot(), new Connection(ALICE, connectionChannel));
         return held;
     }
 
-    private Checkout take(Future<Checkout> future) throws Exception {
+    private static Checkout<Connection> take(Future<Checkout<Connection>> future) throws Exception {
         return future.get(5, TimeUnit.SECONDS);
     }
 
     @Test
     void reusesAReturnedConnectionOnlyForTheSameKey() throws Exception {
-        Pool pool = new Pool(4, Duration.ofSeconds(1));
-        Checkout first = take(pool.acquire(ALICE, 0, loop));
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(1));
+        Checkout<Connection> first = take(pool.acquire(ALICE, 0, loop));
         assertThat(first.isNew()).isTrue();
-        ServerConnection connection = open(pool, first, ALICE);
+        Connection connection = open(pool, first, ALICE);
         assertThat(pool.state(first.slot())).isEqualTo(SlotState.IN_USE);
         pool.release(first.slot());
         assertThat(pool.state(first.slot())).isEqualTo(SlotState.FREE);
 
-        Checkout other = take(pool.acquire(BOB, 0, loop));
+        Checkout<Connection> other = take(pool.acquire(BOB, 0, loop));
         assertThat(other.isNew()).isTrue();
         assertThat(other.slot()).isNotEqualTo(first.slot());
 
-        Checkout again = take(pool.acquire(PoolKey.of("alice", "db", Map.of("application_name", "a")), 0, loop));
+        Checkout<Connection> again = take(pool.acquire(PoolKey.of("alice", "db", Map.of("application_name", "a")), 0, loop));
         assertThat(again.connection()).isSameAs(connection);
         assertThat(pool.activeConnections()).isEqualTo(1);
         assertThat(pool.totalConnections()).isEqualTo(2);
@@ -67,16 +103,16 @@ class PoolTest {
 
     @Test
     void waitersAreServedInArrivalOrderWhenConnectionsReturn() throws Exception {
-        Pool pool = new Pool(4, Duration.ofSeconds(5));
-        Checkout held = take(pool.acquire(ALICE, 1, loop));
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(5));
+        Checkout<Connection> held = take(pool.acquire(ALICE, 1, loop));
         open(pool, held, ALICE);
         List<Integer> order = new ArrayList<>();
-        Future<Checkout> second = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(2));
-        Future<Checkout> third = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(3));
+        Future<Checkout<Connection>> second = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(2));
+        Future<Checkout<Connection>> third = pool.acquire(ALICE, 1, loop).addListener(f -> order.add(3));
         assertThat(second.isDone()).as("max_size 1 is reached").isFalse();
 
         pool.release(held.slot());
-        Checkout got = take(second);
+        Checkout<Connection> got = take(second);
         assertThat(got.connection()).isNotNull();
         assertThat(third.isDone()).isFalse();
         pool.release(got.slot());
@@ -87,10 +123,10 @@ class PoolTest {
 
     @Test
     void aReturnedConnectionGoesToTheOldestWaiterOnItsOwnLoop() throws Exception {
-        Pool pool = new Pool(1, Duration.ofSeconds(5));
-        Checkout held = holdOnItsLoop(pool);
-        Future<Checkout> elsewhere = pool.acquire(ALICE, 0, loop);
-        Future<Checkout> sameLoop = pool.acquire(ALICE, 0, connectionLoop);
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(5));
+        Checkout<Connection> held = holdOnItsLoop(pool);
+        Future<Checkout<Connection>> elsewhere = pool.acquire(ALICE, 0, loop);
+        Future<Checkout<Connection>> sameLoop = pool.acquire(ALICE, 0, connectionLoop);
 
         pool.release(held.slot());
         assertThat(take(sameLoop).slot()).isEqualTo(held.slot());
@@ -101,16 +137,16 @@ class PoolTest {
 
     @Test
     void theOldestWaiterIsOvertakenABoundedNumberOfTimes() throws Exception {
-        Pool pool = new Pool(1, Duration.ofSeconds(5));
-        Checkout held = holdOnItsLoop(pool);
-        Future<Checkout> oldest = pool.acquire(ALICE, 0, loop);
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(5));
+        Checkout<Connection> held = holdOnItsLoop(pool);
+        Future<Checkout<Connection>> oldest = pool.acquire(ALICE, 0, loop);
         for (int i = 0; i < Pool.MAX_OVERTAKEN; i++) {
-            Future<Checkout> newer = pool.acquire(ALICE, 0, connectionLoop);
+            Future<Checkout<Connection>> newer = pool.acquire(ALICE, 0, connectionLoop);
             pool.release(held.slot());
             assertThat(newer.isDone()).as("overtaking %d", i + 1).isTrue();
             assertThat(oldest.isDone()).isFalse();
         }
-        Future<Checkout> newer = pool.acquire(ALICE, 0, connectionLoop);
+        Future<Checkout<Connection>> newer = pool.acquire(ALICE, 0, connectionLoop);
         pool.release(held.slot());
         assertThat(take(oldest).slot()).as("served once overtaken %d times", Pool.MAX_OVERTAKEN).isEqualTo(held.slot());
         assertThat(newer.isDone()).isFalse();
@@ -118,10 +154,10 @@ class PoolTest {
 
     @Test
     void withoutADeadlineAWaiterWaitsUntilAConnectionReturns() throws Exception {
-        Pool pool = new Pool(1, Pool.NO_DEADLINE);
-        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        Pool<Connection> pool = pool(1, Pool.NO_DEADLINE);
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
         open(pool, held, ALICE);
-        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop);
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 0, loop);
         Thread.sleep(300);
         assertThat(waiting.isDone()).isFalse();
         pool.release(held.slot());
@@ -130,10 +166,10 @@ class PoolTest {
 
     @Test
     void aReturnedConnectionIsNotEvictedForAWaiterOnItsLoopWithAnotherKey() throws Exception {
-        Pool pool = new Pool(1, Duration.ofSeconds(5));
-        Checkout held = holdOnItsLoop(pool);
-        Future<Checkout> sameKeyElsewhere = pool.acquire(ALICE, 0, loop);
-        Future<Checkout> otherKeySameLoop = pool.acquire(BOB, 0, connectionLoop);
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(5));
+        Checkout<Connection> held = holdOnItsLoop(pool);
+        Future<Checkout<Connection>> sameKeyElsewhere = pool.acquire(ALICE, 0, loop);
+        Future<Checkout<Connection>> otherKeySameLoop = pool.acquire(BOB, 0, connectionLoop);
 
         pool.release(held.slot());
         assertThat(take(sameKeyElsewhere).connection()).as("reused as it is").isSameAs(pool.connection(held.slot()));
@@ -142,64 +178,92 @@ class PoolTest {
 
     @Test
     void aNewcomerWithAnotherKeyIsNotHeldUpByWaitersAtTheirLimit() throws Exception {
-        Pool pool = new Pool(4, Duration.ofSeconds(5));
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(5));
         open(pool, take(pool.acquire(ALICE, 1, loop)), ALICE);
-        Future<Checkout> atLimit = pool.acquire(ALICE, 1, loop);
-        Future<Checkout> bob = pool.acquire(BOB, 0, loop);
+        Future<Checkout<Connection>> atLimit = pool.acquire(ALICE, 1, loop);
+        Future<Checkout<Connection>> bob = pool.acquire(BOB, 0, loop);
         assertThat(take(bob).isNew()).as("a free slot is there for bob").isTrue();
         assertThat(atLimit.isDone()).isFalse();
     }
 
     @Test
     void aWaiterThatGivesUpLeavesTheQueue() throws Exception {
-        Pool pool = new Pool(1, Pool.NO_DEADLINE);
-        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        Pool<Connection> pool = pool(1, Pool.NO_DEADLINE);
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
         open(pool, held, ALICE);
-        Future<Checkout> gaveUp = pool.acquire(ALICE, 0, loop);
-        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop);
+        Future<Checkout<Connection>> gaveUp = pool.acquire(ALICE, 0, loop);
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 0, loop);
         assertThat(pool.awaiting()).isEqualTo(2);
         gaveUp.cancel(false);
         loop.submit(() -> { }).get();
         assertThat(pool.awaiting()).as("left at once, though waiters have no deadline").isEqualTo(1);
         pool.release(held.slot());
-        Checkout next = take(waiting);
+        Checkout<Connection> next = take(waiting);
         assertThat(next.slot()).as("the next waiter is served, not the one that left").isEqualTo(held.slot());
         assertThat(pool.state(held.slot())).isEqualTo(SlotState.IN_USE);
     }
 
     @Test
     void failsAfterBlockingTimeout() throws Exception {
-        Pool pool = new Pool(1, Duration.ofMillis(200));
+        Pool<Connection> pool = pool(1, Duration.ofMillis(200));
         open(pool, take(pool.acquire(ALICE, 0, loop)), ALICE);
         long start = System.nanoTime();
-        Future<Checkout> waiting = pool.acquire(ALICE, 0, loop).await();
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 0, loop).await();
         assertThat(waiting.cause()).isInstanceOf(PoolFullException.class).hasMessage("connection pool is full");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(150), Duration.ofSeconds(3));
     }
 
     @Test
     void evictsAnIdleConnectionOfAnotherKeyWhenFull() throws Exception {
-        Pool pool = new Pool(1, Duration.ofSeconds(1));
-        Checkout alice = take(pool.acquire(ALICE, 0, loop));
-        ServerConnection aliceConnection = open(pool, alice, ALICE);
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(1));
+        Checkout<Connection> alice = take(pool.acquire(ALICE, 0, loop));
+        Connection aliceConnection = open(pool, alice, ALICE);
         pool.release(alice.slot());
 
-        Checkout bob = take(pool.acquire(BOB, 0, loop));
+        Checkout<Connection> bob = take(pool.acquire(BOB, 0, loop));
         assertThat(bob.isNew()).isTrue();
         assertThat(bob.slot()).isEqualTo(alice.slot());
         assertThat(pool.state(bob.slot())).isEqualTo(SlotState.INIT);
-        assertThat(aliceConnection.channel().isOpen()).as("the evicted connection is closed").isFalse();
+        assertThat(closed).as("the evicted connection is closed").containsExactly(aliceConnection);
     }
 
     @Test
     void killedSlotServesAWaiter() throws Exception {
-        Pool pool = new Pool(1, Duration.ofSeconds(5));
-        Checkout held = take(pool.acquire(ALICE, 0, loop));
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(5));
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
         open(pool, held, ALICE);
-        Future<Checkout> waiting = pool.acquire(BOB, 0, loop);
+        Future<Checkout<Connection>> waiting = pool.acquire(BOB, 0, loop);
         pool.kill(held.slot());
-        Checkout got = take(waiting);
+        Checkout<Connection> got = take(waiting);
         assertThat(got.isNew()).isTrue();
         assertThat(pool.connection(got.slot())).isNull();
+    }
+
+    @Test
+    void theCloserClosesWhatThePoolLetsGoAndThePoolWritesNothing() throws Exception {
+        Pool<Connection> pool = pool(2, Duration.ofSeconds(1));
+        Checkout<Connection> slot = take(pool.acquire(ALICE, 0, loop));
+        Connection killed = open(pool, slot, ALICE);
+        pool.kill(slot.slot());
+
+        slot = take(pool.acquire(ALICE, 0, loop));
+        Connection unusable = open(pool, slot, ALICE);
+        unusable.reusable = false;
+        pool.release(slot.slot());
+
+        Checkout<Connection> first = take(pool.acquire(ALICE, 0, loop));
+        Checkout<Connection> second = take(pool.acquire(ALICE, 0, loop));
+        Connection kept = open(pool, first, ALICE);
+        Connection evicted = open(pool, second, ALICE);
+        pool.release(first.slot());
+        pool.release(second.slot());
+        assertThat(take(pool.acquire(BOB, 0, loop)).slot()).isEqualTo(second.slot());
+
+        pool.close();
+        assertThat(closed).containsExactly(killed, unusable, evicted, kept);
+        for (Connection connection : closed) {
+            assertThat(connection.channel.isOpen()).as("closed by the closer only").isTrue();
+            assertThat((Object) connection.channel.readOutbound()).as("nothing written by the pool").isNull();
+        }
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.pgagroal.pool.Authentication;
 import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.pool.PoolKey;
-import io.pgagroal.pool.ServerConnection;
 import io.pgagroal.pool.SlotState;
 import java.time.Duration;
 import java.util.Map;
@@ -20,12 +18,12 @@ class IdleServerHandlerTest {
 
     private static final PoolKey KEY = PoolKey.of("app", "appdb", Map.of());
 
-    private final Pool pool = new Pool(1, Duration.ofSeconds(1));
+    private final Pool<ServerConnection> pool = new Pool<>(1, Duration.ofSeconds(1), ServerConnection::terminate);
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     /** A connection in use in the pool's only slot, parked: its release waits for the loop's next turn. */
     private int parked() throws Exception {
-        Checkout checkout = pool.acquire(KEY, 0, channel.eventLoop()).get(5, TimeUnit.SECONDS);
+        Checkout<ServerConnection> checkout = pool.acquire(KEY, 0, channel.eventLoop()).get(5, TimeUnit.SECONDS);
         ServerConnection connection = new ServerConnection(channel, null, KEY, Authentication.TRUST, new byte[0], 1, 2);
         pool.attach(checkout.slot(), connection);
         IdleServerHandler.park(channel.pipeline(), pool, checkout.slot(), connection);

@@ -1,18 +1,23 @@
-package io.pgagroal.pool;
+package io.pgagroal.session;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.pgagroal.pipeline.TransactionServerState;
+import io.pgagroal.pool.PoolKey;
+import io.pgagroal.pool.PooledConnection;
+import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.server.Server;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * An authenticated connection to PostgreSQL, as a pool slot holds it, with what a later client
  * needs to be handed it without a round trip to the server: how the first client authenticated
  * (to check the next one the same way) and the messages that end the startup (AuthenticationOk,
- * ParameterStatus, BackendKeyData, ReadyForQuery), replayed as they were received.
+ * ParameterStatus, BackendKeyData, ReadyForQuery), replayed as they were received. It also carries
+ * what the transaction pipeline knows of it, and closes itself when the pool lets go of it.
  */
-public final class ServerConnection {
+final class ServerConnection implements PooledConnection {
 
     private final Channel channel;
     private final Server server;
@@ -21,12 +26,11 @@ public final class ServerConnection {
     private final byte[] startupReplay;
     private final int processId;
     private final int secretKey;
-    private final PreparedStatementCache preparedStatements = new PreparedStatementCache();
-    private final Map<String, String> applied;
+    private final TransactionServerState serverState;
     /** Read and written on the connection's event loop only. */
     private boolean discarded;
 
-    public ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
+    ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
             byte[] startupReplay, int processId, int secretKey) {
         this.channel = channel;
         this.server = server;
@@ -35,62 +39,70 @@ public final class ServerConnection {
         this.startupReplay = startupReplay;
         this.processId = processId;
         this.secretKey = secretKey;
-        this.applied = new HashMap<>(StartupReplay.parameters(startupReplay));
+        this.serverState = new TransactionServerState(StartupReplay.parameters(startupReplay));
     }
 
-    public Channel channel() {
+    Channel channel() {
         return channel;
     }
 
-    public Server server() {
+    Server server() {
         return server;
     }
 
+    @Override
     public PoolKey key() {
         return key;
     }
 
-    public Authentication authentication() {
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    Authentication authentication() {
         return authentication;
     }
 
     /** AuthenticationOk, ParameterStatus..., BackendKeyData, ReadyForQuery as PostgreSQL sent them. */
-    public byte[] startupReplay() {
+    byte[] startupReplay() {
         return startupReplay;
     }
 
-    public int processId() {
+    int processId() {
         return processId;
     }
 
-    public int secretKey() {
+    int secretKey() {
         return secretKey;
     }
 
-    /** Transaction pipeline: the pooler-wide prepared statements this connection holds. */
-    public PreparedStatementCache preparedStatements() {
-        return preparedStatements;
+    /** Transaction pipeline: its prepared statements and applied parameters. */
+    TransactionServerState serverState() {
+        return serverState;
     }
 
-    /**
-     * Transaction pipeline: the value each parameter was last given on this connection (at startup,
-     * by a SET of the pooler, or by a client), to know what to SET for the next client.
-     */
-    public Map<String, String> appliedParameters() {
-        return applied;
-    }
-
-    /** Whether another client may be given this connection once it is returned. */
+    /** Open, not discarded, and authenticated in a way a later client can be checked against. */
+    @Override
     public boolean reusable() {
-        return !discarded && authentication.replayable();
+        return !discarded && authentication.replayable() && channel.isActive();
     }
 
     /**
      * The connection is in an unknown state (PostgreSQL sent something nobody asked for): it is
      * closed when returned rather than given to another client.
      */
-    public void discard() {
+    void discard() {
         discarded = true;
+    }
+
+    /** The pool's closer: Terminate when the connection is still open, then close. */
+    void terminate() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Messages.terminate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
     }
 
     @Override

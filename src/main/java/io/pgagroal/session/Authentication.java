@@ -1,4 +1,4 @@
-package io.pgagroal.pool;
+package io.pgagroal.session;
 
 import io.pgagroal.protocol.Protocol;
 import java.security.MessageDigest;
@@ -19,24 +19,24 @@ import java.security.MessageDigest;
  * @param request the complete request relayed to the first client (pass-through), or null
  * @param response the first client's complete answer (pass-through), or null
  */
-public record Authentication(int method, boolean byPooler, byte[] request, byte[] response) {
+record Authentication(int method, boolean byPooler, byte[] request, byte[] response) {
 
-    public static final Authentication TRUST = new Authentication(Protocol.AUTH_OK, false, null, null);
+    static final Authentication TRUST = new Authentication(Protocol.AUTH_OK, false, null, null);
 
-    public static Authentication byPooler(int method) {
+    static Authentication byPooler(int method) {
         return new Authentication(method, true, null, null);
     }
 
-    public static Authentication passThrough(int method, byte[] request, byte[] response) {
+    static Authentication passThrough(int method, byte[] request, byte[] response) {
         return new Authentication(method, false, request, response);
     }
 
-    public boolean replayable() {
+    boolean replayable() {
         return byPooler || method == Protocol.AUTH_OK || method == Protocol.AUTH_CLEARTEXT_PASSWORD || method == Protocol.AUTH_MD5_PASSWORD;
     }
 
     /** Constant-time comparison of a later client's answer with the first client's. */
-    public boolean accepts(byte[] answer) {
+    boolean accepts(byte[] answer) {
         return response != null && MessageDigest.isEqual(response, answer);
     }
 }

@@ -1,0 +1,301 @@
+package io.pgagroal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transaction pipeline's relay on EmbeddedChannels standing for the client and the server:
+ * statement renaming, the pooler's own acknowledgements removed, large messages streamed, the
+ * transaction's end, and every stream split at every byte giving the same result.
+ */
+class TransactionRelayTest {
+
+    private final TransactionPipeline pipeline = new TransactionPipeline(10, false);
+    private final List<FakeRelay> relays = new ArrayList<>();
+
+    /** A relay that holds a connection and writes to two EmbeddedChannels. */
+    private final class FakeRelay implements Relay {
+        final EmbeddedChannel client = new EmbeddedChannel();
+        final EmbeddedChannel server = new EmbeddedChannel();
+        final TransactionServerState connection = new TransactionServerState(Map.of());
+        final TransactionState state = pipeline.newState(this, Map.of());
+        boolean attached = true;
+        int transactionsEnded;
+        int serverWrites;
+        int clientWrites;
+
+        FakeRelay() {
+            relays.add(this);
+        }
+
+        @Override
+        public void writeToServer(ByteBuf buf) {
+            serverWrites++;
+            server.writeOutbound(buf);
+        }
+
+        @Override
+        public void writeToClient(ByteBuf buf) {
+            clientWrites++;
+            client.writeOutbound(buf);
+        }
+
+        @Override
+        public void clientTerminated() {
+            attached = false;
+        }
+
+        @Override
+        public void serverFatal() {
+        }
+
+        @Override
+        public RelayState state() {
+            return state;
+        }
+
+        @Override
+        public TransactionServerState serverState() {
+            return connection;
+        }
+
+        @Override
+        public void transactionEnded(boolean deallocate) {
+            transactionsEnded++;
+            attached = false;
+        }
+
+        @Override
+        public boolean attached() {
+            return attached;
+        }
+
+        void fromClient(byte[] bytes, int... splits) {
+            for (ByteBuf chunk : chunks(bytes, splits)) {
+                pipeline.client(this, chunk);
+            }
+        }
+
+        void fromServer(byte[] bytes, int... splits) {
+            for (ByteBuf chunk : chunks(bytes, splits)) {
+                pipeline.server(this, chunk);
+            }
+        }
+
+        byte[] toServer() {
+            return drain(server);
+        }
+
+        byte[] toClient() {
+            return drain(client);
+        }
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        for (FakeRelay relay : relays) {
+            relay.state.discard();
+            relay.connection.stream().discard();
+            assertThat(relay.client.finishAndReleaseAll()).as("client outbound drained").isFalse();
+            assertThat(relay.server.finishAndReleaseAll()).as("server outbound drained").isFalse();
+        }
+    }
+
+    @Test
+    void aNamedStatementIsRenamedInParseAndBindAtEverySplit() {
+        byte[] client = concat(parse("s1", "SELECT $1::int", 23), bind("", "s1"), execute(), sync());
+        byte[] expected = null;
+        for (int split = 0; split <= client.length; split++) {
+            FakeRelay relay = new FakeRelay();
+            relay.fromClient(client, split);
+            byte[] sent = relay.toServer();
+            String text = new String(sent, StandardCharsets.ISO_8859_1);
+            assertThat(text).as("split at %d", split).doesNotContain("s1").contains("pgagroal_").contains("SELECT $1::int");
+            if (expected == null) {
+                expected = sent;
+            }
+            assertThat(sent).as("split at %d", split).isEqualTo(expected);
+        }
+        String serverName = new String(expected, 5, expected.length - 5, StandardCharsets.ISO_8859_1).split("\0")[0];
+        assertThat(expected).isEqualTo(concat(parse(serverName, "SELECT $1::int", 23), bind("", serverName), execute(), sync()));
+    }
+
+    @Test
+    void thePoolersOwnParseIsAcknowledgedToNobodyAtEverySplit() {
+        byte[] server = concat(message('1'), message('2'), dataRow("42"), commandComplete("SELECT 1"), readyForQuery('I'));
+        byte[] expected = concat(message('2'), dataRow("42"), commandComplete("SELECT 1"), readyForQuery('I'));
+        for (int split = 0; split <= server.length; split++) {
+            FakeRelay relay = new FakeRelay();
+            relay.fromClient(concat(parse("s1", "SELECT 42", 0), sync()));
+            relay.toServer();
+            relay.fromServer(concat(message('1'), readyForQuery('I')));
+            assertThat(relay.toClient()).as("the client's own ParseComplete").isEqualTo(concat(message('1'), readyForQuery('I')));
+            assertThat(relay.transactionsEnded).isEqualTo(1);
+
+            relay.attached = true;
+            relay.connection.preparedStatements().remove(relay.connection.preparedStatements().eviction(1).orElseThrow());
+            relay.fromClient(concat(bind("", "s1"), execute(), sync()));
+            assertThat(new String(relay.toServer(), StandardCharsets.ISO_8859_1)).as("prepared again first").startsWith("P");
+            relay.fromServer(server, split);
+            assertThat(relay.toClient()).as("split at %d", split).isEqualTo(expected);
+            assertThat(relay.transactionsEnded).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLargeQueryStreamsThroughWithoutBeingHeldWhole() {
+        byte[] text = new byte[1_000_000];
+        Arrays.fill(text, (byte) 'x');
+        text[text.length - 1] = 0;
+        byte[] query = concat(new byte[] {'Q'}, int32(4 + text.length), text);
+        int chunk = 16 * 1024;
+        int[] splits = new int[query.length / chunk];
+        for (int i = 0; i < splits.length; i++) {
+            splits[i] = (i + 1) * chunk;
+        }
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(query, splits);
+        assertThat(relay.serverWrites).as("the header, then one write per chunk read: nothing accumulated").isEqualTo(splits.length + 2);
+        assertThat(relay.toServer()).isEqualTo(query);
+        assertThat(relay.state.pendingReadyForQuery()).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeResultPassesInOneRunPerChunk() {
+        ByteArrayOutputStream result = new ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) {
+            result.writeBytes(dataRow("row " + i));
+        }
+        result.writeBytes(commandComplete("SELECT 10000"));
+        result.writeBytes(readyForQuery('I'));
+        byte[] server = result.toByteArray();
+        for (int split : new int[] {0, 1, 5, 6, server.length / 2, server.length - 6, server.length - 1}) {
+            FakeRelay relay = new FakeRelay();
+            relay.fromClient(query("SELECT ..."));
+            relay.toServer();
+            relay.fromServer(server, split);
+            assertThat(relay.toClient()).as("split at %d", split).isEqualTo(server);
+            assertThat(relay.transactionsEnded).isEqualTo(1);
+            assertThat(relay.clientWrites).as("one run per chunk and the ReadyForQuery, not a write per row").isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void theConnectionStaysWhileATransactionIsOpenOrABatchIsUnfinished() {
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(query("BEGIN"));
+        relay.fromServer(concat(commandComplete("BEGIN"), readyForQuery('T')));
+        assertThat(relay.transactionsEnded).isZero();
+        relay.fromClient(concat(query("COMMIT"), parse("", "SELECT 1", 0), bind("", ""), execute()));
+        relay.fromServer(concat(commandComplete("COMMIT"), readyForQuery('I')));
+        assertThat(relay.transactionsEnded).as("a batch without its Sync is open").isZero();
+        relay.fromClient(sync());
+        relay.fromServer(concat(message('1'), message('2'), dataRow("1"), commandComplete("SELECT 1"), readyForQuery('I')));
+        assertThat(relay.transactionsEnded).isEqualTo(1);
+        relay.toServer();
+        relay.toClient();
+    }
+
+    @Test
+    void whatTheClientSendsWithoutAConnectionWaitsAndGoesFirstOnceAttached() {
+        FakeRelay relay = new FakeRelay();
+        relay.attached = false;
+        byte[] first = query("SELECT 1");
+        byte[] second = query("SELECT 2");
+        relay.fromClient(concat(first, second), 3);
+        assertThat(relay.toServer()).isEmpty();
+        assertThat(relay.state.nothingHeld()).isFalse();
+        relay.attached = true;
+        assertThat(pipeline.attached(relay.state)).isTrue();
+        assertThat(relay.toServer()).isEqualTo(concat(first, second));
+        assertThat(relay.state.pendingReadyForQuery()).isEqualTo(2);
+    }
+
+    private static List<ByteBuf> chunks(byte[] bytes, int... splits) {
+        List<ByteBuf> chunks = new ArrayList<>();
+        int from = 0;
+        for (int split : splits) {
+            chunks.add(Unpooled.copiedBuffer(bytes, from, split - from));
+            from = split;
+        }
+        chunks.add(Unpooled.copiedBuffer(bytes, from, bytes.length - from));
+        return chunks;
+    }
+
+    private static byte[] drain(EmbeddedChannel channel) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuf buf;
+        while ((buf = channel.readOutbound()) != null) {
+            out.writeBytes(ByteBufUtil.getBytes(buf));
+            buf.release();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] int32(int value) {
+        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
+    private static byte[] cstring(String value) {
+        return (value + "\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] message(char type, byte[]... body) {
+        byte[] content = concat(body);
+        return concat(new byte[] {(byte) type}, int32(4 + content.length), content);
+    }
+
+    private static byte[] parse(String name, String query, int type) {
+        return type == 0 ? message('P', cstring(name), cstring(query), new byte[] {0, 0})
+                : message('P', cstring(name), cstring(query), new byte[] {0, 1}, int32(type));
+    }
+
+    private static byte[] bind(String portal, String statement) {
+        return message('B', cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 0});
+    }
+
+    private static byte[] execute() {
+        return message('E', cstring(""), int32(0));
+    }
+
+    private static byte[] sync() {
+        return message('S');
+    }
+
+    private static byte[] query(String sql) {
+        return message('Q', cstring(sql));
+    }
+
+    private static byte[] dataRow(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        return message('D', new byte[] {0, 1}, int32(bytes.length), bytes);
+    }
+
+    private static byte[] commandComplete(String tag) {
+        return message('C', cstring(tag));
+    }
+
+    private static byte[] readyForQuery(char status) {
+        return message('Z', new byte[] {(byte) status});
+    }
+}
