@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.security.Credentials;
 import io.pgagroal.testing.PoolerExtension;
-import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import java.sql.Connection;

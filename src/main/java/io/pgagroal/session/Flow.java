@@ -2,6 +2,13 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.pgagroal.pool.PoolFullException;
+import io.pgagroal.protocol.Frames;
+import io.pgagroal.protocol.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.pgagroal.pipeline.Relay;
 import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.pipeline.TransactionServerState;
@@ -17,6 +24,8 @@ import io.pgagroal.pipeline.TransactionServerState;
  */
 abstract class Flow implements Relay {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Flow.class);
+
     final Session session;
     final PoolState state;
     final Channel client;
@@ -28,6 +37,33 @@ abstract class Flow implements Relay {
         this.session = session;
         this.state = session.state;
         this.client = session.client;
+    }
+
+    /** Opens a new server connection on the client's loop; {@code startup} logs in on it. */
+    final void connect(ServerStartup startup) {
+        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
+            }
+        });
+        backend = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess() && !session.ended()) {
+                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
+            }
+        });
+    }
+
+    /** The pool gave no connection (SlotRequest.Outcome): full, or failed. */
+    public void refused(Throwable cause) {
+        if (cause instanceof PoolFullException) {
+            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
+            session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
+        } else {
+            session.failed("pool", cause);
+        }
     }
 
     /** The client is authenticated (or passes through): get to RELAYING. */

@@ -2,12 +2,8 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.RelayPipeline;
-import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Protocol;
@@ -48,35 +44,13 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     }
 
     @Override
-    public void refused(Throwable cause) {
-        if (cause instanceof PoolFullException) {
-            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
-            session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
-        } else {
-            session.failed("pool", cause);
-        }
-    }
-
-    @Override
     public void newSlot() {
         session.moveTo(Session.Phase.CONNECTING);
         session.armTimeout();
         BackendAuthentication backendLogin = session.backendLogin();
         ServerStartup startup = backendLogin == null ? ServerStartup.passThrough(this, session, session.serverParameters)
                 : ServerStartup.login(this, session.serverParameters, backendLogin);
-        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
-            }
-        });
-        backend = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess() && !session.ended()) {
-                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
-                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
-            }
-        });
+        connect(startup);
     }
 
     /** In pass-through the client was sent the startup messages as they came; otherwise it is replayed them now. */

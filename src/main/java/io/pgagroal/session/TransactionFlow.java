@@ -2,18 +2,12 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pipeline.TransactionState;
-import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
-import io.pgagroal.protocol.Messages;
-import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
 import java.util.LinkedHashMap;
@@ -69,16 +63,6 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     @Override
-    public void refused(Throwable cause) {
-        if (cause instanceof PoolFullException) {
-            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
-            session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
-        } else {
-            session.failed("pool", cause);
-        }
-    }
-
-    @Override
     public void newSlot() {
         if (!replayed) {
             session.moveTo(Session.Phase.CONNECTING);
@@ -86,19 +70,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         }
         ServerStartup startup = ServerStartup.login(this, Map.of("user", poolKey.user(), "database", poolKey.database()),
                 session.backendLogin());
-        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
-            }
-        });
-        backend = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess() && !session.ended()) {
-                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
-                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
-            }
-        });
+        connect(startup);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.pgagroal.pipeline;
 
+import static io.pgagroal.testing.ProtocolBytes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -95,11 +95,11 @@ class TransactionRelayTest {
         }
 
         byte[] toServer() {
-            return drain(server);
+            return outbound(server);
         }
 
         byte[] toClient() {
-            return drain(client);
+            return outbound(client);
         }
     }
 
@@ -232,70 +232,5 @@ class TransactionRelayTest {
         }
         chunks.add(Unpooled.copiedBuffer(bytes, from, bytes.length - from));
         return chunks;
-    }
-
-    private static byte[] drain(EmbeddedChannel channel) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuf buf;
-        while ((buf = channel.readOutbound()) != null) {
-            out.writeBytes(ByteBufUtil.getBytes(buf));
-            buf.release();
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] int32(int value) {
-        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
-    }
-
-    private static byte[] cstring(String value) {
-        return (value + "\0").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] message(char type, byte[]... body) {
-        byte[] content = concat(body);
-        return concat(new byte[] {(byte) type}, int32(4 + content.length), content);
-    }
-
-    private static byte[] parse(String name, String query, int type) {
-        return type == 0 ? message('P', cstring(name), cstring(query), new byte[] {0, 0})
-                : message('P', cstring(name), cstring(query), new byte[] {0, 1}, int32(type));
-    }
-
-    private static byte[] bind(String portal, String statement) {
-        return message('B', cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 0});
-    }
-
-    private static byte[] execute() {
-        return message('E', cstring(""), int32(0));
-    }
-
-    private static byte[] sync() {
-        return message('S');
-    }
-
-    private static byte[] query(String sql) {
-        return message('Q', cstring(sql));
-    }
-
-    private static byte[] dataRow(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return message('D', new byte[] {0, 1}, int32(bytes.length), bytes);
-    }
-
-    private static byte[] commandComplete(String tag) {
-        return message('C', cstring(tag));
-    }
-
-    private static byte[] readyForQuery(char status) {
-        return message('Z', new byte[] {(byte) status});
     }
 }

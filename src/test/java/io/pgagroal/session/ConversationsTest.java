@@ -1,9 +1,8 @@
 package io.pgagroal.session;
 
+import static io.pgagroal.testing.ProtocolBytes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgagroal.pipeline.RelayState;
@@ -12,8 +11,6 @@ import io.pgagroal.pool.Pool;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.SlotState;
 import io.pgagroal.protocol.ErrorResponse;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -180,62 +177,5 @@ class ConversationsTest {
         if (split < bytes.length) {
             channel.writeInbound(Unpooled.wrappedBuffer(bytes, split, bytes.length - split));
         }
-    }
-
-    private static byte[] outbound(EmbeddedChannel channel) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuf buf;
-        while ((buf = channel.readOutbound()) != null) {
-            out.writeBytes(ByteBufUtil.getBytes(buf));
-            buf.release();
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] message(char type, String... cstrings) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (String value : cstrings) {
-            body.writeBytes((value + "\0").getBytes(StandardCharsets.UTF_8));
-        }
-        return frame(type, body.toByteArray());
-    }
-
-    private static byte[] frame(char type, byte[] body) {
-        int length = 4 + body.length;
-        return concat(new byte[] {(byte) type, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length}, body);
-    }
-
-    private static byte[] query(String sql) {
-        return message('Q', sql);
-    }
-
-    private static byte[] commandComplete(String tag) {
-        return message('C', tag);
-    }
-
-    private static byte[] parameterStatus(String name, String value) {
-        return message('S', name, value);
-    }
-
-    private static byte[] readyForQuery(char status) {
-        return frame('Z', new byte[] {(byte) status});
-    }
-
-    private static byte[] dataRow(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return frame('D', concat(new byte[] {0, 1, 0, 0, 0, (byte) bytes.length}, bytes));
-    }
-
-    private static byte[] error(String severity, String code, String text) {
-        return frame('E', concat(("S" + severity + "\0V" + severity + "\0C" + code + "\0M" + text + "\0").getBytes(StandardCharsets.UTF_8),
-                new byte[] {0}));
     }
 }
