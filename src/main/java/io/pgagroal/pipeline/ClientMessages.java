@@ -71,7 +71,9 @@ final class ClientMessages implements MessageFramer.Handler {
     }
 
     private void piece(byte kind, ByteBuf bytes, int length, boolean last) {
-        if (state.relay.attached() && state.held.isEmpty()) {
+        if (state.discarded) {
+            bytes.release();
+        } else if (state.relay.attached() && state.held.isEmpty()) {
             process(kind, bytes, length);
         } else {
             hold(kind, bytes, length, last);

@@ -56,6 +56,8 @@ public final class TransactionState implements RelayState {
     boolean usedNamedParse;
     /** A named Parse from a client holding no connection, kept until the next message shows whether a Sync follows. */
     ByteBuf deferredParse;
+    /** The session ended: whatever the client still sends is dropped. */
+    boolean discarded;
 
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;
@@ -97,6 +99,7 @@ public final class TransactionState implements RelayState {
 
     /** The session ended: buffers kept across reads are released. */
     public void discard() {
+        discarded = true;
         releaseHeld();
         clientFramer.discard();
     }

@@ -32,6 +32,7 @@ class TransactionRelayTest {
         final TransactionServerState connection = new TransactionServerState(Map.of());
         final TransactionState state = pipeline.newState(this, Map.of());
         boolean attached = true;
+        boolean requested = true;
         int transactionsEnded;
         int serverWrites;
         int clientWrites;
@@ -55,6 +56,12 @@ class TransactionRelayTest {
         @Override
         public void clientTerminated() {
             attached = false;
+            state.discard();
+        }
+
+        @Override
+        public boolean connectionRequested() {
+            return requested;
         }
 
         @Override
@@ -221,6 +228,34 @@ class TransactionRelayTest {
         assertThat(pipeline.attached(relay.state)).isTrue();
         assertThat(relay.toServer()).isEqualTo(concat(first, second));
         assertThat(relay.state.pendingReadyForQuery()).isEqualTo(2);
+    }
+
+    @Test
+    void aTerminateWithoutAConnectionEndsTheSessionAndWhatFollowsIsDropped() {
+        FakeRelay relay = new FakeRelay();
+        relay.attached = false;
+        relay.requested = false;
+        relay.fromClient(concat(message('X'), query("SELECT 1")));
+        assertThat(relay.toServer()).isEmpty();
+        assertThat(relay.state.nothingHeld()).isTrue();
+    }
+
+    @Test
+    void aNamedParseAndSyncWithoutAConnectionIsAnsweredByThePoolerAndPreparedWhenBound() {
+        FakeRelay relay = new FakeRelay();
+        relay.attached = false;
+        relay.requested = false;
+        relay.fromClient(concat(parse("s1", "SELECT 7", 0), sync()));
+        assertThat(relay.toServer()).as("no connection needed").isEmpty();
+        assertThat(relay.toClient()).isEqualTo(concat(message('1'), readyForQuery('I')));
+
+        relay.attached = true;
+        relay.fromClient(concat(bind("", "s1"), execute(), sync()));
+        String sent = new String(relay.toServer(), StandardCharsets.ISO_8859_1);
+        assertThat(sent).startsWith("P").contains("SELECT 7").doesNotContain("s1");
+        relay.fromServer(concat(message('1'), message('2'), dataRow("7"), commandComplete("SELECT 1"), readyForQuery('I')));
+        assertThat(relay.toClient()).as("the pooler's ParseComplete is dropped")
+                .isEqualTo(concat(message('2'), dataRow("7"), commandComplete("SELECT 1"), readyForQuery('I')));
     }
 
     private static List<ByteBuf> chunks(byte[] bytes, int... splits) {
