@@ -9,18 +9,16 @@
 #   BENCH_TX_CLIENTS="50 200" client counts for the transaction targets
 #   BENCH_TARGETS=direct,pgagroal-performance,pgagroal-session,pgbouncer,pgagroal-transaction,pgbouncer-transaction
 #   PGAGROAL_JAVA_OPTS        extra JVM options for pgagroal
+#   PGAGROAL_JAR              another pgagroal jar than the checkout's
 set -euo pipefail
 
-repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
-# shellcheck source=SCRIPTDIR/../bin/lib/java.sh
-source "$repo/bin/lib/java.sh"
-# shellcheck source=SCRIPTDIR/../bin/lib/pg.sh
-source "$repo/bin/lib/pg.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 seconds=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP_SECONDS:-$((seconds < 5 ? seconds : 5))}
 clients_list=${BENCH_CLIENTS:-10 50}
-IFS=, read -r -a targets <<<"${BENCH_TARGETS:-direct,pgagroal-performance,pgagroal-session,pgbouncer,pgagroal-transaction,pgbouncer-transaction}"
+read_targets direct pgagroal-performance pgagroal-session pgbouncer pgagroal-transaction pgbouncer-transaction
 # Transaction mode: many clients over few server connections.
 tx_clients_list=${BENCH_TX_CLIENTS:-50 200}
 tx_pool_size=10
@@ -29,6 +27,7 @@ pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
 pool_size=60
 
 # Test name -> pgbench options. -M simple is pgbench's default, spelled out for the table.
+# shellcheck disable=SC2034 # read through the nameref in measure
 declare -A test_options=(
   [select-simple]="-S -M simple"
   [select-prepared]="-S -M prepared"
@@ -38,95 +37,25 @@ declare -A test_options=(
 tests=(select-simple select-prepared tpcb connect-select)
 # Transaction-mode tests: select-only makes every query a transaction, so every query takes and
 # gives back a server connection.
+# shellcheck disable=SC2034 # read through the nameref in measure
 declare -A tx_test_options=(
   [tx-select-simple]="-S -M simple"
   [tx-select-prepared]="-S -M prepared"
 )
 tx_tests=(tx-select-simple tx-select-prepared)
 
-for target in "${targets[@]}"; do
-  case $target in
-    direct | pgagroal-performance | pgagroal-session | pgbouncer | pgagroal-transaction | pgbouncer-transaction) ;;
-    *) echo "Unknown target '$target' in BENCH_TARGETS" >&2; exit 2 ;;
-  esac
-done
-
 find_pg_bin
 if [[ ! -x $PG_BIN/pgbench ]]; then
   echo "pgbench is missing next to $PG_BIN/postgres (Debian: apt-get install postgresql-client)." >&2
   exit 1
 fi
-if [[ ${targets[*]} == *pgagroal* ]]; then
-  prepare_pgagroal "$repo"
-fi
 
-work=$(make_server_dir pgagroal-bench)
-pooler_pid=""
-
-stop_pooler() {
-  if [[ -n $pooler_pid ]]; then
-    stop_process "$pooler_pid"
-    pooler_pid=""
-  fi
-}
-cleanup() {
-  stop_pooler
-  pg_stop "$work"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() {
-  echo "$*" >&2
-}
-
-pg_port=$(free_port)
-log "Starting $("$PG_BIN/postgres" --version) on 127.0.0.1:$pg_port"
-pg_start "$work" "$pg_port" 200
+bench_init pgagroal-bench
+start_postgres 200
 log "pgbench -i -s 10"
 "$PG_BIN/pgbench" -i -q -s 10 -h 127.0.0.1 -p "$pg_port" -U postgres postgres >"$work/init.log" 2>&1 || {
   cat "$work/init.log" >&2
   exit 1
-}
-
-# The poolers are started in this shell, not in a $(...) subshell, so that pooler_pid stays ours
-# to stop; they report their port in pooler_port.
-pooler_port=""
-
-# start_pgagroal <pipeline>
-start_pgagroal() {
-  local pipeline=$1 port dir extra=()
-  port=$(free_port)
-  dir="$work/pgagroal-$pipeline"
-  mkdir "$dir"
-  if [[ $pipeline == transaction ]]; then
-    # The transaction pipeline needs a users vault and a prefilled pool: the master key lives in
-    # the temporary directory (pgagroal.home), never in a real home directory.
-    mkdir -m 700 "$dir/home"
-    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -P bench-master-key master-key >/dev/null
-    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -f "$dir/pgagroal_users.conf" \
-      -U postgres -P postgres user add >/dev/null
-    echo "postgres postgres $tx_pool_size $tx_pool_size $tx_pool_size" >"$dir/pgagroal_databases.conf"
-    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-      "pipeline = transaction" "allow_unknown_users = off" "blocking_timeout = 0"
-    extra=(-u "$dir/pgagroal_users.conf" -l "$dir/pgagroal_databases.conf")
-  else
-    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-      "pipeline = $pipeline"
-  fi
-  chown -R --reference="$work" "$dir"
-  PGAGROAL_JAVA_OPTS="${PGAGROAL_JAVA_OPTS:-} -Dpgagroal.home=$dir/home" \
-    exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" "${extra[@]}" \
-    >"$dir/pgagroal.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 60 "$pooler_pid" || {
-    log "pgagroal ($pipeline) did not start; its output:"
-    cat "$dir/pgagroal.log" >&2
-    return 1
-  }
-  pooler_port=$port
 }
 
 # start_pgbouncer <session|transaction>
@@ -211,17 +140,16 @@ measure() {
 
 ran=() not_started=()
 for target in "${targets[@]}"; do
-  pooler_port=""
   case $target in
-    direct) pooler_port=$pg_port ;;
-    pgagroal-*) start_pgagroal "${target#pgagroal-}" || true ;;
     pgbouncer | pgbouncer-transaction)
+      pooler_port=""
       if [[ ! -x $pgbouncer ]]; then
         log "Skipping $target: $pgbouncer is not installed (Debian: apt-get install pgbouncer)."
         continue
       fi
       if [[ $target == pgbouncer ]]; then start_pgbouncer session || true; else start_pgbouncer transaction || true; fi
       ;;
+    *) start_target "$target" ;;
   esac
   if [[ -n $pooler_port ]]; then
     measure "$target" "$pooler_port"
@@ -235,12 +163,13 @@ done
 echo
 echo "pgbench, $seconds s per run, -j 2, scale 10; $(nproc) cores; $("$PG_BIN/postgres" --version)"
 if [[ ${ran[*]} == *pgagroal* ]]; then
-  echo "pgagroal on $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+  echo "pgagroal on $(java_version_line)"
 fi
 if [[ ${ran[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
 printf '%-18s %7s  %-22s %12s %10s %8s %8s\n' test clients target TPS "vs direct" failed aborted
+# shellcheck disable=SC2086 # lists of numbers, split on purpose
 all_clients=$(printf '%s\n' $clients_list $tx_clients_list | sort -n -u)
 for test in "${tests[@]}" "${tx_tests[@]}"; do
   for clients in $all_clients; do

@@ -55,8 +55,17 @@ find_java() {
 # Prints the path of the runnable jar under <root>: target/ in a source checkout, lib/ in an
 # installed layout (<prefix>/bin/pgagroal next to <prefix>/lib/pgagroal-<version>-all.jar).
 # In a checkout without a jar it builds one first, which needs JAVA_HOME set (find_java).
+# PGAGROAL_JAR, when set, names the jar instead (another build, for before/after comparisons).
 find_pgagroal_jar() {
   local root=$1 jar
+  if [[ -n ${PGAGROAL_JAR:-} ]]; then
+    if [[ ! -f $PGAGROAL_JAR || ! -r $PGAGROAL_JAR ]]; then
+      echo "pgagroal: PGAGROAL_JAR=$PGAGROAL_JAR is not a readable file" >&2
+      return 1
+    fi
+    readlink -f "$PGAGROAL_JAR"
+    return 0
+  fi
   jar=$(newest_jar "$root")
   if [[ -z $jar && -x $root/mvnw ]]; then
     echo "pgagroal: $root/target has no pgagroal jar; building it with ./mvnw -q -DskipTests package" >&2

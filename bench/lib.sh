@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # targets, pooler_port and the others are for the sourcing script
+# Shared by bench/run.sh and bench/stream.sh (sourced, not run): one throwaway PostgreSQL in a
+# temporary directory, pgagroal in front of it in one pipeline at a time, and the cleanup of both
+# when the script exits. Sets repo (the checkout), and, through the functions below, work (the
+# temporary directory), pg_port, pooler_pid and pooler_port.
+
+repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+# shellcheck source=SCRIPTDIR/../bin/lib/java.sh
+source "$repo/bin/lib/java.sh"
+# shellcheck source=SCRIPTDIR/../bin/lib/pg.sh
+source "$repo/bin/lib/pg.sh"
+
+# Server connections pgagroal may open (max_connections), and the size of the transaction
+# pipeline's pool (max, initial and min size in pgagroal_databases.conf). A script may change
+# them before it starts pgagroal.
+pool_size=60
+tx_pool_size=10
+
+log() {
+  echo "$*" >&2
+}
+
+# read_targets <known target>...: BENCH_TARGETS, comma-separated, or else all the known targets,
+# into the array targets. Exits with status 2 on a target that is not known.
+read_targets() {
+  local target all
+  all=$(IFS=,; echo "$*")
+  IFS=, read -r -a targets <<<"${BENCH_TARGETS:-$all}"
+  for target in "${targets[@]}"; do
+    if [[ " $* " != *" $target "* ]]; then
+      echo "Unknown target '$target' in BENCH_TARGETS" >&2
+      exit 2
+    fi
+  done
+}
+
+work=""
+pooler_pid=""
+# The poolers are started in the script's own shell, not in a $(...) subshell, so that
+# pooler_pid stays ours to stop; they report their port in pooler_port.
+pooler_port=""
+
+stop_pooler() {
+  if [[ -n $pooler_pid ]]; then
+    stop_process "$pooler_pid"
+    pooler_pid=""
+  fi
+}
+
+cleanup() {
+  stop_pooler
+  if [[ -n $work ]]; then
+    pg_stop "$work"
+    rm -rf "$work"
+  fi
+}
+
+# bench_init <name>: when a target is pgagroal, finds a JDK and the jar (building it if needed);
+# then the temporary directory (work), removed with everything in it, the PostgreSQL and the
+# pooler, when the script exits, also on Ctrl-C.
+bench_init() {
+  if [[ ${targets[*]} == *pgagroal* ]]; then
+    prepare_pgagroal "$repo"
+  fi
+  work=$(make_server_dir "$1")
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# start_postgres <max_connections>: a trust-auth PostgreSQL on 127.0.0.1:<pg_port>, data in work.
+start_postgres() {
+  pg_port=$(free_port)
+  log "Starting $("$PG_BIN/postgres" --version) on 127.0.0.1:$pg_port"
+  pg_start "$work" "$pg_port" "$1"
+}
+
+# start_pgagroal <pipeline>: bin/pgagroal (PGAGROAL_JAR or the checkout's jar) in the pipeline,
+# trust for every client, in front of the PostgreSQL of start_postgres. Sets pooler_pid (the JVM's
+# own PID) and pooler_port; returns 1 with pgagroal's output on stderr when it does not start.
+start_pgagroal() {
+  local pipeline=$1 port dir extra=()
+  port=$(free_port)
+  dir="$work/pgagroal-$pipeline"
+  mkdir "$dir"
+  if [[ $pipeline == transaction ]]; then
+    # The transaction pipeline needs a users vault and a prefilled pool: the master key lives in
+    # the temporary directory (pgagroal.home), never in a real home directory.
+    mkdir -m 700 "$dir/home"
+    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -P bench-master-key master-key >/dev/null
+    PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -f "$dir/pgagroal_users.conf" \
+      -U postgres -P postgres user add >/dev/null
+    echo "postgres postgres $tx_pool_size $tx_pool_size $tx_pool_size" >"$dir/pgagroal_databases.conf"
+    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
+      "pipeline = transaction" "allow_unknown_users = off" "blocking_timeout = 0"
+    extra=(-u "$dir/pgagroal_users.conf" -l "$dir/pgagroal_databases.conf")
+  else
+    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
+      "pipeline = $pipeline"
+  fi
+  chown -R --reference="$work" "$dir"
+  PGAGROAL_JAVA_OPTS="${PGAGROAL_JAVA_OPTS:-} -Dpgagroal.home=$dir/home" \
+    exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" "${extra[@]}" \
+    >"$dir/pgagroal.log" 2>&1 &
+  pooler_pid=$!
+  wait_for_port "$port" 60 "$pooler_pid" || {
+    log "pgagroal ($pipeline) did not start; its output:"
+    cat "$dir/pgagroal.log" >&2
+    return 1
+  }
+  pooler_port=$port
+}
+
+# start_target <target>: for direct, sets pooler_port to PostgreSQL's; for pgagroal-<pipeline>,
+# starts pgagroal and sets pooler_port, left empty when it did not start. Returns 2 for others.
+start_target() {
+  pooler_port=""
+  case $1 in
+    direct) pooler_port=$pg_port ;;
+    pgagroal-*) start_pgagroal "${1#pgagroal-}" || true ;;
+    *) return 2 ;;
+  esac
+}
+
+# The JVM that runs pgagroal, for the results' header.
+java_version_line() {
+  "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1
+}
