@@ -11,15 +11,13 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public record Close(byte kind, String name) {
 
-    public static final byte STATEMENT = 'S';
-    public static final byte PORTAL = 'P';
+    public static final byte STATEMENT = KindAndName.STATEMENT;
+    public static final byte PORTAL = KindAndName.PORTAL;
 
     private static final String TYPE = "Close";
 
     public Close {
-        if (kind != STATEMENT && kind != PORTAL) {
-            throw new IllegalArgumentException(unknownKind(kind));
-        }
+        KindAndName.check(kind);
     }
 
     /**
@@ -28,11 +26,7 @@ public record Close(byte kind, String name) {
      * @throws ProtocolException when the kind is neither 'S' nor 'P', the name is not NUL-terminated, or bytes follow it
      */
     public static Close decode(ByteBuf body) {
-        BodyReader reader = new BodyReader(TYPE, body);
-        byte kind = kind(reader);
-        String name = reader.cString("name");
-        reader.end();
-        return new Close(kind, name);
+        return KindAndName.decode(TYPE, body, Close::new);
     }
 
     /**
@@ -41,11 +35,7 @@ public record Close(byte kind, String name) {
      * @throws ProtocolException when the body is not a valid Close
      */
     public static ByteBuf renamed(ByteBuf body, String name, ByteBufAllocator alloc) {
-        BodyReader reader = new BodyReader(TYPE, body);
-        kind(reader);
-        reader.cString("name");
-        reader.end();
-        return Rename.replace(alloc, Protocol.CLOSE, 1, name, body, reader.offset());
+        return KindAndName.renamed(TYPE, Protocol.CLOSE, body, name, alloc);
     }
 
     /** True for a prepared statement, false for a portal. */
@@ -55,25 +45,11 @@ public record Close(byte kind, String name) {
 
     /** The whole message: type byte, length and body. */
     public ByteBuf encode(ByteBufAllocator alloc) {
-        ByteBuf buf = Messages.message(alloc, Protocol.CLOSE, 1 + Messages.cStringLength(name)).writeByte(kind);
-        Messages.writeCString(buf, name);
-        return Messages.framed(buf);
+        return KindAndName.encode(Protocol.CLOSE, kind, name, alloc);
     }
 
     @Override
     public String toString() {
-        return "Close[" + (char) kind + " " + name + "]";
-    }
-
-    private static byte kind(BodyReader reader) {
-        byte kind = reader.int8("kind");
-        if (kind != STATEMENT && kind != PORTAL) {
-            throw reader.failure(unknownKind(kind));
-        }
-        return kind;
-    }
-
-    private static String unknownKind(byte kind) {
-        return "kind 0x" + Integer.toHexString(kind & 0xff) + " is neither 'S' (statement) nor 'P' (portal)";
+        return KindAndName.toString(TYPE, kind, name);
     }
 }

@@ -11,15 +11,13 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public record Describe(byte kind, String name) {
 
-    public static final byte STATEMENT = 'S';
-    public static final byte PORTAL = 'P';
+    public static final byte STATEMENT = KindAndName.STATEMENT;
+    public static final byte PORTAL = KindAndName.PORTAL;
 
     private static final String TYPE = "Describe";
 
     public Describe {
-        if (kind != STATEMENT && kind != PORTAL) {
-            throw new IllegalArgumentException(unknownKind(kind));
-        }
+        KindAndName.check(kind);
     }
 
     /**
@@ -28,11 +26,7 @@ public record Describe(byte kind, String name) {
      * @throws ProtocolException when the kind is neither 'S' nor 'P', the name is not NUL-terminated, or bytes follow it
      */
     public static Describe decode(ByteBuf body) {
-        BodyReader reader = new BodyReader(TYPE, body);
-        byte kind = kind(reader);
-        String name = reader.cString("name");
-        reader.end();
-        return new Describe(kind, name);
+        return KindAndName.decode(TYPE, body, Describe::new);
     }
 
     /**
@@ -41,11 +35,7 @@ public record Describe(byte kind, String name) {
      * @throws ProtocolException when the body is not a valid Describe
      */
     public static ByteBuf renamed(ByteBuf body, String name, ByteBufAllocator alloc) {
-        BodyReader reader = new BodyReader(TYPE, body);
-        kind(reader);
-        reader.cString("name");
-        reader.end();
-        return Rename.replace(alloc, Protocol.DESCRIBE, 1, name, body, reader.offset());
+        return KindAndName.renamed(TYPE, Protocol.DESCRIBE, body, name, alloc);
     }
 
     /** True for a prepared statement, false for a portal. */
@@ -55,25 +45,11 @@ public record Describe(byte kind, String name) {
 
     /** The whole message: type byte, length and body. */
     public ByteBuf encode(ByteBufAllocator alloc) {
-        ByteBuf buf = Messages.message(alloc, Protocol.DESCRIBE, 1 + Messages.cStringLength(name)).writeByte(kind);
-        Messages.writeCString(buf, name);
-        return Messages.framed(buf);
+        return KindAndName.encode(Protocol.DESCRIBE, kind, name, alloc);
     }
 
     @Override
     public String toString() {
-        return "Describe[" + (char) kind + " " + name + "]";
-    }
-
-    private static byte kind(BodyReader reader) {
-        byte kind = reader.int8("kind");
-        if (kind != STATEMENT && kind != PORTAL) {
-            throw reader.failure(unknownKind(kind));
-        }
-        return kind;
-    }
-
-    private static String unknownKind(byte kind) {
-        return "kind 0x" + Integer.toHexString(kind & 0xff) + " is neither 'S' (statement) nor 'P' (portal)";
+        return KindAndName.toString(TYPE, kind, name);
     }
 }
