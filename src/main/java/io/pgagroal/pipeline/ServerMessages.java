@@ -1,7 +1,9 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
+import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ParameterStatus;
 import io.pgagroal.protocol.Protocol;
 
@@ -62,7 +64,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 }
             }
             case Protocol.ERROR_RESPONSE -> {
-                fatal = TransactionPipeline.endsSession(head);
+                fatal = ErrorResponse.endsSession(Messages.body(head));
                 if (fatal && whole) {
                     fatal = false;
                     state.relay.writeToClient(head);

@@ -193,13 +193,6 @@ public final class TransactionPipeline implements Pipeline {
         }
     }
 
-    /** Whether an ErrorResponse, from its head, has severity FATAL or PANIC. */
-    static boolean endsSession(ByteBuf head) {
-        byte[] body = new byte[Math.min(64, head.readableBytes() - 5)];
-        head.getBytes(5, body);
-        return ScannedState.endsSession(body, body.length);
-    }
-
     /** The pooler-wide name: a digest of the query and the parameter types (the rest of the Parse). */
     private static String serverName(ByteBuf queryAndTypes) {
         try {

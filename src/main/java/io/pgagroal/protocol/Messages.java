@@ -133,6 +133,16 @@ public final class Messages {
         return alloc.buffer(1).writeByte('N');
     }
 
+    /**
+     * The body of a message (type byte, length, body): the bytes after its length, as a slice that
+     * shares the message's memory and is not retained; the message's indexes do not move. Given
+     * the head of a longer message, the part of the body the head holds. The decoders of the
+     * message types take this.
+     */
+    public static ByteBuf body(ByteBuf message) {
+        return message.slice(message.readerIndex() + 5, message.readableBytes() - 5);
+    }
+
     /** A new message holding its type byte and a length that {@link #framed} sets. */
     static ByteBuf message(ByteBufAllocator alloc, byte type, int bodyCapacity) {
         return alloc.buffer(5 + bodyCapacity).writeByte(type).writeInt(0);

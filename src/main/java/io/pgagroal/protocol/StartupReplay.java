@@ -25,7 +25,7 @@ public final class StartupReplay {
             ByteBuf message = next(in);
             byte type = message.getByte(0);
             if (type == Protocol.PARAMETER_STATUS) {
-                String name = ParameterStatus.decode(body(message)).name();
+                String name = ParameterStatus.decode(Messages.body(message)).name();
                 String value = pending.remove(name);
                 if (value == null) {
                     out.writeBytes(message);
@@ -50,7 +50,7 @@ public final class StartupReplay {
         while (in.isReadable()) {
             ByteBuf message = next(in);
             if (message.getByte(0) == Protocol.PARAMETER_STATUS) {
-                ParameterStatus parameter = ParameterStatus.decode(body(message));
+                ParameterStatus parameter = ParameterStatus.decode(Messages.body(message));
                 parameters.put(parameter.name(), parameter.value());
             }
         }
@@ -86,10 +86,6 @@ public final class StartupReplay {
     /** The next whole message of a replay: type byte, length and body. */
     private static ByteBuf next(ByteBuf replay) {
         return replay.readSlice(1 + replay.getInt(replay.readerIndex() + 1));
-    }
-
-    private static ByteBuf body(ByteBuf message) {
-        return message.slice(5, message.readableBytes() - 5);
     }
 
     private static void append(ByteBuf out, ByteBuf message) {
