@@ -42,16 +42,6 @@ public final class Messages {
         return errorResponse(alloc, "FATAL", sqlState, message);
     }
 
-    /**
-     * An AuthenticationRequest ('R') with its code and the bytes that follow it: the salt of
-     * AuthenticationMD5Password, the mechanism list of AuthenticationSASL, the SASL data of
-     * AuthenticationSASLContinue and AuthenticationSASLFinal; nothing for AuthenticationCleartextPassword.
-     */
-    public static ByteBuf authenticationRequest(ByteBufAllocator alloc, int code, byte[] data) {
-        return alloc.buffer(9 + data.length).writeByte(Protocol.AUTHENTICATION).writeInt(8 + data.length)
-                .writeInt(code).writeBytes(data);
-    }
-
     /** PasswordMessage ('p') with a NUL-terminated string: a cleartext password or an MD5 response. */
     public static ByteBuf passwordMessage(ByteBufAllocator alloc, String password) {
         ByteBuf buf = alloc.buffer(6 + password.length() * 3);

@@ -58,13 +58,13 @@ public final class StartupReplay {
     }
 
     /** The replay with its BackendKeyData replaced: the transaction pipeline gives clients its own keys. */
-    public static byte[] withBackendKey(byte[] replay, int processId, int secretKey) {
+    public static byte[] withBackendKey(byte[] replay, BackendKeyData key) {
         ByteBuf in = Unpooled.wrappedBuffer(replay);
         ByteBuf out = Unpooled.buffer(replay.length);
         while (in.isReadable()) {
             ByteBuf message = next(in);
             if (message.getByte(0) == Protocol.BACKEND_KEY_DATA) {
-                append(out, new BackendKeyData(processId, secretKey).encode(out.alloc()));
+                append(out, key.encode(out.alloc()));
             } else {
                 out.writeBytes(message);
             }

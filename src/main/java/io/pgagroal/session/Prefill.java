@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.pgagroal.config.LimitEntry;
 import io.pgagroal.pool.PoolKey;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.server.Server;
 import java.util.LinkedHashMap;
@@ -129,10 +130,10 @@ final class Prefill {
         }
 
         @Override
-        public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+        public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
             done = true;
             ServerConnection connection = new ServerConnection(channel, server,
-                    PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, processId, secretKey);
+                    PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, backendKey);
             state.pool.attach(slot, connection);
             IdleServerHandler.park(channel.pipeline(), state.pool, slot, connection, ServerStartup.NAME, Frames.NAME);
             LOG.debug("Prefilled slot {} for {}/{}", slot, entry.user(), entry.database());

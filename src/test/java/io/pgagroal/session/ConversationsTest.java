@@ -10,6 +10,7 @@ import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.SlotState;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class ConversationsTest {
     /** A connection in use in the pool's only slot. */
     private ServerConnection inUse(EmbeddedChannel channel) throws Exception {
         Checkout<ServerConnection> checkout = pool.acquire(KEY, 0, channel.eventLoop()).get(5, TimeUnit.SECONDS);
-        ServerConnection connection = new ServerConnection(channel, null, KEY, Authentication.TRUST, new byte[0], 1, 2);
+        ServerConnection connection = new ServerConnection(channel, null, KEY, Authentication.TRUST, new byte[0], new BackendKeyData(1, 2));
         pool.attach(checkout.slot(), connection);
         return connection;
     }
