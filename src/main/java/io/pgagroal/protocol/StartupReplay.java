@@ -72,17 +72,6 @@ public final class StartupReplay {
         return ByteBufUtil.getBytes(out);
     }
 
-    /**
-     * Reads a ParameterStatus body (name, value) without moving the buffer's indexes.
-     *
-     * @deprecated use {@link ParameterStatus#decode}
-     */
-    @Deprecated
-    public static Map.Entry<String, String> parameter(ByteBuf body) {
-        ParameterStatus parameter = ParameterStatus.decode(body);
-        return Map.entry(parameter.name(), parameter.value());
-    }
-
     /** The next whole message of a replay: type byte, length and body. */
     private static ByteBuf next(ByteBuf replay) {
         return replay.readSlice(1 + replay.getInt(replay.readerIndex() + 1));

@@ -9,9 +9,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.protocol.CommandComplete;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
-import java.nio.charset.StandardCharsets;
+import io.pgagroal.protocol.ReadyForQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -109,9 +110,9 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
             }
             byte type = frame.getByte(0);
             if (type == Protocol.COMMAND_COMPLETE) {
-                lastCommand = frame.toString(5, frame.readableBytes() - 6, StandardCharsets.UTF_8);
+                lastCommand = CommandComplete.decode(Messages.body(frame)).tag();
             } else if (type == Protocol.READY_FOR_QUERY && --readyForQueryOwed == 0) {
-                if (frame.getByte(5) == Protocol.TRANSACTION_IDLE && (expected == null || expected.equals(lastCommand))) {
+                if (ReadyForQuery.decode(Messages.body(frame)).idle() && (expected == null || expected.equals(lastCommand))) {
                     succeed(ctx);
                 } else {
                     fail(expected + " did not complete (last command " + lastCommand + ")");

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.ParameterStatus;
 import io.pgagroal.protocol.Protocol;
-import io.pgagroal.protocol.StartupReplay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -69,10 +69,10 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
         try {
             switch (frame.getByte(0)) {
                 case Protocol.PARAMETER_STATUS -> {
-                    Map.Entry<String, String> parameter = StartupReplay.parameter(frame.slice(5, frame.readableBytes() - 5));
-                    reported.put(parameter.getKey(), parameter.getValue());
+                    ParameterStatus parameter = ParameterStatus.decode(Messages.body(frame));
+                    reported.put(parameter.name(), parameter.value());
                 }
-                case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
+                case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(Messages.body(frame));
                 case Protocol.READY_FOR_QUERY -> {
                     ctx.pipeline().remove(Frames.NAME);
                     ctx.pipeline().remove(this);
