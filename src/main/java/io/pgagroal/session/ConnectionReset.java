@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ConnectionReset extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionReset.class);
-    private static final String NAME = "reset";
     static final String DISCARD_ALL = "DISCARD ALL";
     static final String ROLLBACK = "ROLLBACK";
 
@@ -80,14 +79,14 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
         }
         ChannelPipeline pipeline = channel.pipeline();
         if (statements.isEmpty() && relay.pendingReadyForQuery() == 0) {
-            IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.NAME);
+            IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.class);
             return;
         }
         int owed = relay.pendingReadyForQuery() + statements.size();
         String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
         ConnectionReset reset = new ConnectionReset(pool, timeLimit, slot, connection, owed, expected);
-        pipeline.addLast(Frames.NAME, Frames.decoder()).addLast(NAME, reset);
-        Handlers.removeIfPresent(pipeline, RelayHandler.NAME);
+        pipeline.addLast(Frames.decoder(), reset);
+        Handlers.removeIfPresent(pipeline, RelayHandler.class, TransactionServerHandler.class);
         channel.config().setAutoRead(true);
         for (String statement : statements) {
             channel.write(Messages.query(channel.alloc(), statement));
@@ -126,7 +125,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         done = true;
         timeout.cancel(false);
-        IdleServerHandler.park(ctx.pipeline(), pool, slot, connection, NAME, Frames.NAME);
+        IdleServerHandler.park(ctx.pipeline(), pool, slot, connection, ConnectionReset.class, Frames.Decoder.class);
     }
 
     private void fail(String why) {

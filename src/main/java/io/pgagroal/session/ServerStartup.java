@@ -2,13 +2,16 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.pgagroal.protocol.AuthenticationOk;
 import io.pgagroal.protocol.AuthenticationRequest;
 import io.pgagroal.protocol.AuthenticationSASLFinal;
 import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.ProtocolException;
@@ -29,8 +32,6 @@ import java.util.function.Function;
  * the session's event loop; framed messages arrive one by one.
  */
 final class ServerStartup extends ChannelInboundHandlerAdapter {
-
-    static final String NAME = "startup";
 
     /** Who opened the connection: a session, or the prefill task (which never passes through). */
     interface Owner {
@@ -73,6 +74,16 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     /** The session's client authenticates through to PostgreSQL. */
     static ServerStartup passThrough(Owner owner, Session session, Map<String, String> parameters) {
         return new ServerStartup(owner, session, parameters, null);
+    }
+
+    /** What the channel of the new connection starts with: whole-message framing, then this handler. */
+    ChannelInitializer<Channel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.decoder(), ServerStartup.this);
+            }
+        };
     }
 
     @Override

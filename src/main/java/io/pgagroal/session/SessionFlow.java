@@ -164,10 +164,8 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
         relayState = pipeline.newState();
         relaying = true;
         ChannelPipeline serverPipeline = backend.pipeline();
-        serverPipeline.addLast(RelayHandler.NAME, new RelayHandler(this, false));
-        Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
-        Handlers.removeIfPresent(serverPipeline, ServerStartup.NAME);
-        Handlers.removeIfPresent(serverPipeline, Frames.NAME);
+        serverPipeline.addLast(new RelayHandler(this, false));
+        Handlers.removeIfPresent(serverPipeline, IdleServerHandler.class, ServerStartup.class, Frames.Decoder.class);
         pipeline.start(this);
         session.cancelTarget(connection);
         session.startRelaying(new RelayHandler(this, true));

@@ -78,8 +78,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
         connection = new ServerConnection(backend, session.server, poolKey, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
-        Handlers.removeIfPresent(backend.pipeline(), ServerStartup.NAME);
-        Handlers.removeIfPresent(backend.pipeline(), Frames.NAME);
+        Handlers.removeIfPresent(backend.pipeline(), ServerStartup.class, Frames.Decoder.class);
         synchronizeParameters();
     }
 
@@ -168,14 +167,14 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      */
     private void attach(Map<String, String> reported) {
         ChannelPipeline serverPipeline = backend.pipeline();
-        if (serverPipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
-            serverLink = link;
-            link.relayTo(serverRelay);
+        serverLink = serverPipeline.get(TransactionServerHandler.class);
+        if (serverLink != null) {
+            serverLink.relayTo(serverRelay);
         } else {
-            Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+            Handlers.removeIfPresent(serverPipeline, IdleServerHandler.class);
             serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay,
                     connection.serverState().stream());
-            serverPipeline.addLast(RelayHandler.NAME, serverLink);
+            serverPipeline.addLast(serverLink);
         }
         backend.config().setAutoRead(true);
         session.cancelTarget(connection);
