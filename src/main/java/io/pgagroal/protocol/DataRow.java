@@ -25,10 +25,7 @@ public record DataRow(List<String> values) {
      */
     public static DataRow decode(ByteBuf body) {
         BodyReader reader = new BodyReader("DataRow", body);
-        short count = reader.int16("column count");
-        if (count < 0) {
-            throw reader.failure("negative column count " + count);
-        }
+        short count = reader.count("column count");
         List<String> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int length = reader.int32("column value length");
