@@ -66,11 +66,6 @@ public final class Messages {
         return alloc.buffer(5 + bytes.length).writeByte(Protocol.PASSWORD_MESSAGE).writeInt(4 + bytes.length).writeBytes(bytes);
     }
 
-    /** ReadyForQuery with a transaction status: 'I', 'T' or 'E'. */
-    public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
-        return ReadyForQuery.of(status).encode(alloc);
-    }
-
     /** Query (simple query protocol). */
     public static ByteBuf query(ByteBufAllocator alloc, String sql) {
         ByteBuf buf = alloc.buffer(6 + sql.length() * 3);
