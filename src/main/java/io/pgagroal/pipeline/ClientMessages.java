@@ -3,6 +3,7 @@ package io.pgagroal.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.pgagroal.protocol.Bind;
+import io.pgagroal.protocol.Describe;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
@@ -155,13 +156,13 @@ final class ClientMessages implements MessageFramer.Handler {
             }
             case Protocol.BIND -> {
                 state.batchOpen = true;
-                Bind bind = Bind.decode(head.slice(5, head.readableBytes() - 5));
+                Bind bind = Bind.decode(Messages.body(head));
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement());
             }
             case Protocol.DESCRIBE -> {
                 state.batchOpen = true;
-                if (head.getByte(5) == 'S') {
-                    pipeline.reference(state, head, length, 6, Messages.readCString(head.slice(6, head.readableBytes() - 6)));
+                if (head.getByte(5) == Describe.STATEMENT) {
+                    pipeline.reference(state, head, length, 6, Describe.decode(Messages.body(head)).name());
                 } else {
                     state.relay.writeToServer(head);
                 }

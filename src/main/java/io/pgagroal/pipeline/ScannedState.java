@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageScanner;
 import io.pgagroal.protocol.Protocol;
 
@@ -14,9 +15,6 @@ import io.pgagroal.protocol.Protocol;
  * then DISCARD ALL.
  */
 final class ScannedState implements RelayState {
-
-    private static final byte[] FATAL = {'F', 'A', 'T', 'A', 'L', 0};
-    private static final byte[] PANIC = {'P', 'A', 'N', 'I', 'C', 0};
 
     private final MessageScanner clientScanner = new MessageScanner();
     private final MessageScanner serverScanner = new MessageScanner();
@@ -132,44 +130,9 @@ final class ScannedState implements RelayState {
                     statistics.transactions.increment();
                 }
                 transactionStatus = peek[0];
-            } else if (type == Protocol.ERROR_RESPONSE && endsSession(peek, peekLength)) {
+            } else if (type == Protocol.ERROR_RESPONSE && ErrorResponse.endsSession(peek, peekLength)) {
                 fatal = true;
             }
         }
-    }
-
-    /**
-     * Looks for severity FATAL or PANIC in the first fields of an ErrorResponse. 'S' may be
-     * localised, so the non-localised 'V' field (sent by PostgreSQL 9.6 and later) is checked too.
-     */
-    static boolean endsSession(byte[] body, int length) {
-        int i = 0;
-        while (i < length && body[i] != 0) {
-            byte field = body[i++];
-            int start = i;
-            while (i < length && body[i] != 0) {
-                i++;
-            }
-            if (i >= length) {
-                return false;
-            }
-            if ((field == 'S' || field == 'V') && (matches(body, start, i, FATAL) || matches(body, start, i, PANIC))) {
-                return true;
-            }
-            i++;
-        }
-        return false;
-    }
-
-    private static boolean matches(byte[] body, int start, int end, byte[] severity) {
-        if (end - start != severity.length - 1) {
-            return false;
-        }
-        for (int j = 0; j < severity.length - 1; j++) {
-            if (body[start + j] != severity[j]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

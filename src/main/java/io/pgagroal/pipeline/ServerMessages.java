@@ -1,9 +1,12 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
+import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ParameterStatus;
 import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.ReadyForQuery;
 
 /**
  * PostgreSQL's stream to one client in the transaction pipeline, framed as it is read: results pass
@@ -56,13 +59,13 @@ final class ServerMessages implements MessageFramer.Handler {
             }
             case Protocol.PARAMETER_STATUS -> {
                 if (whole) {
-                    ParameterStatus parameter = ParameterStatus.decode(head.slice(5, length - 4));
+                    ParameterStatus parameter = ParameterStatus.decode(Messages.body(head));
                     state.desiredParameters().put(parameter.name(), parameter.value());
                     state.relay.serverState().appliedParameters().put(parameter.name(), parameter.value());
                 }
             }
             case Protocol.ERROR_RESPONSE -> {
-                fatal = TransactionPipeline.endsSession(head);
+                fatal = ErrorResponse.endsSession(Messages.body(head));
                 if (fatal && whole) {
                     fatal = false;
                     state.relay.writeToClient(head);
@@ -71,7 +74,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 }
             }
             case Protocol.READY_FOR_QUERY -> {
-                pipeline.readyForQuery(state, head.getByte(5));
+                pipeline.readyForQuery(state, ReadyForQuery.decode(Messages.body(head)));
                 state.relay.writeToClient(head);
                 if (state.betweenTransactions()) {
                     boolean deallocate = pipeline.deallocatesAfter(state);

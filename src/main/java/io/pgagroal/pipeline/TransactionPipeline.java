@@ -2,7 +2,10 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.pgagroal.protocol.Close;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.ReadyForQuery;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -93,7 +96,7 @@ public final class TransactionPipeline implements Pipeline {
      * @return false when the statement cannot be deferred (unnamed, or the support is off)
      */
     boolean parseLater(TransactionState state, ByteBuf message) {
-        String name = cString(message, 5);
+        String name = Messages.readCString(Messages.body(message));
         if (name.isEmpty() || maxPreparedStatements == 0) {
             return false;
         }
@@ -106,7 +109,7 @@ public final class TransactionPipeline implements Pipeline {
 
     /** A whole named Parse, with the support on: renamed, recorded, and prepared on the connection. */
     void parse(TransactionState state, ByteBuf message) {
-        String name = cString(message, 5);
+        String name = Messages.readCString(Messages.body(message));
         int rest = 5 + utf8Length(name) + 1;
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
@@ -139,15 +142,16 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     void close(TransactionState state, ByteBuf message) {
-        boolean tracked = message.getByte(5) == 'S' && message.getByte(6) != 0 && maxPreparedStatements > 0;
-        String name = tracked ? cString(message, 6) : "";
-        TransactionState.Statement statement = tracked ? state.statements.remove(name) : null;
+        ByteBuf body = Messages.body(message);
+        Close close = Close.decode(body);
+        TransactionState.Statement statement = close.ofStatement() && maxPreparedStatements > 0 ? state.statements.remove(close.name()) : null;
         if (statement == null) {
             state.relay.writeToServer(message);
             state.pending.add(TransactionState.Pending.UNTRACKED_CLOSE);
             return;
         }
-        state.relay.writeToServer(replaceName(message, message.readableBytes() - 1, 6, name, statement.serverName()));
+        state.relay.writeToServer(Close.renamed(body, statement.serverName(), message.alloc()));
+        message.release();
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
         state.relay.serverState().preparedStatements().remove(statement.serverName());
     }
@@ -166,19 +170,16 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     private static void sendClose(TransactionState state, String serverName, boolean injected) {
-        byte[] name = serverName.getBytes(StandardCharsets.UTF_8);
-        ByteBuf close = Unpooled.buffer(7 + name.length)
-                .writeByte('C').writeInt(6 + name.length).writeByte('S').writeBytes(name).writeByte(0);
-        state.relay.writeToServer(close);
+        state.relay.writeToServer(new Close(Close.STATEMENT, serverName).encode(UnpooledByteBufAllocator.DEFAULT));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, serverName, injected));
     }
 
     /** Settles the batch this ReadyForQuery ends: what was not acknowledged was skipped after an error. */
-    void readyForQuery(TransactionState state, byte status) {
+    void readyForQuery(TransactionState state, ReadyForQuery readyForQuery) {
         if (state.pendingReadyForQuery > 0) {
             state.pendingReadyForQuery--;
         }
-        state.transactionStatus = status;
+        state.transactionStatus = readyForQuery.transactionStatus();
         PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
@@ -191,13 +192,6 @@ public final class TransactionPipeline implements Pipeline {
                 cache.add(skipped.statement());
             }
         }
-    }
-
-    /** Whether an ErrorResponse, from its head, has severity FATAL or PANIC. */
-    static boolean endsSession(ByteBuf head) {
-        byte[] body = new byte[Math.min(64, head.readableBytes() - 5)];
-        head.getBytes(5, body);
-        return ScannedState.endsSession(body, body.length);
     }
 
     /** The pooler-wide name: a digest of the query and the parameter types (the rest of the Parse). */
@@ -235,10 +229,6 @@ public final class TransactionPipeline implements Pipeline {
         out.setInt(1, length + name.length - utf8Length(oldName));
         head.release();
         return out;
-    }
-
-    private static String cString(ByteBuf message, int offset) {
-        return Messages.readCString(message.slice(offset, message.readableBytes() - offset));
     }
 
     private static int utf8Length(String text) {

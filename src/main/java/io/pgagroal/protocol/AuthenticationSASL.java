@@ -8,6 +8,9 @@ import java.util.List;
 /** AuthenticationSASL: the frontend must now initiate a SASL negotiation, using one of the mechanisms listed. */
 public record AuthenticationSASL(List<String> mechanisms) implements AuthenticationRequest {
 
+    /** The mechanism PostgreSQL offers (without channel binding) and the pooler speaks. */
+    public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+
     public AuthenticationSASL {
         mechanisms = List.copyOf(mechanisms);
     }

@@ -40,6 +40,15 @@ final class BodyReader {
         return buf.readShort();
     }
 
+    /** An Int16 that counts the items that follow; a negative count fails. */
+    short count(String field) {
+        short count = int16(field);
+        if (count < 0) {
+            throw failure("negative " + field + " " + count);
+        }
+        return count;
+    }
+
     byte int8(String field) {
         require(1, field);
         return buf.readByte();

@@ -10,15 +10,21 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  */
 public final class Frames {
 
-    public static final String NAME = "framer";
-
     /** Large enough for any startup, authentication or reset message, and for NoticeResponses. */
     private static final int MAX_MESSAGE = 1024 * 1024;
 
     private Frames() {
     }
 
-    public static LengthFieldBasedFrameDecoder decoder() {
-        return new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 1, 4, -4, 0);
+    public static Decoder decoder() {
+        return new Decoder();
+    }
+
+    /** The framing handler, a type of its own so that a conversation that ends can find and remove it. */
+    public static final class Decoder extends LengthFieldBasedFrameDecoder {
+
+        private Decoder() {
+            super(MAX_MESSAGE, 1, 4, -4, 0);
+        }
     }
 }

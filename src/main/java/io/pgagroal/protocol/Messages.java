@@ -42,16 +42,6 @@ public final class Messages {
         return errorResponse(alloc, "FATAL", sqlState, message);
     }
 
-    /**
-     * An AuthenticationRequest ('R') with its code and the bytes that follow it: the salt of
-     * AuthenticationMD5Password, the mechanism list of AuthenticationSASL, the SASL data of
-     * AuthenticationSASLContinue and AuthenticationSASLFinal; nothing for AuthenticationCleartextPassword.
-     */
-    public static ByteBuf authenticationRequest(ByteBufAllocator alloc, int code, byte[] data) {
-        return alloc.buffer(9 + data.length).writeByte(Protocol.AUTHENTICATION).writeInt(8 + data.length)
-                .writeInt(code).writeBytes(data);
-    }
-
     /** PasswordMessage ('p') with a NUL-terminated string: a cleartext password or an MD5 response. */
     public static ByteBuf passwordMessage(ByteBufAllocator alloc, String password) {
         ByteBuf buf = alloc.buffer(6 + password.length() * 3);
@@ -74,11 +64,6 @@ public final class Messages {
     public static ByteBuf saslResponse(ByteBufAllocator alloc, String data) {
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         return alloc.buffer(5 + bytes.length).writeByte(Protocol.PASSWORD_MESSAGE).writeInt(4 + bytes.length).writeBytes(bytes);
-    }
-
-    /** ReadyForQuery with a transaction status: 'I', 'T' or 'E'. */
-    public static ByteBuf readyForQuery(ByteBufAllocator alloc, byte status) {
-        return ReadyForQuery.of(status).encode(alloc);
     }
 
     /** Query (simple query protocol). */
@@ -131,6 +116,16 @@ public final class Messages {
      */
     public static ByteBuf declineEncryption(ByteBufAllocator alloc) {
         return alloc.buffer(1).writeByte('N');
+    }
+
+    /**
+     * The body of a message (type byte, length, body): the bytes after its length, as a slice that
+     * shares the message's memory and is not retained; the message's indexes do not move. Given
+     * the head of a longer message, the part of the body the head holds. The decoders of the
+     * message types take this.
+     */
+    public static ByteBuf body(ByteBuf message) {
+        return message.slice(message.readerIndex() + 5, message.readableBytes() - 5);
     }
 
     /** A new message holding its type byte and a length that {@link #framed} sets. */

@@ -29,10 +29,7 @@ public record Parse(String name, String query, List<Integer> parameterTypes) {
         BodyReader reader = new BodyReader(TYPE, body);
         String name = reader.cString("statement name");
         String query = reader.cString("query string");
-        short count = reader.int16("parameter type count");
-        if (count < 0) {
-            throw reader.failure("negative parameter type count " + count);
-        }
+        short count = reader.count("parameter type count");
         List<Integer> types = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             types.add(reader.int32("parameter type OID"));

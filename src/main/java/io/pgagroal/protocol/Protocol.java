@@ -17,6 +17,7 @@ public final class Protocol {
     public static final byte AUTHENTICATION = 'R';
     public static final byte BACKEND_KEY_DATA = 'K';
     public static final byte COMMAND_COMPLETE = 'C';
+    public static final byte DATA_ROW = 'D';
     public static final byte ERROR_RESPONSE = 'E';
     public static final byte NOTICE_RESPONSE = 'N';
     public static final byte PARAMETER_STATUS = 'S';

@@ -32,10 +32,7 @@ public record RowDescription(List<RowDescription.Field> fields) {
      */
     public static RowDescription decode(ByteBuf body) {
         BodyReader reader = new BodyReader("RowDescription", body);
-        short count = reader.int16("field count");
-        if (count < 0) {
-            throw reader.failure("negative field count " + count);
-        }
+        short count = reader.count("field count");
         List<Field> fields = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             fields.add(new Field(reader.cString("field name"), reader.int32("table OID"), reader.int16("column number"),

@@ -25,7 +25,7 @@ public final class StartupReplay {
             ByteBuf message = next(in);
             byte type = message.getByte(0);
             if (type == Protocol.PARAMETER_STATUS) {
-                String name = ParameterStatus.decode(body(message)).name();
+                String name = ParameterStatus.decode(Messages.body(message)).name();
                 String value = pending.remove(name);
                 if (value == null) {
                     out.writeBytes(message);
@@ -50,7 +50,7 @@ public final class StartupReplay {
         while (in.isReadable()) {
             ByteBuf message = next(in);
             if (message.getByte(0) == Protocol.PARAMETER_STATUS) {
-                ParameterStatus parameter = ParameterStatus.decode(body(message));
+                ParameterStatus parameter = ParameterStatus.decode(Messages.body(message));
                 parameters.put(parameter.name(), parameter.value());
             }
         }
@@ -58,13 +58,13 @@ public final class StartupReplay {
     }
 
     /** The replay with its BackendKeyData replaced: the transaction pipeline gives clients its own keys. */
-    public static byte[] withBackendKey(byte[] replay, int processId, int secretKey) {
+    public static byte[] withBackendKey(byte[] replay, BackendKeyData key) {
         ByteBuf in = Unpooled.wrappedBuffer(replay);
         ByteBuf out = Unpooled.buffer(replay.length);
         while (in.isReadable()) {
             ByteBuf message = next(in);
             if (message.getByte(0) == Protocol.BACKEND_KEY_DATA) {
-                append(out, new BackendKeyData(processId, secretKey).encode(out.alloc()));
+                append(out, key.encode(out.alloc()));
             } else {
                 out.writeBytes(message);
             }
@@ -72,24 +72,9 @@ public final class StartupReplay {
         return ByteBufUtil.getBytes(out);
     }
 
-    /**
-     * Reads a ParameterStatus body (name, value) without moving the buffer's indexes.
-     *
-     * @deprecated use {@link ParameterStatus#decode}
-     */
-    @Deprecated
-    public static Map.Entry<String, String> parameter(ByteBuf body) {
-        ParameterStatus parameter = ParameterStatus.decode(body);
-        return Map.entry(parameter.name(), parameter.value());
-    }
-
     /** The next whole message of a replay: type byte, length and body. */
     private static ByteBuf next(ByteBuf replay) {
         return replay.readSlice(1 + replay.getInt(replay.readerIndex() + 1));
-    }
-
-    private static ByteBuf body(ByteBuf message) {
-        return message.slice(5, message.readableBytes() - 5);
     }
 
     private static void append(ByteBuf out, ByteBuf message) {

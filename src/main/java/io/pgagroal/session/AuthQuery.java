@@ -9,12 +9,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgagroal.protocol.AuthenticationRequest;
+import io.pgagroal.protocol.DataRow;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.server.Server;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,11 +78,9 @@ final class AuthQuery extends ChannelInboundHandlerAdapter {
         try {
             switch (frame.getByte(0)) {
                 case Protocol.AUTHENTICATION -> {
-                    if (frame.getInt(5) != Protocol.AUTH_OK) {
-                        ByteBuf answer = login.answer(frame, ctx.alloc());
-                        if (answer != null) {
-                            ctx.writeAndFlush(answer);
-                        }
+                    ByteBuf answer = login.answer(AuthenticationRequest.decode(Messages.body(frame)), ctx.alloc());
+                    if (answer != null) {
+                        ctx.writeAndFlush(answer);
                     }
                 }
                 case Protocol.READY_FOR_QUERY -> {
@@ -92,14 +92,14 @@ final class AuthQuery extends ChannelInboundHandlerAdapter {
                         ctx.writeAndFlush(Messages.terminate()).addListener(f -> ctx.close());
                     }
                 }
-                case 'D' -> {
-                    int length = frame.getShort(5) > 0 ? frame.getInt(7) : -1;
-                    if (length >= 0) {
-                        shadow = Optional.of(frame.toString(11, length, StandardCharsets.UTF_8));
+                case Protocol.DATA_ROW -> {
+                    List<String> values = DataRow.decode(Messages.body(frame)).values();
+                    if (!values.isEmpty() && values.get(0) != null) {
+                        shadow = Optional.of(values.get(0));
                     }
                 }
                 case Protocol.ERROR_RESPONSE -> {
-                    ErrorResponse error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
+                    ErrorResponse error = ErrorResponse.decode(Messages.body(frame));
                     result.tryFailure(new IllegalStateException("PostgreSQL: " + error.message()));
                     ctx.close();
                 }

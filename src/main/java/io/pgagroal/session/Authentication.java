@@ -1,6 +1,9 @@
 package io.pgagroal.session;
 
-import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.AuthenticationCleartextPassword;
+import io.pgagroal.protocol.AuthenticationMD5Password;
+import io.pgagroal.protocol.AuthenticationOk;
+import io.pgagroal.protocol.AuthenticationRequest;
 import java.security.MessageDigest;
 
 /**
@@ -14,25 +17,26 @@ import java.security.MessageDigest;
  * weakness pgagroal documents and the users vault removes. SCRAM cannot be replayed, so such
  * connections are not reused.
  *
- * @param method the server's AuthenticationRequest code (0 trust, 3 cleartext, 5 MD5, 10 SASL)
+ * @param method the server's first AuthenticationRequest (AuthenticationOk for trust)
  * @param byPooler whether the pooler logged in and checks clients itself
  * @param request the complete request relayed to the first client (pass-through), or null
  * @param response the first client's complete answer (pass-through), or null
  */
-record Authentication(int method, boolean byPooler, byte[] request, byte[] response) {
+record Authentication(AuthenticationRequest method, boolean byPooler, byte[] request, byte[] response) {
 
-    static final Authentication TRUST = new Authentication(Protocol.AUTH_OK, false, null, null);
+    static final Authentication TRUST = new Authentication(AuthenticationOk.INSTANCE, false, null, null);
 
-    static Authentication byPooler(int method) {
+    static Authentication byPooler(AuthenticationRequest method) {
         return new Authentication(method, true, null, null);
     }
 
-    static Authentication passThrough(int method, byte[] request, byte[] response) {
+    static Authentication passThrough(AuthenticationRequest method, byte[] request, byte[] response) {
         return new Authentication(method, false, request, response);
     }
 
     boolean replayable() {
-        return byPooler || method == Protocol.AUTH_OK || method == Protocol.AUTH_CLEARTEXT_PASSWORD || method == Protocol.AUTH_MD5_PASSWORD;
+        return byPooler || method instanceof AuthenticationOk || method instanceof AuthenticationCleartextPassword
+                || method instanceof AuthenticationMD5Password;
     }
 
     /** Constant-time comparison of a later client's answer with the first client's. */

@@ -2,8 +2,14 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.pgagroal.protocol.AuthenticationCleartextPassword;
+import io.pgagroal.protocol.AuthenticationMD5Password;
+import io.pgagroal.protocol.AuthenticationOk;
+import io.pgagroal.protocol.AuthenticationRequest;
+import io.pgagroal.protocol.AuthenticationSASL;
+import io.pgagroal.protocol.AuthenticationSASLContinue;
+import io.pgagroal.protocol.AuthenticationSASLFinal;
 import io.pgagroal.protocol.Messages;
-import io.pgagroal.protocol.Protocol;
 import io.pgagroal.security.Md5Password;
 import io.pgagroal.security.ScramClient;
 import io.pgagroal.security.ScramException;
@@ -56,35 +62,33 @@ final class BackendAuthentication {
     }
 
     /**
-     * @param request a complete AuthenticationRequest message (not AuthenticationOk)
-     * @return the message to send back, or null when none is due (AuthenticationSASLFinal)
+     * @return the message to send back, or null when none is due (AuthenticationOk, AuthenticationSASLFinal)
      */
-    ByteBuf answer(ByteBuf request, ByteBufAllocator alloc) throws Failure {
-        int code = request.getInt(5);
-        ByteBuf data = request.slice(9, request.readableBytes() - 9);
+    ByteBuf answer(AuthenticationRequest request, ByteBufAllocator alloc) throws Failure {
         try {
-            return switch (code) {
-                case Protocol.AUTH_CLEARTEXT_PASSWORD -> Messages.passwordMessage(alloc, require(password, "a cleartext password"));
-                case Protocol.AUTH_MD5_PASSWORD -> {
-                    byte[] salt = new byte[4];
-                    data.getBytes(data.readerIndex(), salt);
+            return switch (request) {
+                case AuthenticationOk ok -> null;
+                case AuthenticationCleartextPassword cleartext -> Messages.passwordMessage(alloc, require(password, "a cleartext password"));
+                case AuthenticationMD5Password md5 -> {
                     String hash = md5Hash != null ? md5Hash : Md5Password.hash(require(password, "MD5"), user);
-                    yield Messages.passwordMessage(alloc, Md5Password.response(hash, salt));
+                    yield Messages.passwordMessage(alloc, Md5Password.response(hash, md5.salt()));
                 }
-                case Protocol.AUTH_SASL -> {
-                    if (!data.toString(StandardCharsets.US_ASCII).contains("SCRAM-SHA-256\0")) {
+                case AuthenticationSASL sasl -> {
+                    if (!sasl.mechanisms().contains(AuthenticationSASL.SCRAM_SHA_256)) {
                         throw new Failure("the server offers no SASL mechanism pgagroal supports");
                     }
                     scram = password != null ? ScramClient.withPassword(password)
-                            : ScramClient.withKeys(require(clientKey, "SCRAM-SHA-256"), serverKey);
-                    yield Messages.saslInitialResponse(alloc, "SCRAM-SHA-256", scram.clientFirst());
+                            : ScramClient.withKeys(require(clientKey, AuthenticationSASL.SCRAM_SHA_256), serverKey);
+                    yield Messages.saslInitialResponse(alloc, AuthenticationSASL.SCRAM_SHA_256, scram.clientFirst());
                 }
-                case Protocol.AUTH_SASL_CONTINUE -> Messages.saslResponse(alloc, sasl().clientFinal(data.toString(StandardCharsets.UTF_8)));
-                case Protocol.AUTH_SASL_FINAL -> {
-                    sasl().verifyServerFinal(data.toString(StandardCharsets.UTF_8));
+                case AuthenticationSASLContinue challenge ->
+                        Messages.saslResponse(alloc, sasl().clientFinal(new String(challenge.data(), StandardCharsets.UTF_8)));
+                case AuthenticationSASLFinal outcome -> {
+                    sasl().verifyServerFinal(new String(outcome.data(), StandardCharsets.UTF_8));
                     yield null;
                 }
-                default -> throw new Failure("the server asks for authentication method " + code + ", which pgagroal does not support");
+                case AuthenticationRequest.Unsupported unsupported ->
+                        throw new Failure("the server asks for " + unsupported.method() + ", which pgagroal does not support");
             };
         } catch (ScramException e) {
             throw new Failure("SCRAM authentication with the server failed: " + e.getMessage());

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.StartupPacket;
 import java.util.Optional;
@@ -37,7 +38,8 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
         }
         ServerConnection connection = target.get();
         LOG.debug("Forwarding CancelRequest to {}", connection);
-        StartupPacket.CancelRequest real = new StartupPacket.CancelRequest(connection.processId(), connection.secretKey());
+        BackendKeyData key = connection.backendKey();
+        StartupPacket.CancelRequest real = new StartupPacket.CancelRequest(key.processId(), key.secretKey());
         state.connect(connection.server().config(), loop, new CancelForwarder(real))
                 .addListener(f -> {
                     if (!f.isSuccess()) {

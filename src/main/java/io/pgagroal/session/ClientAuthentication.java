@@ -3,6 +3,11 @@ package io.pgagroal.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgagroal.config.AuthMethod;
+import io.pgagroal.protocol.AuthenticationCleartextPassword;
+import io.pgagroal.protocol.AuthenticationMD5Password;
+import io.pgagroal.protocol.AuthenticationSASL;
+import io.pgagroal.protocol.AuthenticationSASLContinue;
+import io.pgagroal.protocol.AuthenticationSASLFinal;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
@@ -11,6 +16,7 @@ import io.pgagroal.security.ScramServer;
 import io.pgagroal.security.UserSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,7 +29,6 @@ import java.util.Optional;
 final class ClientAuthentication {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
 
     /** What to do after a client message: send the next request, or stop with success or an error. */
     sealed interface Step {
@@ -53,16 +58,15 @@ final class ClientAuthentication {
     /** The first request to send, or empty when the method asks nothing (trust). */
     Optional<ByteBuf> request(ByteBufAllocator alloc) {
         return switch (method) {
-            case PASSWORD -> Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_CLEARTEXT_PASSWORD, new byte[0]));
+            case PASSWORD -> Optional.of(AuthenticationCleartextPassword.INSTANCE.encode(alloc));
             case MD5 -> {
-                salt = new byte[4];
+                salt = new byte[AuthenticationMD5Password.SALT_LENGTH];
                 RANDOM.nextBytes(salt);
-                yield Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_MD5_PASSWORD, salt));
+                yield Optional.of(new AuthenticationMD5Password(salt).encode(alloc));
             }
             case SCRAM_SHA_256 -> {
                 scram = new ScramServer(secret.verifier(), RANDOM);
-                byte[] mechanisms = (SCRAM_SHA_256 + "\0\0").getBytes(StandardCharsets.US_ASCII);
-                yield Optional.of(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL, mechanisms));
+                yield Optional.of(new AuthenticationSASL(List.of(AuthenticationSASL.SCRAM_SHA_256)).encode(alloc));
             }
             default -> Optional.empty();
         };
@@ -73,7 +77,7 @@ final class ClientAuthentication {
         if (frame.getByte(0) != Protocol.PASSWORD_MESSAGE) {
             return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "expected a password response, got message type '" + (char) frame.getByte(0) + "'");
         }
-        ByteBuf body = frame.slice(5, frame.readableBytes() - 5);
+        ByteBuf body = Messages.body(frame);
         try {
             return switch (method) {
                 case PASSWORD -> {
@@ -94,7 +98,7 @@ final class ClientAuthentication {
     private Step scram(ByteBuf body, ByteBufAllocator alloc) throws ScramException {
         if (!saslStarted) {
             String mechanism = Messages.readCString(body);
-            if (!SCRAM_SHA_256.equals(mechanism)) {
+            if (!AuthenticationSASL.SCRAM_SHA_256.equals(mechanism)) {
                 return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "unsupported SASL mechanism \"" + mechanism + "\"");
             }
             int length = body.readInt();
@@ -103,14 +107,14 @@ final class ClientAuthentication {
             }
             String serverFirst = scram.serverFirst(body.toString(StandardCharsets.UTF_8));
             saslStarted = true;
-            return new Step.Send(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL_CONTINUE, serverFirst.getBytes(StandardCharsets.UTF_8)));
+            return new Step.Send(new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8)).encode(alloc));
         }
         Optional<String> serverFinal = scram.serverFinal(body.toString(StandardCharsets.UTF_8));
         if (serverFinal.isEmpty()) {
             return verdict(false);
         }
         clientKey = scram.clientKey();
-        return new Step.Send(Messages.authenticationRequest(alloc, Protocol.AUTH_SASL_FINAL, serverFinal.get().getBytes(StandardCharsets.UTF_8)));
+        return new Step.Send(new AuthenticationSASLFinal(serverFinal.get().getBytes(StandardCharsets.UTF_8)).encode(alloc));
     }
 
     /** True once the SASL exchange sent its final message: the client is authenticated. */

@@ -9,9 +9,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.protocol.CommandComplete;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
-import java.nio.charset.StandardCharsets;
+import io.pgagroal.protocol.ReadyForQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ConnectionReset extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionReset.class);
-    private static final String NAME = "reset";
     static final String DISCARD_ALL = "DISCARD ALL";
     static final String ROLLBACK = "ROLLBACK";
 
@@ -79,14 +79,14 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
         }
         ChannelPipeline pipeline = channel.pipeline();
         if (statements.isEmpty() && relay.pendingReadyForQuery() == 0) {
-            IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.NAME);
+            IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.class);
             return;
         }
         int owed = relay.pendingReadyForQuery() + statements.size();
         String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
         ConnectionReset reset = new ConnectionReset(pool, timeLimit, slot, connection, owed, expected);
-        pipeline.addLast(Frames.NAME, Frames.decoder()).addLast(NAME, reset);
-        Handlers.removeIfPresent(pipeline, RelayHandler.NAME);
+        pipeline.addLast(Frames.decoder(), reset);
+        Handlers.removeIfPresent(pipeline, RelayHandler.class, TransactionServerHandler.class);
         channel.config().setAutoRead(true);
         for (String statement : statements) {
             channel.write(Messages.query(channel.alloc(), statement));
@@ -109,9 +109,9 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
             }
             byte type = frame.getByte(0);
             if (type == Protocol.COMMAND_COMPLETE) {
-                lastCommand = frame.toString(5, frame.readableBytes() - 6, StandardCharsets.UTF_8);
+                lastCommand = CommandComplete.decode(Messages.body(frame)).tag();
             } else if (type == Protocol.READY_FOR_QUERY && --readyForQueryOwed == 0) {
-                if (frame.getByte(5) == Protocol.TRANSACTION_IDLE && (expected == null || expected.equals(lastCommand))) {
+                if (ReadyForQuery.decode(Messages.body(frame)).idle() && (expected == null || expected.equals(lastCommand))) {
                     succeed(ctx);
                 } else {
                     fail(expected + " did not complete (last command " + lastCommand + ")");
@@ -125,7 +125,7 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         done = true;
         timeout.cancel(false);
-        IdleServerHandler.park(ctx.pipeline(), pool, slot, connection, NAME, Frames.NAME);
+        IdleServerHandler.park(ctx.pipeline(), pool, slot, connection, ConnectionReset.class, Frames.Decoder.class);
     }
 
     private void fail(String why) {

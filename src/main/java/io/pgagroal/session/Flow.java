@@ -3,9 +3,7 @@ package io.pgagroal.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.pgagroal.pool.PoolFullException;
-import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.SqlState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +39,7 @@ abstract class Flow implements Relay {
 
     /** Opens a new server connection on the client's loop; {@code startup} logs in on it. */
     final void connect(ServerStartup startup) {
-        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
-            }
-        });
+        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), startup.initializer());
         backend = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess() && !session.ended()) {

@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-    private static final String DECODER = "startup-decoder";
 
     private final PoolState state;
     private ChannelHandlerContext ctx;
@@ -52,7 +51,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     static void install(ChannelPipeline pipeline, PoolState state) {
-        pipeline.addLast(DECODER, new StartupPacketDecoder()).addLast(new FrontendHandler(state));
+        pipeline.addLast(new StartupPacketDecoder(), new FrontendHandler(state));
     }
 
     @Override
@@ -145,7 +144,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Map<String, String> serverParameters = new LinkedHashMap<>(startup.parameters());
         serverParameters.put("database", realDatabase);
         int maxSize = state.config.limits().bestRule(user, database).map(LimitEntry::maxSize).orElse(0);
-        ctx.pipeline().replace(DECODER, Frames.NAME, Frames.decoder());
+        ctx.pipeline().replace(StartupPacketDecoder.class, null, Frames.decoder());
         disarmTimeout();
         session = new Session(state, channel, PoolKey.of(user, realDatabase, startup.parameters()), database, maxSize,
                 serverParameters, server.get(), login.get());

@@ -1,5 +1,6 @@
 package io.pgagroal.session;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IdleServerHandler extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "idle";
     private static final Logger LOG = LoggerFactory.getLogger(IdleServerHandler.class);
 
     private final Pool<ServerConnection> pool;
@@ -30,20 +30,21 @@ final class IdleServerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Puts a ready connection in the pool: this handler replaces the conversation's handlers
-     * (named), or a transaction-mode connection's {@link TransactionServerHandler} switches to its
+     * (by type), or a transaction-mode connection's {@link TransactionServerHandler} switches to its
      * own, and the slot becomes FREE on the channel's next event-loop turn. Parking happens
      * inside a read callback of the connection; releasing at once could hand the connection to a
      * waiting session on the same loop, which would rebuild the pipeline while the decoder that
      * delivered the read is still running.
      */
-    static void park(ChannelPipeline pipeline, Pool<ServerConnection> pool, int slot, ServerConnection connection, String... handlers) {
-        if (pipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
+    @SafeVarargs
+    static void park(ChannelPipeline pipeline, Pool<ServerConnection> pool, int slot, ServerConnection connection,
+            Class<? extends ChannelHandler>... handlers) {
+        TransactionServerHandler link = pipeline.get(TransactionServerHandler.class);
+        if (link != null) {
             link.idle();
         } else {
-            pipeline.addLast(NAME, new IdleServerHandler(pool, slot, connection));
-            for (String handler : handlers) {
-                Handlers.removeIfPresent(pipeline, handler);
-            }
+            pipeline.addLast(new IdleServerHandler(pool, slot, connection));
+            Handlers.removeIfPresent(pipeline, handlers);
         }
         pipeline.channel().eventLoop().execute(() -> pool.release(slot));
     }

@@ -5,11 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.ParameterStatus;
 import io.pgagroal.protocol.Protocol;
-import io.pgagroal.protocol.StartupReplay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,8 +21,6 @@ import java.util.stream.Collectors;
  */
 final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
-    private static final String NAME = "adoption";
-
     /** Who asked for the parameters: hears the result once, or that the connection failed. */
     interface Outcome {
         /** @param error null when every parameter was applied */
@@ -35,6 +32,7 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
     }
 
     private final Outcome outcome;
+    private final Frames.Decoder framer = Frames.decoder();
     private final Map<String, String> reported = new LinkedHashMap<>();
     private ErrorResponse error;
 
@@ -43,9 +41,8 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
     }
 
     static void start(Outcome outcome, Channel backend, Map<String, String> settings) {
-        ChannelPipeline pipeline = backend.pipeline();
-        pipeline.addFirst(NAME, new ParameterAdoption(outcome));
-        pipeline.addFirst(Frames.NAME, Frames.decoder());
+        ParameterAdoption adoption = new ParameterAdoption(outcome);
+        backend.pipeline().addFirst(adoption.framer, adoption);
         backend.writeAndFlush(Messages.query(backend.alloc(), sets(settings)));
     }
 
@@ -69,13 +66,12 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
         try {
             switch (frame.getByte(0)) {
                 case Protocol.PARAMETER_STATUS -> {
-                    Map.Entry<String, String> parameter = StartupReplay.parameter(frame.slice(5, frame.readableBytes() - 5));
-                    reported.put(parameter.getKey(), parameter.getValue());
+                    ParameterStatus parameter = ParameterStatus.decode(Messages.body(frame));
+                    reported.put(parameter.name(), parameter.value());
                 }
-                case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
+                case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(Messages.body(frame));
                 case Protocol.READY_FOR_QUERY -> {
-                    ctx.pipeline().remove(Frames.NAME);
-                    ctx.pipeline().remove(this);
+                    ctx.pipeline().remove(framer).remove(this);
                     outcome.adopted(reported, error);
                 }
                 default -> {

@@ -4,9 +4,9 @@ import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.pgagroal.config.LimitEntry;
 import io.pgagroal.pool.PoolKey;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.server.Server;
 import java.util.LinkedHashMap;
@@ -100,12 +100,7 @@ final class Prefill {
         Connection owner = new Connection(entry, slot, server);
         ServerStartup startup = ServerStartup.login(owner, parameters,
                 BackendAuthentication.password(entry.user(), state.credentials.backendPassword(entry.user()).orElseThrow()));
-        ChannelFuture future = state.connect(server.config(), state.workers.next(), new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Frames.NAME, Frames.decoder()).addLast(ServerStartup.NAME, startup);
-            }
-        });
+        ChannelFuture future = state.connect(server.config(), state.workers.next(), startup.initializer());
         owner.channel = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess()) {
@@ -129,12 +124,12 @@ final class Prefill {
         }
 
         @Override
-        public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
+        public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
             done = true;
             ServerConnection connection = new ServerConnection(channel, server,
-                    PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, processId, secretKey);
+                    PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, backendKey);
             state.pool.attach(slot, connection);
-            IdleServerHandler.park(channel.pipeline(), state.pool, slot, connection, ServerStartup.NAME, Frames.NAME);
+            IdleServerHandler.park(channel.pipeline(), state.pool, slot, connection, ServerStartup.class, Frames.Decoder.class);
             LOG.debug("Prefilled slot {} for {}/{}", slot, entry.user(), entry.database());
         }
 

@@ -11,8 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "relay";
-
     private final Flow flow;
     private final boolean client;
 

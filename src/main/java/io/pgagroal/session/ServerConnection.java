@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.pgagroal.pipeline.TransactionServerState;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.PooledConnection;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.server.Server;
@@ -24,21 +25,19 @@ final class ServerConnection implements PooledConnection {
     private final PoolKey key;
     private final Authentication authentication;
     private final byte[] startupReplay;
-    private final int processId;
-    private final int secretKey;
+    private final BackendKeyData backendKey;
     private final TransactionServerState serverState;
     /** Read and written on the connection's event loop only. */
     private boolean discarded;
 
     ServerConnection(Channel channel, Server server, PoolKey key, Authentication authentication,
-            byte[] startupReplay, int processId, int secretKey) {
+            byte[] startupReplay, BackendKeyData backendKey) {
         this.channel = channel;
         this.server = server;
         this.key = key;
         this.authentication = authentication;
         this.startupReplay = startupReplay;
-        this.processId = processId;
-        this.secretKey = secretKey;
+        this.backendKey = backendKey;
         this.serverState = new TransactionServerState(StartupReplay.parameters(startupReplay));
     }
 
@@ -69,12 +68,9 @@ final class ServerConnection implements PooledConnection {
         return startupReplay;
     }
 
-    int processId() {
-        return processId;
-    }
-
-    int secretKey() {
-        return secretKey;
+    /** The backend's own key, which a CancelRequest for it must carry. */
+    BackendKeyData backendKey() {
+        return backendKey;
     }
 
     /** Transaction pipeline: its prepared statements and applied parameters. */
@@ -107,6 +103,6 @@ final class ServerConnection implements PooledConnection {
 
     @Override
     public String toString() {
-        return key + " pid " + processId + " on " + server;
+        return key + " pid " + backendKey.processId() + " on " + server;
     }
 }

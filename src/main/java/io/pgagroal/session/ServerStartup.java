@@ -2,13 +2,22 @@ package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.pgagroal.protocol.AuthenticationOk;
+import io.pgagroal.protocol.AuthenticationRequest;
+import io.pgagroal.protocol.AuthenticationSASLFinal;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Opens a new server connection for a session: sends the client's StartupMessage, gets through
@@ -24,11 +33,9 @@ import java.util.Map;
  */
 final class ServerStartup extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "startup";
-
     /** Who opened the connection: a session, or the prefill task (which never passes through). */
     interface Owner {
-        void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey);
+        void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey);
 
         /** @param frame the ErrorResponse; ownership passes to the owner */
         void serverRefused(ErrorResponse error, ByteBuf frame, boolean pooledLogin);
@@ -45,11 +52,11 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     private final Map<String, String> parameters;
     private final BackendAuthentication login;
     private final ByteArrayOutputStream replay = new ByteArrayOutputStream(512);
-    private int method = -1;
+    private AuthenticationRequest method;
     private byte[] request;
     private byte[] response;
-    private int processId;
-    private int secretKey;
+    /** PostgreSQL always sends one; a server that does not gets a key that cancels nothing. */
+    private BackendKeyData backendKey = new BackendKeyData(0, 0);
     private ChannelHandlerContext ctx;
 
     private ServerStartup(Owner owner, Session session, Map<String, String> parameters, BackendAuthentication login) {
@@ -69,6 +76,16 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
         return new ServerStartup(owner, session, parameters, null);
     }
 
+    /** What the channel of the new connection starts with: whole-message framing, then this handler. */
+    ChannelInitializer<Channel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Frames.decoder(), ServerStartup.this);
+            }
+        };
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -83,29 +100,15 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        byte type = frame.getByte(0);
-        switch (type) {
-            case Protocol.AUTHENTICATION -> authentication(frame);
+        switch (frame.getByte(0)) {
+            case Protocol.AUTHENTICATION -> authentication(frame, decoded(frame, AuthenticationRequest::decode));
             case Protocol.PARAMETER_STATUS -> startupMessage(frame);
-            case Protocol.BACKEND_KEY_DATA -> {
-                processId = frame.getInt(5);
-                secretKey = frame.getInt(9);
-                replay.writeBytes(ByteBufUtil.getBytes(frame));
-                if (login == null) {
-                    CancelKey key = session.cancelKey(processId);
-                    session.client.write(frame.setInt(5, key.processId()).setInt(9, key.secretKey()));
-                } else {
-                    frame.release();
-                }
-            }
+            case Protocol.BACKEND_KEY_DATA -> backendKeyData(frame, decoded(frame, BackendKeyData::decode));
             case Protocol.READY_FOR_QUERY -> {
                 startupMessage(frame);
-                owner.serverReady(authentication(), replay.toByteArray(), processId, secretKey);
+                owner.serverReady(authentication(), replay.toByteArray(), backendKey);
             }
-            case Protocol.ERROR_RESPONSE -> {
-                ErrorResponse error = ErrorResponse.decode(frame.slice(5, frame.readableBytes() - 5));
-                owner.serverRefused(error, frame, login != null);
-            }
+            case Protocol.ERROR_RESPONSE -> owner.serverRefused(decoded(frame, ErrorResponse::decode), frame, login != null);
             default -> {
                 if (login == null) {
                     session.client.writeAndFlush(frame);
@@ -113,6 +116,16 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
                     frame.release();
                 }
             }
+        }
+    }
+
+    /** The body of a frame this handler still owns, decoded; a malformed frame is released before the failure goes on. */
+    private static <T> T decoded(ByteBuf frame, Function<ByteBuf, T> decoder) {
+        try {
+            return decoder.apply(Messages.body(frame));
+        } catch (ProtocolException e) {
+            frame.release();
+            throw e;
         }
     }
 
@@ -124,36 +137,47 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(frame);
     }
 
-    private void authentication(ByteBuf frame) {
-        int code = frame.getInt(5);
-        if (code == Protocol.AUTH_OK) {
+    private void authentication(ByteBuf frame, AuthenticationRequest authentication) {
+        if (authentication instanceof AuthenticationOk) {
             startupMessage(frame);
             return;
         }
-        if (method < 0) {
-            method = code;
+        if (method == null) {
+            method = authentication;
             request = login == null ? ByteBufUtil.getBytes(frame) : null;
         }
         if (login != null) {
-            answer(frame);
+            frame.release();
+            answer(authentication);
             return;
         }
         session.client.writeAndFlush(frame);
-        if (code != Protocol.AUTH_SASL_FINAL) {
+        if (!(authentication instanceof AuthenticationSASLFinal)) {
             session.awaitClient(this::clientAnswer);
         }
     }
 
-    private void answer(ByteBuf frame) {
+    private void answer(AuthenticationRequest authentication) {
         try {
-            ByteBuf answer = login.answer(frame, ctx.alloc());
+            ByteBuf answer = login.answer(authentication, ctx.alloc());
             if (answer != null) {
                 ctx.writeAndFlush(answer);
             }
         } catch (BackendAuthentication.Failure e) {
             owner.serverLoginFailed(e.getMessage());
-        } finally {
-            frame.release();
+        }
+    }
+
+    /**
+     * The backend's key is kept for the replay and for cancelling; in pass-through the client is
+     * sent the backend's process ID with a secret of the pooler's, which names this session.
+     */
+    private void backendKeyData(ByteBuf frame, BackendKeyData key) {
+        backendKey = key;
+        replay.writeBytes(ByteBufUtil.getBytes(frame));
+        frame.release();
+        if (login == null) {
+            session.client.write(session.cancelKey(key.processId()).backendKeyData().encode(session.client.alloc()));
         }
     }
 
@@ -169,9 +193,9 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
 
     private Authentication authentication() {
         if (login != null) {
-            return Authentication.byPooler(Math.max(method, Protocol.AUTH_OK));
+            return Authentication.byPooler(method == null ? AuthenticationOk.INSTANCE : method);
         }
-        return method < 0 ? Authentication.TRUST : Authentication.passThrough(method, request, response);
+        return method == null ? Authentication.TRUST : Authentication.passThrough(method, request, response);
     }
 
     @Override

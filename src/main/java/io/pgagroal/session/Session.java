@@ -172,9 +172,9 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
         moveTo(Phase.RELAYING);
         disarmTimeout();
         ChannelPipeline pipeline = client.pipeline();
-        pipeline.addLast(RelayHandler.NAME, relay);
+        pipeline.addLast(relay);
         pipeline.remove(FrontendHandler.class);
-        pipeline.remove(Frames.NAME);
+        pipeline.remove(Frames.Decoder.class);
     }
 
     /** Gives the client a cancel key of the pooler's for {@code processId}: the BackendKeyData it is shown. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.RelayPipeline;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Protocol;
@@ -55,8 +56,8 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
 
     /** In pass-through the client was sent the startup messages as they came; otherwise it is replayed them now. */
     @Override
-    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
-        connection = new ServerConnection(backend, session.server, session.key, authentication, replay, processId, secretKey);
+    public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
+        connection = new ServerConnection(backend, session.server, session.key, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
         if (authentication.byPooler()) {
             writeToClient(Unpooled.wrappedBuffer(withClientKey(replay)));
@@ -156,18 +157,15 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     }
 
     private byte[] withClientKey(byte[] replay) {
-        CancelKey key = session.cancelKey(connection.processId());
-        return StartupReplay.withBackendKey(replay, key.processId(), key.secretKey());
+        return StartupReplay.withBackendKey(replay, session.cancelKey(connection.backendKey().processId()).backendKeyData());
     }
 
     private void startRelay() {
         relayState = pipeline.newState();
         relaying = true;
         ChannelPipeline serverPipeline = backend.pipeline();
-        serverPipeline.addLast(RelayHandler.NAME, new RelayHandler(this, false));
-        Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
-        Handlers.removeIfPresent(serverPipeline, ServerStartup.NAME);
-        Handlers.removeIfPresent(serverPipeline, Frames.NAME);
+        serverPipeline.addLast(new RelayHandler(this, false));
+        Handlers.removeIfPresent(serverPipeline, IdleServerHandler.class, ServerStartup.class, Frames.Decoder.class);
         pipeline.start(this);
         session.cancelTarget(connection);
         session.startRelaying(new RelayHandler(this, true));

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.TransactionPipeline;
 import io.pgagroal.pipeline.TransactionState;
 import io.pgagroal.pool.PoolKey;
+import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.SqlState;
@@ -74,11 +75,10 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     @Override
-    public void serverReady(Authentication authentication, byte[] replay, int processId, int secretKey) {
-        connection = new ServerConnection(backend, session.server, poolKey, authentication, replay, processId, secretKey);
+    public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
+        connection = new ServerConnection(backend, session.server, poolKey, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
-        Handlers.removeIfPresent(backend.pipeline(), ServerStartup.NAME);
-        Handlers.removeIfPresent(backend.pipeline(), Frames.NAME);
+        Handlers.removeIfPresent(backend.pipeline(), ServerStartup.class, Frames.Decoder.class);
         synchronizeParameters();
     }
 
@@ -167,14 +167,14 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      */
     private void attach(Map<String, String> reported) {
         ChannelPipeline serverPipeline = backend.pipeline();
-        if (serverPipeline.get(RelayHandler.NAME) instanceof TransactionServerHandler link) {
-            serverLink = link;
-            link.relayTo(serverRelay);
+        serverLink = serverPipeline.get(TransactionServerHandler.class);
+        if (serverLink != null) {
+            serverLink.relayTo(serverRelay);
         } else {
-            Handlers.removeIfPresent(serverPipeline, IdleServerHandler.NAME);
+            Handlers.removeIfPresent(serverPipeline, IdleServerHandler.class);
             serverLink = new TransactionServerHandler(new IdleServerHandler(state.pool, slot.slot(), connection), serverRelay,
                     connection.serverState().stream());
-            serverPipeline.addLast(RelayHandler.NAME, serverLink);
+            serverPipeline.addLast(serverLink);
         }
         backend.config().setAutoRead(true);
         session.cancelTarget(connection);
@@ -201,9 +201,8 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      * clients before it runs any).
      */
     private void replay(ServerConnection template, Map<String, String> shown) {
-        CancelKey key = session.cancelKey(0);
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
-        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, key.processId(), key.secretKey())));
+        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, session.cancelKey(0).backendKeyData())));
         replayed = true;
         session.startRelaying(new RelayHandler(this, true));
         client.flush();

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.ReadyForQuery;
 import org.junit.jupiter.api.Test;
 
 class ScannedStateTest {
@@ -57,7 +58,7 @@ class ScannedStateTest {
     }
 
     private static void readyForQuery(ScannedState state, char status) {
-        ByteBuf message = Messages.readyForQuery(ALLOC, (byte) status);
+        ByteBuf message = ReadyForQuery.of((byte) status).encode(ALLOC);
         state.scanServer(message);
         message.release();
     }

@@ -140,6 +140,30 @@ class TransactionRelayTest {
     }
 
     @Test
+    void describeAndCloseOfAStatementAreRenamedButThoseOfAPortalPassAtEverySplit() {
+        byte[] client = concat(parse("s1", "SELECT 1", 0), describe('S', "s1"), describe('P', ""), close('P', "p1"), close('S', "s1"),
+                bind("", "s1"), sync());
+        for (int split = 0; split <= client.length; split++) {
+            FakeRelay relay = new FakeRelay();
+            relay.fromClient(client, split);
+            byte[] sent = relay.toServer();
+            String serverName = new String(sent, 5, sent.length - 5, StandardCharsets.ISO_8859_1).split("\0")[0];
+            assertThat(serverName).startsWith("pgagroal_");
+            assertThat(sent).as("split at %d", split).isEqualTo(concat(parse(serverName, "SELECT 1", 0), describe('S', serverName),
+                    describe('P', ""), close('P', "p1"), close('S', serverName), bind("", "s1"), sync()));
+            assertThat(relay.connection.preparedStatements().contains(serverName)).as("closed on the connection").isFalse();
+        }
+    }
+
+    private static byte[] describe(char kind, String name) {
+        return message('D', new byte[] {(byte) kind}, cstring(name));
+    }
+
+    private static byte[] close(char kind, String name) {
+        return message('C', new byte[] {(byte) kind}, cstring(name));
+    }
+
+    @Test
     void thePoolersOwnParseIsAcknowledgedToNobodyAtEverySplit() {
         byte[] server = concat(message('1'), message('2'), dataRow("42"), commandComplete("SELECT 1"), readyForQuery('I'));
         byte[] expected = concat(message('2'), dataRow("42"), commandComplete("SELECT 1"), readyForQuery('I'));

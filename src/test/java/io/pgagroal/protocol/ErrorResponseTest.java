@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +89,31 @@ class ErrorResponseTest {
         assertThat(german.endsSession()).isTrue();
         assertThat(ErrorResponse.decode(Wire.hex("53 464154414c 00 00")).severity()).as("servers before 9.6 send only S").isEqualTo("FATAL");
         assertThat(ErrorResponse.decode(Wire.hex("00")).severity()).isEqualTo("ERROR");
+    }
+
+    @Test
+    void theStartOfABodyTellsWhetherTheErrorEndsTheSession() {
+        assertThat(endsSession("S FATAL 00 V FATAL 00 00")).isTrue();
+        assertThat(endsSession("S PANIC 00 00")).as("servers before 9.6 send only S").isTrue();
+        assertThat(endsSession("S SCHWERWIEGEND 00 V FATAL 00 00")).as("a localised S").isTrue();
+        assertThat(endsSession("S ERROR 00 V ERROR 00 C 57P01 00 M FATAL 00 00")).as("only the severities count").isFalse();
+        assertThat(endsSession("S FATALE 00 00")).isFalse();
+        assertThat(endsSession("S FATA")).as("a severity cut off").isFalse();
+        assertThat(endsSession("")).isFalse();
+        assertThat(ErrorResponse.endsSession(Wire.hex(MISSING_RELATION))).isFalse();
+        ErrorResponse fatal = new ErrorResponse("FATAL", SqlState.ADMIN_SHUTDOWN, "x".repeat(1000));
+        assertThat(ErrorResponse.endsSession(Wire.body(fatal.encode(ByteBufAllocator.DEFAULT), 'E'))).as("a long error, from its start").isTrue();
+    }
+
+    /** Fields written as type letter, value and 00 (a NUL), separated by spaces. */
+    private static boolean endsSession(String fields) {
+        StringBuilder hex = new StringBuilder();
+        for (String part : fields.split(" ")) {
+            hex.append(part.equals("00") ? "00" : HexFormat.of().formatHex(part.getBytes(StandardCharsets.US_ASCII)));
+        }
+        byte[] body = HexFormat.of().parseHex(hex);
+        byte[] peek = Arrays.copyOf(body, MessageScanner.MAX_PEEK);
+        return ErrorResponse.endsSession(peek, body.length);
     }
 
     @Test

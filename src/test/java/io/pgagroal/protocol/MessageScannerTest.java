@@ -37,7 +37,7 @@ class MessageScannerTest {
         ByteBuf buf = Unpooled.buffer();
         append(buf, Messages.query(buf.alloc(), "SELECT 1"));
         append(buf, Messages.errorResponse(buf.alloc(), "FATAL", "57P01", "terminating"));
-        append(buf, Messages.readyForQuery(buf.alloc(), (byte) 'T'));
+        append(buf, ReadyForQuery.IN_TRANSACTION.encode(buf.alloc()));
         buf.writeByte('D').writeInt(4);
         buf.writeBytes(Messages.terminate());
         buf.writeByte('Q');

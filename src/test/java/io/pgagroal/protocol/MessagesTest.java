@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MessagesTest {
@@ -19,6 +21,17 @@ class MessagesTest {
         assertThat(decoded).isEqualTo(new ErrorResponse("FATAL", "53300", "connection pool is full"));
         assertThat(decoded.endsSession()).isTrue();
         error.release();
+    }
+
+    @Test
+    void theBodyOfAMessageIsWhatFollowsItsLengthWithoutMovingAnIndex() {
+        ByteBuf buf = Unpooled.buffer().writeBytes(new byte[] {1, 2});
+        buf.writeBytes(Wire.framed(new ParameterStatus("TimeZone", "UTC").encode(ByteBufAllocator.DEFAULT), 'S')).skipBytes(2);
+        ByteBuf body = Wire.decode(Messages::body, buf);
+        assertThat(ParameterStatus.decode(body)).isEqualTo(new ParameterStatus("TimeZone", "UTC"));
+        assertThat(body.readableBytes()).isEqualTo(buf.readableBytes() - 5);
+        assertThat(Messages.body(buf.slice(2, 9)).toString(StandardCharsets.UTF_8)).as("the body bytes of a head").isEqualTo("Time");
+        buf.release();
     }
 
     @Test

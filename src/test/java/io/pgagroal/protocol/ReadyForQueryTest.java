@@ -29,7 +29,7 @@ class ReadyForQueryTest {
     @Test
     void encodesTheWholeMessage() {
         assertThat(Wire.framed(ReadyForQuery.IN_TRANSACTION.encode(ByteBufAllocator.DEFAULT), 'Z')).containsExactly('Z', 0, 0, 0, 5, 'T');
-        assertThat(Wire.framed(Messages.readyForQuery(ByteBufAllocator.DEFAULT, Protocol.TRANSACTION_IDLE), 'Z')).containsExactly('Z', 0, 0, 0, 5, 'I');
+        assertThat(Wire.framed(ReadyForQuery.of(Protocol.TRANSACTION_IDLE).encode(ByteBufAllocator.DEFAULT), 'Z')).containsExactly('Z', 0, 0, 0, 5, 'I');
     }
 
     @Test

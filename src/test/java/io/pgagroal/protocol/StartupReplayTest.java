@@ -47,7 +47,7 @@ class StartupReplayTest {
 
     @Test
     void replacesTheBackendKeyAlone() {
-        byte[] replaced = StartupReplay.withBackendKey(REPLAY, 7, -7);
+        byte[] replaced = StartupReplay.withBackendKey(REPLAY, new BackendKeyData(7, -7));
         assertThat(messages(replaced)).contains("K BackendKeyData[processId=7, secretKey=-7]");
         byte[] expected = REPLAY.clone();
         System.arraycopy(HexFormat.of().parseHex("00000007fffffff9"), 0, expected, expected.length - 14, 8);

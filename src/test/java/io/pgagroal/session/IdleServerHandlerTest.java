@@ -8,6 +8,7 @@ import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.pool.SlotState;
+import io.pgagroal.protocol.BackendKeyData;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ class IdleServerHandlerTest {
     /** A connection in use in the pool's only slot, parked: its release waits for the loop's next turn. */
     private int parked() throws Exception {
         Checkout<ServerConnection> checkout = pool.acquire(KEY, 0, channel.eventLoop()).get(5, TimeUnit.SECONDS);
-        ServerConnection connection = new ServerConnection(channel, null, KEY, Authentication.TRUST, new byte[0], 1, 2);
+        ServerConnection connection = new ServerConnection(channel, null, KEY, Authentication.TRUST, new byte[0], new BackendKeyData(1, 2));
         pool.attach(checkout.slot(), connection);
         IdleServerHandler.park(channel.pipeline(), pool, checkout.slot(), connection);
         return checkout.slot();
