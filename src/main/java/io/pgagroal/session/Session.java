@@ -177,12 +177,15 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
         pipeline.remove(Frames.Decoder.class);
     }
 
-    /** Gives the client a cancel key of the pooler's for {@code processId}: the BackendKeyData it is shown. */
+    /**
+     * Gives the client a cancel key of the pooler's for {@code processId}: the BackendKeyData it is
+     * shown. A session that has ended gets a key that names nothing.
+     */
     CancelKey cancelKey(int processId) {
-        if (cancelKey == null) {
+        if (cancelKey == null && phase != Phase.ENDED) {
             cancelKey = state.registry.cancelKey(this, processId);
         }
-        return cancelKey;
+        return cancelKey != null ? cancelKey : new CancelKey(processId, 0);
     }
 
     /** The connection a CancelRequest with this session's key goes to now, if any. */
