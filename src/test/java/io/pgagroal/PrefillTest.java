@@ -66,6 +66,32 @@ class PrefillTest {
         }
     }
 
+    /**
+     * A base connection takes a client's settings as its startup packet would have: a list setting
+     * stays a list (set_config, not SET with one quoted literal), and quotes and backslashes survive.
+     */
+    @Test
+    void anAdoptedConnectionReadsSettingsAsAStartupPacketWould() throws Exception {
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.limit("appdb app 2 1 1"), "host all all all scram-sha-256");
+        await(1);
+        String prefilled = backends();
+        Properties properties = new Properties();
+        properties.setProperty("options", "-c search_path=tenant_a,public");
+        properties.setProperty("ApplicationName", "it's a \\ test");
+        properties.setProperty("assumeMinServerVersion", "15");
+        try (Connection connection = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties)) {
+            ResultSet rs = connection.createStatement().executeQuery(
+                    "SELECT pg_backend_pid()::text, current_setting('search_path'), current_schemas(false)::text, "
+                    + "current_setting('application_name')");
+            rs.next();
+            assertThat(prefilled.split(",")).as("the prefilled connection was adopted").contains(rs.getString(1));
+            assertThat(rs.getString(2)).as("as PostgreSQL shows it for the startup option").isEqualTo("tenant_a,public");
+            assertThat(rs.getString(3)).as("two schemas (tenant_a does not exist), not one named \"tenant_a,public\"")
+                    .isEqualTo("{public}");
+            assertThat(rs.getString(4)).isEqualTo("it's a \\ test");
+        }
+    }
+
     @Test
     void aClientParameterPostgreSQLRefusesIsReportedAndTheConnectionKept() throws Exception {
         PG.restartPooler(PoolerExtension.VAULT, b -> b.limit("appdb app 2 1 1"), "host all all all scram-sha-256");

@@ -14,10 +14,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Gives a base (prefilled) connection a client's startup parameters with one simple query of SET
- * commands, collecting the ParameterStatus messages PostgreSQL reports. The SETs run as one
- * implicit transaction: if one is refused none applies and the connection is unchanged. DISCARD ALL
- * on return resets them, so the connection stays a base connection.
+ * Gives a base (prefilled) connection a client's startup parameters with one simple query of
+ * {@code set_config} calls, collecting the ParameterStatus messages PostgreSQL reports. set_config
+ * reads a value as a startup packet or {@code options -c} does, so a list setting such as
+ * {@code search_path = a,b} is the two schemas (a SET with a quoted literal would make it the one
+ * schema "a,b"). One statement is one implicit transaction: if a value is refused none applies and
+ * the connection is unchanged. DISCARD ALL on return resets them, so the connection stays a base
+ * connection.
  */
 final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
@@ -48,16 +51,13 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     static String sets(Map<String, String> settings) {
         return settings.entrySet().stream()
-                .map(s -> "SET " + identifier(s.getKey()) + " = " + literal(s.getValue()))
-                .collect(Collectors.joining("; "));
+                .map(s -> "pg_catalog.set_config(" + literal(s.getKey()) + ", " + literal(s.getValue()) + ", false)")
+                .collect(Collectors.joining(", ", "SELECT ", ""));
     }
 
-    private static String identifier(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
-
+    /** An escape string literal, right whatever standard_conforming_strings says. */
     private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     @Override

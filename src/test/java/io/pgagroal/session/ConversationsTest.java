@@ -133,7 +133,8 @@ class ConversationsTest {
             EmbeddedChannel channel = new EmbeddedChannel();
             Outcome outcome = new Outcome();
             ParameterAdoption.start(outcome, channel, settings);
-            assertThat(outbound(channel)).isEqualTo(query("SET \"TimeZone\" = 'Asia/Tokyo'; SET \"application_name\" = 'it''s mine'"));
+            assertThat(outbound(channel)).isEqualTo(query("SELECT pg_catalog.set_config(E'TimeZone', E'Asia/Tokyo', false), "
+                    + "pg_catalog.set_config(E'application_name', E'it''s mine', false)"));
             writeInSplit(channel, replies, split, () -> assertThat(outcome.events).isEmpty());
             assertThat(outcome.events).as("split at %d", split).containsExactly("adopted");
             assertThat(outcome.error).isNull();
