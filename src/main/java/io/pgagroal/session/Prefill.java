@@ -46,6 +46,10 @@ final class Prefill {
             LOG.warn("Limit entry at line {} ({} {}) cannot be prefilled: it names all", entry.line(), entry.database(), entry.user());
             return false;
         }
+        if (ServerConnection.isTemplate(entry.database())) {
+            LOG.warn("Limit entry at line {} cannot be prefilled: connections to {} are never pooled", entry.line(), entry.database());
+            return false;
+        }
         if (state.credentials.backendPassword(entry.user()).isEmpty()) {
             LOG.warn("Limit entry at line {} cannot be prefilled: user \"{}\" is not in the users vault", entry.line(), entry.user());
             return false;

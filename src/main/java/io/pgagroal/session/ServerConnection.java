@@ -81,14 +81,14 @@ final class ServerConnection implements PooledConnection {
     /** Open, not discarded, and authenticated in a way a later client can be checked against. */
     @Override
     public boolean reusable() {
-        return !discarded && authentication.replayable() && channel.isActive() && !template(key.database());
+        return !discarded && authentication.replayable() && channel.isActive() && !isTemplate(key.database());
     }
 
     /**
      * template0 and template1 are never pooled: CREATE DATABASE copies template1 and fails while
      * anyone is connected to it (an idle pooled connection included).
      */
-    private static boolean template(String database) {
+    static boolean isTemplate(String database) {
         return database.equals("template0") || database.equals("template1");
     }
 
