@@ -8,6 +8,7 @@ import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.ReadyForQuery;
+import io.pgagroal.protocol.SqlState;
 
 /**
  * The client's stream in the transaction pipeline, framed as it is read: the messages the pooler
@@ -58,26 +59,26 @@ final class ClientMessages implements MessageFramer.Handler {
 
     @Override
     public void run(ByteBuf bytes) {
-        piece(TransactionState.Held.RUN, bytes, 0, false);
+        piece(TransactionState.Held.RUN, bytes, 0);
     }
 
     @Override
     public void head(ByteBuf head, int length) {
-        piece(TransactionState.Held.HEAD, head, length, false);
+        piece(TransactionState.Held.HEAD, head, length);
     }
 
     @Override
     public void rest(ByteBuf bytes, boolean last) {
-        piece(TransactionState.Held.REST, bytes, 0, last);
+        piece(TransactionState.Held.REST, bytes, 0);
     }
 
-    private void piece(byte kind, ByteBuf bytes, int length, boolean last) {
+    private void piece(byte kind, ByteBuf bytes, int length) {
         if (state.discarded) {
             bytes.release();
         } else if (state.relay.attached() && state.held.isEmpty()) {
             process(kind, bytes, length);
         } else {
-            hold(kind, bytes, length, last);
+            hold(kind, bytes, length);
         }
     }
 
@@ -106,7 +107,7 @@ final class ClientMessages implements MessageFramer.Handler {
         }
     }
 
-    private void hold(byte kind, ByteBuf bytes, int length, boolean last) {
+    private void hold(byte kind, ByteBuf bytes, int length) {
         boolean idle = !state.relay.connectionRequested() && state.held.isEmpty();
         byte type = kind == TransactionState.Held.HEAD ? bytes.getByte(0) : 0;
         if (state.deferredParse != null) {
@@ -119,7 +120,7 @@ final class ClientMessages implements MessageFramer.Handler {
                 state.relay.flushClient();
                 return;
             }
-            state.held.add(new TransactionState.Held(TransactionState.Held.HEAD, parse, parse.readableBytes() - 1, false));
+            state.held.add(new TransactionState.Held(TransactionState.Held.HEAD, parse, parse.readableBytes() - 1));
         } else if (idle && type == Protocol.PARSE && bytes.readableBytes() == length + 1) {
             state.deferredParse = bytes;
             return;
@@ -128,7 +129,7 @@ final class ClientMessages implements MessageFramer.Handler {
             state.relay.clientTerminated();
             return;
         }
-        state.held.add(new TransactionState.Held(kind, bytes, length, last));
+        state.held.add(new TransactionState.Held(kind, bytes, length));
         if (state.held.size() >= HELD_BEFORE_BACKPRESSURE) {
             state.relay.pauseClient();
         }
@@ -138,6 +139,7 @@ final class ClientMessages implements MessageFramer.Handler {
     private void message(ByteBuf head, int length) {
         byte type = head.getByte(0);
         forwardRest = true;
+        state.batchOpen = true;
         switch (type) {
             case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
                 state.batchOpen = false;
@@ -150,27 +152,19 @@ final class ClientMessages implements MessageFramer.Handler {
                 forwardRest = false;
                 state.relay.clientTerminated();
             }
-            case Protocol.PARSE -> {
-                state.batchOpen = true;
-                parse(head, length);
-            }
+            case Protocol.PARSE -> parse(head, length);
             case Protocol.BIND -> {
-                state.batchOpen = true;
                 Bind bind = Bind.decode(Messages.body(head));
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement());
             }
             case Protocol.DESCRIBE -> {
-                state.batchOpen = true;
                 if (head.getByte(5) == Describe.STATEMENT) {
                     pipeline.reference(state, head, length, 6, Describe.decode(Messages.body(head)).name());
                 } else {
                     state.relay.writeToServer(head);
                 }
             }
-            default -> {
-                state.batchOpen = true;
-                pipeline.close(state, head);
-            }
+            default -> pipeline.close(state, head);
         }
     }
 
@@ -185,7 +179,7 @@ final class ClientMessages implements MessageFramer.Handler {
         if (head.readableBytes() < length + 1) {
             head.release();
             forwardRest = false;
-            state.relay.refuse("54000", "prepared statement of " + length + " bytes is over the transaction pipeline's limit of "
+            state.relay.refuse(SqlState.PROGRAM_LIMIT_EXCEEDED, "prepared statement of " + length + " bytes is over the transaction pipeline's limit of "
                     + TransactionPipeline.MAX_TRACKED_PARSE + " bytes; use an unnamed statement or the session pipeline");
             return;
         }

@@ -79,8 +79,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 if (state.betweenTransactions()) {
                     boolean deallocate = pipeline.deallocatesAfter(state);
                     state.usedNamedParse = false;
-                    state.stream.release();
-                    state.stream = null;
+                    state.relay.serverState().stream().release();
                     state.relay.transactionEnded(deallocate);
                 }
                 return;

@@ -64,8 +64,7 @@ public final class TransactionPipeline implements Pipeline {
     @Override
     public void server(Relay relay, ByteBuf chunk) {
         TransactionState state = (TransactionState) relay.state();
-        state.stream = relay.serverState().stream();
-        state.stream.feed(chunk, state.server);
+        relay.serverState().stream().feed(chunk, state.server);
     }
 
     /**

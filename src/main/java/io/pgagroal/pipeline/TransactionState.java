@@ -34,7 +34,7 @@ public final class TransactionState implements RelayState {
     }
 
     /** A piece of the client's stream that waits for a connection: a head, a run or a rest (see MessageFramer). */
-    record Held(byte kind, ByteBuf bytes, int length, boolean last) {
+    record Held(byte kind, ByteBuf bytes, int length) {
         static final byte HEAD = 'h';
         static final byte RUN = 'r';
         static final byte REST = 'e';
@@ -48,7 +48,6 @@ public final class TransactionState implements RelayState {
     final ServerMessages server;
     private final Map<String, String> desired;
     final Relay relay;
-    ServerStream stream;
     int pendingReadyForQuery;
     /** A message was sent since the last Sync, Query or FunctionCall: a batch is open. */
     boolean batchOpen;
@@ -116,6 +115,6 @@ public final class TransactionState implements RelayState {
 
     @Override
     public boolean atMessageBoundary() {
-        return clientFramer.atMessageBoundary() && (stream == null || stream.atMessageBoundary());
+        return clientFramer.atMessageBoundary() && (!relay.attached() || relay.serverState().stream().atMessageBoundary());
     }
 }

@@ -11,6 +11,7 @@ public final class SqlState {
     public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String TOO_MANY_CONNECTIONS = "53300";
+    public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
     public static final String INTERNAL_ERROR = "XX000";
 
     private SqlState() {

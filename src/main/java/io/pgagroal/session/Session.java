@@ -364,9 +364,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     @Override
     public void terminate(String sqlState, String message) {
         client.eventLoop().execute(() -> {
-            if (phase == Phase.RELAYING) {
-                LOG.debug("Ending session of {}: {}", key, message);
-            }
+            LOG.debug("Ending session of {}: {}", key, message);
             fatal(sqlState, message);
         });
     }

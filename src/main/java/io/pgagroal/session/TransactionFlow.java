@@ -295,9 +295,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     /** ROLLBACK when a transaction may be open; nothing else is reset in this pipeline. */
     private void reset() {
         session.cancelTarget(null);
-        attached = false;
         List<String> statements = ConnectionReset.needsRollback(relayState) ? List.of(ConnectionReset.ROLLBACK) : List.of();
         ConnectionReset.start(state, slot.handOver(), connection, relayState, statements);
+        attached = false;
     }
 
     @Override

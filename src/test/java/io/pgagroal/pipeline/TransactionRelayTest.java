@@ -255,6 +255,19 @@ class TransactionRelayTest {
     }
 
     @Test
+    void aConnectionWhoseResultStoppedInsideAMessageIsNotAtABoundary() {
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(query("SELECT big"));
+        byte[] row = dataRow("a value cut in two");
+        relay.fromServer(Arrays.copyOf(row, 9));
+        assertThat(relay.state.atMessageBoundary()).as("the server stream stands inside a DataRow").isFalse();
+        relay.fromServer(Arrays.copyOfRange(row, 9, row.length));
+        assertThat(relay.state.atMessageBoundary()).isTrue();
+        relay.toServer();
+        relay.toClient();
+    }
+
+    @Test
     void aTerminateWithoutAConnectionEndsTheSessionAndWhatFollowsIsDropped() {
         FakeRelay relay = new FakeRelay();
         relay.attached = false;
