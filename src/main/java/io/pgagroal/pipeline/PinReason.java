@@ -1,0 +1,34 @@
+package io.pgagroal.pipeline;
+
+/**
+ * Why a client of the transaction pipeline keeps its server connection until it leaves: a statement
+ * left state on the connection that outlives its transaction and that the pooler cannot carry to
+ * another connection. Each reason names the statement as a user would recognise it.
+ */
+public enum PinReason {
+    TEMPORARY_OBJECT("CREATE TEMPORARY (a temporary table, view or sequence)"),
+    ADVISORY_LOCK("a session advisory lock (pg_advisory_lock and its kin)"),
+    LISTEN("LISTEN"),
+    CURSOR_WITH_HOLD("DECLARE ... WITH HOLD"),
+    PREPARE("PREPARE (a prepared statement in SQL)"),
+    SET_ROLE("SET ROLE"),
+    SET_SESSION_AUTHORIZATION("SET SESSION AUTHORIZATION"),
+    BACKEND_PID("pg_backend_pid()"),
+    LOAD("LOAD");
+
+    private final String statement;
+
+    PinReason(String statement) {
+        this.statement = statement;
+    }
+
+    /** The statement or function, as the user wrote it. */
+    public String statement() {
+        return statement;
+    }
+
+    /** The label of the reason in metrics and logs: the constant's name in lower case. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
