@@ -51,6 +51,7 @@ public final class MainConfig {
         values.put(HUGEPAGE, choice(HugePage.class, HUGEPAGE));
         values.put(EV_BACKEND, choice(EventBackend.class, EV_BACKEND));
         values.put(UPDATE_PROCESS_TITLE, choice(UpdateProcessTitle.class, UPDATE_PROCESS_TITLE));
+        values.put(TRANSACTION_PINNING, choice(TransactionPinning.class, TRANSACTION_PINNING));
         values.put(PIPELINE, resolvePipeline(string(PIPELINE)));
     }
 
@@ -277,6 +278,10 @@ public final class MainConfig {
 
     public int maxPreparedStatements() {
         return (int) values.get(MAX_PREPARED_STATEMENTS);
+    }
+
+    public TransactionPinning transactionPinning() {
+        return (TransactionPinning) values.get(TRANSACTION_PINNING);
     }
 
     public Path pidfile() {

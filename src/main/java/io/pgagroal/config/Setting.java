@@ -113,6 +113,8 @@ public enum Setting {
             "Transaction pipeline with max_prepared_statements = 0: run DEALLOCATE ALL after a transaction that prepared a named statement"),
     MAX_PREPARED_STATEMENTS(MAIN, "max_prepared_statements", integer(0, 100_000), "200", RESTART,
             "Transaction pipeline: protocol-level prepared statements kept per server connection (least recently used evicted); 0 turns the support off"),
+    TRANSACTION_PINNING(MAIN, "transaction_pinning", choice("pin", "error", "off"), "pin", RESTART,
+            "Transaction pipeline: what a statement whose effect outlives its transaction (LISTEN, temporary tables, session advisory locks, ...) does: pin keeps the client on its connection until it leaves, error refuses the statement, off lets it through as upstream does"),
     PIDFILE(MAIN, "pidfile", path(), "", RESTART,
             "PID file; when not set, <unix_socket_dir>/pgagroal.<port>.pid"),
     UPDATE_PROCESS_TITLE(MAIN, "update_process_title",

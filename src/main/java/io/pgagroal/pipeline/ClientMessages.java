@@ -2,13 +2,17 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgagroal.protocol.Bind;
 import io.pgagroal.protocol.Describe;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Parse;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.ReadyForQuery;
 import io.pgagroal.protocol.SqlState;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The client's stream in the transaction pipeline, framed as it is read: the messages the pooler
@@ -52,7 +56,7 @@ final class ClientMessages implements MessageFramer.Handler {
     public int headLength(byte type, int length) {
         return switch (type) {
             case Protocol.PARSE -> length < TransactionPipeline.MAX_TRACKED_PARSE ? length + 1 : TransactionPipeline.HEAD_LIMIT;
-            case Protocol.QUERY, Protocol.FUNCTION_CALL -> 5;
+            case Protocol.FUNCTION_CALL -> 5;
             default -> (int) Math.min(length + 1L, TransactionPipeline.HEAD_LIMIT);
         };
     }
@@ -141,12 +145,16 @@ final class ClientMessages implements MessageFramer.Handler {
         forwardRest = true;
         state.batchOpen = true;
         switch (type) {
-            case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
-                state.batchOpen = false;
-                state.pendingReadyForQuery++;
-                state.pending.add(TransactionState.Pending.END_OF_BATCH);
-                state.relay.writeToServer(head);
+            case Protocol.QUERY -> {
+                String refusal = pipeline.effects(state, TransactionPipeline.classify(head, 5));
+                if (refusal != null) {
+                    head.release();
+                    forwardRest = false;
+                    head = TransactionPipeline.refusal(refusal);
+                }
+                endOfBatch(head);
             }
+            case Protocol.SYNC, Protocol.FUNCTION_CALL -> endOfBatch(head);
             case Protocol.TERMINATE -> {
                 head.release();
                 forwardRest = false;
@@ -168,7 +176,24 @@ final class ClientMessages implements MessageFramer.Handler {
         }
     }
 
+    private void endOfBatch(ByteBuf head) {
+        state.batchOpen = false;
+        state.pendingReadyForQuery++;
+        state.pending.add(TransactionState.Pending.END_OF_BATCH);
+        state.relay.writeToServer(head);
+    }
+
     private void parse(ByteBuf head, int length) {
+        int textStart = head.indexOf(5, head.writerIndex(), (byte) 0) + 1;
+        Classification classification = textStart == 0 ? Classification.PLAIN : TransactionPipeline.classify(head, textStart);
+        String refusal = pipeline.effects(state, classification);
+        if (refusal != null) {
+            String name = head.toString(5, textStart - 6, StandardCharsets.UTF_8);
+            head.release();
+            forwardRest = false;
+            head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
+            length = head.readableBytes() - 1;
+        }
         boolean unnamed = head.getByte(5) == 0;
         state.usedNamedParse |= !unnamed;
         if (unnamed || !pipeline.tracksStatements()) {
@@ -183,6 +208,6 @@ final class ClientMessages implements MessageFramer.Handler {
                     + TransactionPipeline.MAX_TRACKED_PARSE + " bytes; use an unnamed statement or the session pipeline");
             return;
         }
-        pipeline.parse(state, head);
+        pipeline.parse(state, head, classification);
     }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 final class PreparedStatementCache {
 
     private final LinkedHashMap<String, Boolean> names = new LinkedHashMap<>(16, 0.75f, true);
+    /** A client ran DEALLOCATE ALL or DISCARD ALL, which may or may not have succeeded: close before preparing. */
+    private boolean uncertain;
 
     /** Whether the statement is prepared; counts as a use. */
     boolean contains(String name) {
@@ -22,6 +24,23 @@ final class PreparedStatementCache {
 
     void remove(String name) {
         names.remove(name);
+    }
+
+    /** The connection's statements may all be gone (DEALLOCATE ALL, DISCARD ALL by a client). */
+    void forgetAll() {
+        names.clear();
+        uncertain = true;
+    }
+
+    /** Whether a statement may exist on the connection although it is not in the cache. */
+    boolean uncertain() {
+        return uncertain;
+    }
+
+    /** The connection was reset by the pooler (DISCARD ALL that succeeded): it holds no statement. */
+    void clear() {
+        names.clear();
+        uncertain = false;
     }
 
     /** The statement to close before another is added, when {@code max} are prepared already. */

@@ -55,6 +55,10 @@ public interface Relay {
     default void pauseClient() {
     }
 
+    /** Transaction pipeline: the client now keeps its connection until it leaves, for this reason. */
+    default void pinned(PinReason reason) {
+    }
+
     /** Flushes what was written to the client. */
     default void flushClient() {
     }

@@ -3,16 +3,21 @@ package io.pgagroal.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.pgagroal.config.TransactionPinning;
 import io.pgagroal.protocol.Close;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ReadyForQuery;
+import io.pgagroal.protocol.SqlState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The transaction pipeline: a client holds a server connection only for the length of a
@@ -32,6 +37,13 @@ import java.util.Optional;
  * most {@code max_prepared_statements}, least recently used closed first. With the support off
  * (0), names pass through and {@code track_prepared_statements} runs DEALLOCATE ALL after a
  * transaction that prepared one, as upstream.
+ *
+ * <p>The text of every Query and Parse goes through {@link StatementLexer}: a statement that may
+ * change the session's parameters has them read when its transaction ends, and one whose effect
+ * outlives its transaction and cannot be carried to another connection pins the client to its
+ * connection, or is refused, as {@code transaction_pinning} says. A refused statement is replaced by
+ * a DO block that raises the refusal, so PostgreSQL itself reports it and the transaction fails as it
+ * would for any error.
  */
 public final class TransactionPipeline implements Pipeline {
 
@@ -41,13 +53,88 @@ public final class TransactionPipeline implements Pipeline {
     static final int MAX_TRACKED_PARSE = 16 * 1024 * 1024;
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final int MAX_SPELLINGS = 4096;
 
     private final int maxPreparedStatements;
     private final boolean trackPreparedStatements;
+    private final TransactionPinning pinning;
+    private final Map<PinReason, LongAdder> pins = new EnumMap<>(PinReason.class);
+    private final Map<String, String> spellings = new ConcurrentHashMap<>();
 
-    public TransactionPipeline(int maxPreparedStatements, boolean trackPreparedStatements) {
+    public TransactionPipeline(int maxPreparedStatements, boolean trackPreparedStatements, TransactionPinning pinning) {
         this.maxPreparedStatements = maxPreparedStatements;
         this.trackPreparedStatements = trackPreparedStatements;
+        this.pinning = pinning;
+        for (PinReason reason : PinReason.values()) {
+            pins.put(reason, new LongAdder());
+        }
+    }
+
+    /**
+     * The value PostgreSQL reported for a value a client asked for, when it is known: how PostgreSQL
+     * spells it ({@code client_encoding=utf8} is reported as {@code UTF8}); null when not learnt yet.
+     */
+    public String spelling(String parameter, String value) {
+        return spellings.get(parameter + '\0' + value);
+    }
+
+    /** Remembers how PostgreSQL reported a value a client asked for; bounded, so a full table learns nothing more. */
+    public void learnSpelling(String parameter, String value, String reported) {
+        if (spellings.size() < MAX_SPELLINGS) {
+            spellings.putIfAbsent(parameter + '\0' + value, reported);
+        }
+    }
+
+    /** How many clients were pinned for this reason since the pooler started. */
+    public long pins(PinReason reason) {
+        return pins.get(reason).sum();
+    }
+
+    /**
+     * Acts on what a statement the client sends now does beyond its transaction.
+     *
+     * @return null, or why the statement is refused (transaction_pinning = error)
+     */
+    String effects(TransactionState state, Classification classification) {
+        if (classification == Classification.PLAIN) {
+            return null;
+        }
+        state.parametersChanged |= classification.setsParameters();
+        if (classification.dropsPreparedStatements()) {
+            state.statements.clear();
+            state.relay.serverState().preparedStatements().forgetAll();
+        }
+        PinReason reason = classification.pin();
+        if (reason == null || pinning == TransactionPinning.OFF) {
+            return null;
+        }
+        if (pinning == TransactionPinning.ERROR) {
+            return reason.statement() + " is refused in the transaction pipeline: its effect outlives the transaction"
+                    + " (transaction_pinning = error)";
+        }
+        if (state.pin == null) {
+            state.pin = reason;
+            pins.get(reason).increment();
+            state.relay.pinned(reason);
+        }
+        return null;
+    }
+
+    /** What the SQL text from {@code textStart} to its terminating zero (or the end of the head) does. */
+    static Classification classify(ByteBuf head, int textStart) {
+        int end = head.indexOf(textStart, head.writerIndex(), (byte) 0);
+        return StatementLexer.classify(head, textStart, (end < 0 ? head.writerIndex() : end) - textStart);
+    }
+
+    /** A Query whose statement makes PostgreSQL report the refusal as an error: the transaction fails as for any error. */
+    static ByteBuf refusal(String message) {
+        return Messages.query(UnpooledByteBufAllocator.DEFAULT, refusalStatement(message));
+    }
+
+    /** A DO block raising the refusal (0A000, feature not supported). */
+    static String refusalStatement(String message) {
+        return "DO $pgagroal$BEGIN RAISE EXCEPTION USING ERRCODE = '" + SqlState.FEATURE_NOT_SUPPORTED + "', MESSAGE = E'"
+                + message.replace("\\", "\\\\").replace("'", "''") + "'; END$pgagroal$";
     }
 
     /** The state of a client whose startup asked for these settings, relayed through {@code relay}. */
@@ -92,7 +179,7 @@ public final class TransactionPipeline implements Pipeline {
      * A named Parse from a client that holds no connection: recorded, to be prepared on whichever
      * connection the client later binds it on. The caller answers ParseComplete itself.
      *
-     * @return false when the statement cannot be deferred (unnamed, or the support is off)
+     * @return false when the statement cannot be deferred (unnamed, the support is off, or it is to be refused)
      */
     boolean parseLater(TransactionState state, ByteBuf message) {
         String name = Messages.readCString(Messages.body(message));
@@ -100,20 +187,27 @@ public final class TransactionPipeline implements Pipeline {
             return false;
         }
         int rest = 5 + utf8Length(name) + 1;
+        Classification classification = classify(message, rest);
+        if (pinning == TransactionPinning.ERROR && classification.pin() != null) {
+            return false;
+        }
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
-        state.statements.put(name, new TransactionState.Statement(serverName, rename(message, rest, serverName)));
+        state.statements.put(name, new TransactionState.Statement(serverName, rename(message, rest, serverName), classification));
         message.release();
         return true;
     }
 
-    /** A whole named Parse, with the support on: renamed, recorded, and prepared on the connection. */
-    void parse(TransactionState state, ByteBuf message) {
+    /**
+     * A whole named Parse, with the support on: renamed, recorded, and prepared on the connection.
+     * The statement's effects were dealt with by the caller.
+     */
+    void parse(TransactionState state, ByteBuf message, Classification classification) {
         String name = Messages.readCString(Messages.body(message));
         int rest = 5 + utf8Length(name) + 1;
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
-        state.statements.put(name, new TransactionState.Statement(serverName, parse));
+        state.statements.put(name, new TransactionState.Statement(serverName, parse, classification));
         TransactionServerState server = state.relay.serverState();
         if (server.preparedStatements().contains(serverName)) {
             sendClose(state, serverName, true);
@@ -137,6 +231,7 @@ public final class TransactionPipeline implements Pipeline {
         if (!server.preparedStatements().contains(statement.serverName())) {
             prepare(state, server, statement.serverName(), statement.parse(), true);
         }
+        effects(state, statement.classification());
         state.relay.writeToServer(replaceName(head, length, nameOffset, name, statement.serverName()));
     }
 
@@ -162,6 +257,9 @@ public final class TransactionPipeline implements Pipeline {
         if (evicted.isPresent()) {
             sendClose(state, evicted.get(), true);
             cache.remove(evicted.get());
+        }
+        if (cache.uncertain()) {
+            sendClose(state, serverName, true);
         }
         state.relay.writeToServer(Unpooled.wrappedBuffer(parse));
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.PARSE, serverName, injected));

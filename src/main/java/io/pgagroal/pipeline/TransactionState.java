@@ -11,10 +11,15 @@ import java.util.Map;
 /**
  * What the transaction pipeline keeps for one client across the server connections it is given:
  * the framing of its stream, what it sent while it held no connection, its prepared statements
- * (its name, the pooler-wide name, the Parse message that creates it), the parameters it wants
- * (startup values, then what PostgreSQL reported to it), and, for the connection held now, the
- * acknowledgements still expected for the Parse and Close messages sent, in order, with those the
- * pooler sent on its own (to be dropped) told apart.
+ * (its name, the pooler-wide name, the Parse message that creates it), the session state it would
+ * have on a connection of its own, and, for the connection held now, the acknowledgements still
+ * expected for the Parse and Close messages sent, in order, with those the pooler sent on its own
+ * (to be dropped) told apart.
+ *
+ * <p>The session state is a full map in the form of {@link TransactionServerState#appliedParameters}:
+ * every parameter PostgreSQL reports, as this client was last told it, plus every other parameter
+ * the client set (startup packet, {@code options}, and what its SET, RESET and set_config calls
+ * left). A connection is brought to exactly that state before the client uses it.
  */
 public final class TransactionState implements RelayState {
 
@@ -30,7 +35,7 @@ public final class TransactionState implements RelayState {
         static final Pending UNTRACKED_CLOSE = new Pending(CLOSE, null, false);
     }
 
-    record Statement(String serverName, byte[] parse) {
+    record Statement(String serverName, byte[] parse, Classification classification) {
     }
 
     /** A piece of the client's stream that waits for a connection: a head, a run or a rest (see MessageFramer). */
@@ -57,6 +62,10 @@ public final class TransactionState implements RelayState {
     ByteBuf deferredParse;
     /** The session ended: whatever the client still sends is dropped. */
     boolean discarded;
+    /** A statement of the transaction may have changed the session's parameters: read them when it ends. */
+    boolean parametersChanged;
+    /** Why the client keeps its connection until it leaves, or null while it does not. */
+    PinReason pin;
 
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;
@@ -65,16 +74,31 @@ public final class TransactionState implements RelayState {
         this.server = new ServerMessages(pipeline, this);
     }
 
-    /** The parameters this client wants on whichever connection it is given. */
+    /** The session state this client wants on whichever connection it is given (see the class comment). */
     public Map<String, String> desiredParameters() {
         return desired;
+    }
+
+    /** Why the client keeps its connection until it leaves; null when it does not. */
+    public PinReason pin() {
+        return pin;
+    }
+
+    /**
+     * Whether the transaction that just ended may have changed the session's parameters; the flag
+     * is cleared by asking.
+     */
+    public boolean takeParametersChanged() {
+        boolean changed = parametersChanged;
+        parametersChanged = false;
+        return changed;
     }
 
     /**
      * True between transactions: the last ReadyForQuery said idle, none is owed, and the client has
      * not started another batch (a Parse, Bind or Execute waiting for its Sync).
      */
-    boolean betweenTransactions() {
+    public boolean betweenTransactions() {
         return transactionStatus == Protocol.TRANSACTION_IDLE && pendingReadyForQuery == 0 && !batchOpen
                 && clientFramer.atMessageBoundary();
     }

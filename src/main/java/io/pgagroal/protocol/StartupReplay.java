@@ -17,6 +17,10 @@ public final class StartupReplay {
     private StartupReplay() {
     }
 
+    /**
+     * The replay with the values of its ParameterStatus messages replaced; a parameter it does not
+     * report is not added, as PostgreSQL reports only its own set of parameters.
+     */
     public static byte[] withParameters(byte[] replay, Map<String, String> reported) {
         Map<String, String> pending = new LinkedHashMap<>(reported);
         ByteBuf in = Unpooled.wrappedBuffer(replay);
@@ -33,10 +37,6 @@ public final class StartupReplay {
                     append(out, new ParameterStatus(name, value).encode(out.alloc()));
                 }
             } else {
-                if (type == Protocol.BACKEND_KEY_DATA || type == Protocol.READY_FOR_QUERY) {
-                    pending.forEach((name, value) -> append(out, new ParameterStatus(name, value).encode(out.alloc())));
-                    pending.clear();
-                }
                 out.writeBytes(message);
             }
         }

@@ -20,7 +20,7 @@ record Flows(Pipeline pipeline, Function<Session, Flow> factory) {
             case SESSION -> sessionFamily(new SessionPipeline());
             case TRANSACTION -> {
                 TransactionPipeline pipeline = new TransactionPipeline(config.main().maxPreparedStatements(),
-                        config.main().trackPreparedStatements());
+                        config.main().trackPreparedStatements(), config.main().transactionPinning());
                 yield new Flows(pipeline, session -> new TransactionFlow(session, pipeline));
             }
         };

@@ -5,22 +5,29 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgagroal.protocol.DataRow;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ParameterStatus;
 import io.pgagroal.protocol.Protocol;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Gives a base (prefilled) connection a client's startup parameters with one simple query of
- * {@code set_config} calls, collecting the ParameterStatus messages PostgreSQL reports. set_config
- * reads a value as a startup packet or {@code options -c} does, so a list setting such as
- * {@code search_path = a,b} is the two schemas (a SET with a quoted literal would make it the one
- * schema "a,b"). One statement is one implicit transaction: if a value is refused none applies and
- * the connection is unchanged. DISCARD ALL on return resets them, so the connection stays a base
- * connection.
+ * Gives a connection a client's parameters with one simple query of {@code set_config} calls,
+ * collecting the ParameterStatus messages PostgreSQL reports. set_config reads a value as a startup
+ * packet or {@code options -c} does, so a list setting such as {@code search_path = a,b} is the two
+ * schemas (a SET with a quoted literal would make it the one schema "a,b"), and a null value resets
+ * the parameter to the connection's own default. One statement is one implicit transaction: if a
+ * value is refused none applies and the connection is unchanged. In the session pipeline DISCARD ALL
+ * on return resets them, so the connection stays a base connection.
+ *
+ * <p>It also reads a connection's session state: every parameter set for the session (source
+ * {@code session} in pg_settings), which is what a client's SET, RESET and set_config calls left
+ * once its transaction ended, whatever their text was.
  */
 final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
@@ -29,6 +36,11 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
         /** @param error null when every parameter was applied */
         void adopted(Map<String, String> reported, ErrorResponse error);
 
+        /** The connection's session settings, by name; error when PostgreSQL refused to tell. */
+        default void read(Map<String, String> settings, ErrorResponse error) {
+            throw new UnsupportedOperationException();
+        }
+
         void serverClosed();
 
         void failed(String side, Throwable cause);
@@ -36,22 +48,47 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     private final Outcome outcome;
     private final Frames.Decoder framer = Frames.decoder();
+    /** Parameters PostgreSQL reports or shows that no client may set: never applied by the pooler. */
+    private static final Set<String> READ_ONLY = Set.of("is_superuser", "session_authorization", "role", "server_version",
+            "server_version_num", "server_encoding", "integer_datetimes", "in_hot_standby");
+
+    static final String SESSION_SETTINGS =
+            "SELECT name, pg_catalog.current_setting(name) FROM pg_catalog.pg_settings WHERE source = 'session' AND context <> 'internal'";
+
     private final Map<String, String> reported = new LinkedHashMap<>();
+    private final Map<String, String> rows = new LinkedHashMap<>();
+    private final boolean reading;
     private ErrorResponse error;
 
-    private ParameterAdoption(Outcome outcome) {
+    private ParameterAdoption(Outcome outcome, boolean reading) {
         this.outcome = outcome;
+        this.reading = reading;
     }
 
+    /** @param settings the values to set; a null value resets the parameter */
     static void start(Outcome outcome, Channel backend, Map<String, String> settings) {
-        ParameterAdoption adoption = new ParameterAdoption(outcome);
-        backend.pipeline().addFirst(adoption.framer, adoption);
-        backend.writeAndFlush(Messages.query(backend.alloc(), sets(settings)));
+        run(new ParameterAdoption(outcome, false), backend, sets(settings));
+    }
+
+    /** Reads the connection's session settings: {@link Outcome#read} hears them. */
+    static void read(Outcome outcome, Channel backend) {
+        run(new ParameterAdoption(outcome, true), backend, SESSION_SETTINGS);
+    }
+
+    private static void run(ParameterAdoption conversation, Channel backend, String query) {
+        backend.pipeline().addFirst(conversation.framer, conversation);
+        backend.writeAndFlush(Messages.query(backend.alloc(), query));
+    }
+
+    /** Whether the pooler may give this parameter to a connection (read-only ones are never replayed). */
+    static boolean settable(String name) {
+        return !READ_ONLY.contains(name);
     }
 
     static String sets(Map<String, String> settings) {
         return settings.entrySet().stream()
-                .map(s -> "pg_catalog.set_config(" + literal(s.getKey()) + ", " + literal(s.getValue()) + ", false)")
+                .map(s -> "pg_catalog.set_config(" + literal(s.getKey()) + ", " + (s.getValue() == null ? "NULL" : literal(s.getValue()))
+                        + ", false)")
                 .collect(Collectors.joining(", ", "SELECT ", ""));
     }
 
@@ -69,10 +106,20 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
                     ParameterStatus parameter = ParameterStatus.decode(Messages.body(frame));
                     reported.put(parameter.name(), parameter.value());
                 }
+                case Protocol.DATA_ROW -> {
+                    if (reading) {
+                        List<String> row = DataRow.decode(Messages.body(frame)).values();
+                        rows.put(row.get(0), row.get(1));
+                    }
+                }
                 case Protocol.ERROR_RESPONSE -> error = ErrorResponse.decode(Messages.body(frame));
                 case Protocol.READY_FOR_QUERY -> {
                     ctx.pipeline().remove(framer).remove(this);
-                    outcome.adopted(reported, error);
+                    if (reading) {
+                        outcome.read(rows, error);
+                    } else {
+                        outcome.adopted(reported, error);
+                    }
                 }
                 default -> {
                 }

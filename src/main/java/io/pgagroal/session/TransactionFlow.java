@@ -3,7 +3,9 @@ package io.pgagroal.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
+import io.pgagroal.pipeline.PinReason;
 import io.pgagroal.pipeline.TransactionPipeline;
+import io.pgagroal.pipeline.TransactionServerState;
 import io.pgagroal.pipeline.TransactionState;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.protocol.BackendKeyData;
@@ -11,6 +13,8 @@ import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,11 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     private boolean replayed;
     private boolean attached;
     private boolean adopting;
+    /** What the adoption under way asks for, to record once PostgreSQL applied it. */
+    private Map<String, String> adopted;
+    /** The session's settings are being read after a transaction that may have changed them. */
+    private boolean reading;
+    private boolean deallocateAfterReading;
 
     TransactionFlow(Session session, TransactionPipeline transactions) {
         super(session);
@@ -55,12 +64,33 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     @Override
     void start() {
         Optional<ServerConnection> template = state.pool.any(poolKey);
-        if (template.isPresent()) {
-            replay(template.get(), transactionState.desiredParameters());
+        Map<String, String> shown = template.map(this::shownBy).orElse(null);
+        if (shown != null) {
+            replay(template.get(), shown);
             return;
         }
         session.disarmTimeout();
         acquire();
+    }
+
+    /**
+     * The parameters a connection reports, with the values the client asked for as PostgreSQL spells
+     * them: what the client is shown at startup. Null when a spelling is not known yet: a real
+     * connection then takes the client's parameters, and the pipeline learns it.
+     */
+    private Map<String, String> shownBy(ServerConnection template) {
+        Map<String, String> shown = new LinkedHashMap<>(template.serverState().startupParameters());
+        for (Map.Entry<String, String> asked : transactionState.desiredParameters().entrySet()) {
+            String current = shown.get(asked.getKey());
+            if (current != null && !current.equals(asked.getValue())) {
+                String spelling = transactions.spelling(asked.getKey(), asked.getValue());
+                if (spelling == null) {
+                    return null;
+                }
+                shown.put(asked.getKey(), spelling);
+            }
+        }
+        return shown;
     }
 
     @Override
@@ -122,37 +152,63 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     /**
-     * The connection just obtained gets the client's parameters where they differ from what was
-     * last applied on it (one round trip of SETs, skipped when nothing differs).
+     * The connection just obtained is brought to the client's session state where it differs (one
+     * round trip of set_config calls, skipped when nothing differs): what the client wants is set,
+     * what another client set and this one did not is reset. Read-only parameters are never set.
      */
     private void synchronizeParameters() {
-        Map<String, String> differences = null;
-        Map<String, String> applied = connection.serverState().appliedParameters();
-        for (Map.Entry<String, String> desired : transactionState.desiredParameters().entrySet()) {
-            if (!desired.getValue().equals(applied.get(desired.getKey()))) {
-                if (differences == null) {
-                    differences = new LinkedHashMap<>();
-                }
-                differences.put(desired.getKey(), desired.getValue());
+        TransactionServerState server = connection.serverState();
+        Map<String, String> applied = server.appliedParameters();
+        Map<String, String> desired = transactionState.desiredParameters();
+        Map<String, String> differences = new LinkedHashMap<>();
+        desired.forEach((name, value) -> {
+            if (!value.equals(applied.get(name)) && ParameterAdoption.settable(name)) {
+                differences.put(name, value);
             }
-        }
-        if (differences == null) {
-            attach(Map.of());
+        });
+        applied.forEach((name, value) -> {
+            if (!desired.containsKey(name) && ParameterAdoption.settable(name) && !value.equals(server.startupParameters().get(name))) {
+                differences.put(name, null);
+            }
+        });
+        if (differences.isEmpty()) {
+            attach();
             return;
         }
-        applied.putAll(differences);
         adopting = true;
+        adopted = differences;
         ParameterAdoption.start(this, backend, differences);
     }
 
+    /**
+     * Records what the adoption applied. A reported parameter takes the value PostgreSQL reported,
+     * or kept when it reported none (the value did not change); the client then wants it spelt so.
+     */
     @Override
     public void adopted(Map<String, String> reported, ErrorResponse error) {
         adopting = false;
+        Map<String, String> asked = adopted;
+        adopted = null;
         if (error == null) {
-            attach(reported);
+            TransactionServerState server = connection.serverState();
+            Map<String, String> applied = server.appliedParameters();
+            applied.putAll(reported);
+            asked.forEach((name, value) -> {
+                if (server.reported(name)) {
+                    String now = applied.get(name);
+                    if (value != null) {
+                        transactions.learnSpelling(name, value, now);
+                        transactionState.desiredParameters().put(name, now);
+                    }
+                } else if (value == null) {
+                    applied.remove(name);
+                } else {
+                    applied.put(name, value);
+                }
+            });
+            attach();
             return;
         }
-        connection.serverState().appliedParameters().clear();
         if (replayed) {
             session.failed("server", new IllegalStateException("PostgreSQL refused the client's parameters: " + error.message()));
         } else {
@@ -165,7 +221,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      * Relay through the connection obtained. The first time, the client is replayed the startup
      * messages, with the parameters as now applied.
      */
-    private void attach(Map<String, String> reported) {
+    private void attach() {
         ChannelPipeline serverPipeline = backend.pipeline();
         serverLink = serverPipeline.get(TransactionServerHandler.class);
         if (serverLink != null) {
@@ -180,8 +236,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         session.cancelTarget(connection);
         attached = true;
         if (!replayed) {
-            Map<String, String> shown = new LinkedHashMap<>(connection.serverState().appliedParameters());
-            shown.putAll(reported);
+            Map<String, String> shown = new LinkedHashMap<>();
+            connection.serverState().startupParameters().keySet()
+                    .forEach(name -> shown.put(name, connection.serverState().appliedParameters().get(name)));
             replay(connection, shown);
         }
         if (!transactions.attached(transactionState)) {
@@ -201,6 +258,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      * clients before it runs any).
      */
     private void replay(ServerConnection template, Map<String, String> shown) {
+        transactionState.desiredParameters().putAll(shown);
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, session.cancelKey(0).backendKeyData())));
         replayed = true;
@@ -208,9 +266,54 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         client.flush();
     }
 
+    /**
+     * The client's transaction ended: a pinned client keeps the connection; after a transaction that
+     * may have changed the session's parameters they are read first; then the connection goes back.
+     */
     @Override
     public void transactionEnded(boolean deallocate) {
         client.flush();
+        if (transactionState.pin() != null) {
+            session.endIfAsked();
+            return;
+        }
+        if (transactionState.takeParametersChanged()) {
+            attached = false;
+            reading = true;
+            deallocateAfterReading = deallocate;
+            ParameterAdoption.read(this, backend);
+            return;
+        }
+        handOver(deallocate);
+    }
+
+    /**
+     * What the client's transaction left: the session settings read, with the reported parameters
+     * as PostgreSQL last reported them. The client wants exactly that from now on.
+     */
+    @Override
+    public void read(Map<String, String> settings, ErrorResponse error) {
+        reading = false;
+        if (error != null) {
+            session.failed("server", new IllegalStateException("PostgreSQL did not tell the session's settings: " + error.message()));
+            return;
+        }
+        TransactionServerState server = connection.serverState();
+        Map<String, String> now = new HashMap<>();
+        settings.forEach((name, value) -> {
+            if (ParameterAdoption.settable(name)) {
+                now.put(name, value);
+            }
+        });
+        server.startupParameters().keySet().forEach(name -> now.put(name, server.appliedParameters().get(name)));
+        server.appliedParameters().clear();
+        server.appliedParameters().putAll(now);
+        transactionState.desiredParameters().clear();
+        transactionState.desiredParameters().putAll(now);
+        handOver(deallocateAfterReading);
+    }
+
+    private void handOver(boolean deallocate) {
         ServerConnection returned = connection;
         int returnedSlot = slot.handOver();
         connection = null;
@@ -267,7 +370,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     public boolean connectionRequested() {
-        return attached || adopting || slot.held() || slot.pending();
+        return attached || adopting || reading || slot.held() || slot.pending();
     }
 
     @Override
@@ -292,12 +395,28 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         session.fatal(sqlState, message);
     }
 
-    /** ROLLBACK when a transaction may be open; nothing else is reset in this pipeline. */
+    /**
+     * ROLLBACK when a transaction may be open; DISCARD ALL when the client was pinned or may have
+     * changed the session's parameters without the pooler reading them (it left inside the
+     * transaction that did).
+     */
     private void reset() {
         session.cancelTarget(null);
-        List<String> statements = ConnectionReset.needsRollback(relayState) ? List.of(ConnectionReset.ROLLBACK) : List.of();
+        List<String> statements = new ArrayList<>(2);
+        if (ConnectionReset.needsRollback(relayState)) {
+            statements.add(ConnectionReset.ROLLBACK);
+        }
+        if (transactionState.pin() != null || transactionState.takeParametersChanged()) {
+            statements.add(ConnectionReset.DISCARD_ALL);
+            connection.serverState().discarded();
+        }
         ConnectionReset.start(state, slot.handOver(), connection, relayState, statements);
         attached = false;
+    }
+
+    @Override
+    public void pinned(PinReason reason) {
+        LOG.debug("{} keeps {} until it leaves: it ran {}", session, connection, reason.statement());
     }
 
     @Override
@@ -327,14 +446,19 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         slot.kill();
     }
 
+    /** Holding no connection, or pinned to one between transactions, with nothing of the client waiting. */
     @Override
     boolean idle() {
-        return !connectionRequested() && transactionState.nothingHeld();
+        boolean between = transactionState.pin() != null ? attached && transactionState.betweenTransactions() : !connectionRequested();
+        return between && transactionState.nothingHeld();
     }
 
     @Override
     void leaveIdle() {
         transactionState.discard();
+        if (attached) {
+            reset();
+        }
     }
 
     @Override
