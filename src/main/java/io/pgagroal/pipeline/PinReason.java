@@ -14,7 +14,8 @@ public enum PinReason {
     SET_ROLE("SET ROLE"),
     SET_SESSION_AUTHORIZATION("SET SESSION AUTHORIZATION"),
     BACKEND_PID("pg_backend_pid()"),
-    LOAD("LOAD");
+    LOAD("LOAD"),
+    DBLINK_CONNECTION("dblink_connect (a dblink connection kept by the session)");
 
     private final String statement;
 
