@@ -266,4 +266,62 @@ class PoolTest {
             assertThat((Object) connection.channel.readOutbound()).as("nothing written by the pool").isNull();
         }
     }
+
+    @Test
+    void closeIdleClosesTheFreeConnectionsToADatabaseWhateverTheirUserAndLeavesTheRest() throws Exception {
+        PoolKey elsewhere = PoolKey.of("alice", "other", Map.of());
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(1));
+        Checkout<Connection> alice = take(pool.acquire(ALICE, 0, loop));
+        Checkout<Connection> bob = take(pool.acquire(BOB, 0, loop));
+        Checkout<Connection> other = take(pool.acquire(elsewhere, 0, loop));
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
+        Connection aliceConnection = open(pool, alice, ALICE);
+        Connection bobConnection = open(pool, bob, BOB);
+        open(pool, other, elsewhere);
+        open(pool, held, ALICE);
+        pool.release(alice.slot());
+        pool.release(bob.slot());
+        pool.release(other.slot());
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ZERO)).isEqualTo(2);
+        assertThat(closed).containsExactlyInAnyOrder(aliceConnection, bobConnection);
+        assertThat(pool.state(alice.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(pool.state(bob.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(pool.state(other.slot())).as("another database").isEqualTo(SlotState.FREE);
+        assertThat(pool.state(held.slot())).as("handed out: not touched").isEqualTo(SlotState.IN_USE);
+
+        pool.release(held.slot());
+        assertThat(pool.state(held.slot())).as("no window asked: pooled as usual").isEqualTo(SlotState.FREE);
+    }
+
+    @Test
+    void aConnectionToADatabaseBeingClosedThatIsGivenBackWithinTheWindowIsClosed() throws Exception {
+        PoolKey elsewhere = PoolKey.of("alice", "other", Map.of());
+        Pool<Connection> pool = pool(2, Duration.ofSeconds(1));
+        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
+        Checkout<Connection> other = take(pool.acquire(elsewhere, 0, loop));
+        Connection connection = open(pool, held, ALICE);
+        open(pool, other, elsewhere);
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ofMinutes(1))).isZero();
+        pool.release(other.slot());
+        assertThat(pool.state(other.slot())).as("another database is pooled").isEqualTo(SlotState.FREE);
+        pool.release(held.slot());
+        assertThat(pool.state(held.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(closed).containsExactly(connection);
+    }
+
+    @Test
+    void closingIdleConnectionsServesAWaiterTheirLimitHeldBack() throws Exception {
+        PoolKey otherParameters = PoolKey.of("alice", "db", Map.of("application_name", "b"));
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(5));
+        Checkout<Connection> idle = take(pool.acquire(otherParameters, 1, loop));
+        open(pool, idle, otherParameters);
+        pool.release(idle.slot());
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 1, loop);
+        assertThat(waiting.isDone()).as("max_size 1 is reached").isFalse();
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ZERO)).isEqualTo(1);
+        assertThat(take(waiting).isNew()).isTrue();
+    }
 }
