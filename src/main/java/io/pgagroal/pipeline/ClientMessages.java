@@ -52,7 +52,7 @@ final class ClientMessages implements MessageFramer.Handler {
     public int headLength(byte type, int length) {
         return switch (type) {
             case Protocol.PARSE -> length < TransactionPipeline.MAX_TRACKED_PARSE ? length + 1 : TransactionPipeline.HEAD_LIMIT;
-            case Protocol.QUERY, Protocol.FUNCTION_CALL -> 5;
+            case Protocol.FUNCTION_CALL -> 5;
             default -> (int) Math.min(length + 1L, TransactionPipeline.HEAD_LIMIT);
         };
     }
@@ -140,6 +140,8 @@ final class ClientMessages implements MessageFramer.Handler {
         byte type = head.getByte(0);
         forwardRest = true;
         state.batchOpen = true;
+        Classification statements = type == Protocol.QUERY || type == Protocol.PARSE ? StatementText.classify(head, length) : Classification.PLAIN;
+        closeIdleConnections(statements);
         switch (type) {
             case Protocol.QUERY, Protocol.SYNC, Protocol.FUNCTION_CALL -> {
                 state.batchOpen = false;
@@ -165,6 +167,13 @@ final class ClientMessages implements MessageFramer.Handler {
                 }
             }
             default -> pipeline.close(state, head);
+        }
+    }
+
+    /** A DROP, CREATE or ALTER DATABASE: the pool's idle connections to its databases go first. */
+    private void closeIdleConnections(Classification statements) {
+        if (!statements.databases().isEmpty()) {
+            state.relay.closeIdleConnections(statements.databases());
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.Optional;
  */
 public final class TransactionPipeline implements Pipeline {
 
-    /** The most of a message the pipeline reads in one piece before deciding (names of Bind, Describe, Close). */
+    /** The most of a message the pipeline reads in one piece before deciding (names of Bind, Describe, Close; the start of a Query's text). */
     static final int HEAD_LIMIT = 64 * 1024;
     /** The largest named Parse the pooler keeps to prepare again on other connections. */
     static final int MAX_TRACKED_PARSE = 16 * 1024 * 1024;
