@@ -128,7 +128,11 @@ final class ScannedState implements RelayState {
                 if (databases == null) {
                     databases = new ArrayList<>(named.size());
                 }
-                databases.addAll(named);
+                for (String database : named) {
+                    if (!databases.contains(database)) {
+                        databases.add(database);
+                    }
+                }
             }
         }
     }

@@ -134,7 +134,8 @@ abstract class Flow implements Relay {
     public void closeIdleConnections(List<String> databases) {
         int closed = state.pool.closeIdle(databases, DATABASE_WAIT);
         if (closed > 0) {
-            LOG.info("Closed {} idle connection(s) to {} for a statement of {} that needs nobody connected there", closed, databases, session.key);
+            LOG.info("Closed {} idle connection(s) to {} before a statement of user \"{}\" that needs nobody connected there", closed, databases,
+                    session.key.user());
         }
     }
 
