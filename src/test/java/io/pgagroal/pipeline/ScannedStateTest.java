@@ -84,15 +84,17 @@ class ScannedStateTest {
 
         @Override
         public void writeToClient(ByteBuf buf) {
-            buf.release();
+            throw new AssertionError("the client is sent nothing");
         }
 
         @Override
         public void clientTerminated() {
+            throw new AssertionError("the client sent no Terminate");
         }
 
         @Override
         public void serverFatal() {
+            throw new AssertionError("the server sent nothing");
         }
 
         @Override

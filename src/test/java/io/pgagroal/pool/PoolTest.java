@@ -267,24 +267,29 @@ class PoolTest {
         }
     }
 
+    /** A new connection of {@code key}, handed out. */
+    private Checkout<Connection> opened(Pool<Connection> pool, PoolKey key) throws Exception {
+        Checkout<Connection> checkout = take(pool.acquire(key, 0, loop));
+        open(pool, checkout, key);
+        return checkout;
+    }
+
+    private static final PoolKey ELSEWHERE = PoolKey.of("alice", "other", Map.of());
+
     @Test
     void closeIdleClosesTheFreeConnectionsToADatabaseWhateverTheirUserAndLeavesTheRest() throws Exception {
-        PoolKey elsewhere = PoolKey.of("alice", "other", Map.of());
         Pool<Connection> pool = pool(4, Duration.ofSeconds(1));
-        Checkout<Connection> alice = take(pool.acquire(ALICE, 0, loop));
-        Checkout<Connection> bob = take(pool.acquire(BOB, 0, loop));
-        Checkout<Connection> other = take(pool.acquire(elsewhere, 0, loop));
-        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
-        Connection aliceConnection = open(pool, alice, ALICE);
-        Connection bobConnection = open(pool, bob, BOB);
-        open(pool, other, elsewhere);
-        open(pool, held, ALICE);
+        Checkout<Connection> alice = opened(pool, ALICE);
+        Checkout<Connection> bob = opened(pool, BOB);
+        Checkout<Connection> other = opened(pool, ELSEWHERE);
+        Checkout<Connection> held = opened(pool, ALICE);
+        List<Connection> toDb = List.of(pool.connection(alice.slot()), pool.connection(bob.slot()));
         pool.release(alice.slot());
         pool.release(bob.slot());
         pool.release(other.slot());
 
         assertThat(pool.closeIdle(List.of("db"), Duration.ZERO)).isEqualTo(2);
-        assertThat(closed).containsExactlyInAnyOrder(aliceConnection, bobConnection);
+        assertThat(closed).containsExactlyInAnyOrderElementsOf(toDb);
         assertThat(pool.state(alice.slot())).isEqualTo(SlotState.NOTINIT);
         assertThat(pool.state(bob.slot())).isEqualTo(SlotState.NOTINIT);
         assertThat(pool.state(other.slot())).as("another database").isEqualTo(SlotState.FREE);
@@ -296,12 +301,10 @@ class PoolTest {
 
     @Test
     void aConnectionToADatabaseBeingClosedThatIsGivenBackWithinTheWindowIsClosed() throws Exception {
-        PoolKey elsewhere = PoolKey.of("alice", "other", Map.of());
         Pool<Connection> pool = pool(2, Duration.ofSeconds(1));
-        Checkout<Connection> held = take(pool.acquire(ALICE, 0, loop));
-        Checkout<Connection> other = take(pool.acquire(elsewhere, 0, loop));
-        Connection connection = open(pool, held, ALICE);
-        open(pool, other, elsewhere);
+        Checkout<Connection> held = opened(pool, ALICE);
+        Checkout<Connection> other = opened(pool, ELSEWHERE);
+        Connection connection = pool.connection(held.slot());
 
         assertThat(pool.closeIdle(List.of("db"), Duration.ofMinutes(1))).isZero();
         pool.release(other.slot());

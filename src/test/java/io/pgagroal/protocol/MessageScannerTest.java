@@ -66,20 +66,25 @@ class MessageScannerTest {
         ByteBuf whole = stream();
         int total = whole.readableBytes();
         for (int size = 1; size <= total; size++) {
-            MessageScanner scanner = new MessageScanner();
             Recorder recorder = new Recorder();
-            int stopAt = -1;
-            for (int offset = 0; offset < total && stopAt < 0; offset += size) {
-                ByteBuf chunk = whole.slice(offset, Math.min(size, total - offset));
-                int stop = scanner.scan(chunk, recorder);
-                if (stop >= 0) {
-                    stopAt = offset + stop - chunk.readerIndex();
-                }
-            }
+            int stopAt = scanInChunks(new MessageScanner(), whole, size, recorder);
             assertThat(recorder.messages).as("chunk size %d", size).containsExactlyElementsOf(EXPECTED);
             assertThat(whole.getByte(stopAt)).as("chunk size %d", size).isEqualTo((byte) 'X');
         }
         whole.release();
+    }
+
+    /** Scans whole in chunks of size; returns the index in whole where the visitor stopped, or -1. */
+    private static int scanInChunks(MessageScanner scanner, ByteBuf whole, int size, MessageScanner.Visitor visitor) {
+        int total = whole.readableBytes();
+        for (int offset = 0; offset < total; offset += size) {
+            ByteBuf chunk = whole.slice(offset, Math.min(size, total - offset));
+            int stop = scanner.scan(chunk, visitor);
+            if (stop >= 0) {
+                return offset + stop - chunk.readerIndex();
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -149,9 +154,7 @@ class MessageScannerTest {
         for (int size = 1; size <= total; size++) {
             MessageScanner scanner = new MessageScanner();
             HeadRecorder recorder = new HeadRecorder();
-            for (int offset = 0; offset < total; offset += size) {
-                assertThat(scanner.scan(whole.slice(offset, Math.min(size, total - offset)), recorder)).isEqualTo(-1);
-            }
+            assertThat(scanInChunks(scanner, whole, size, recorder)).isEqualTo(-1);
             assertThat(recorder.heads).as("chunk size %d", size).containsExactlyElementsOf(HEADS);
             assertThat(recorder.messages).as("chunk size %d", size).containsExactly("Q:16:", "Q:2:", "P:21:", "Z:1:T");
             assertThat(scanner.atMessageBoundary()).isTrue();
