@@ -43,13 +43,13 @@ import java.util.function.Predicate;
  * slots again, so one of the two always sees the other.
  *
  * <p>The pool hands out slots and does no I/O. It decides when a connection must go (its holder
- * kills it, it is evicted for another key, it is returned unusable, the pool closes), but closing
- * one means speaking the wire protocol on a channel, which is the session package's business: the
- * pool hands the connection to the closer its creator supplied (Terminate, then close). It knows a
- * connection only as a {@link PooledConnection}, so its rules are tested without a network. The
- * slot table, the waiter queue and the hand-over stay one class because they share one lock and one
- * set of invariants: a slot changes key only under the lock, and a waiter is served only with a
- * slot taken under it.
+ * kills it, it is evicted for another key, it is returned unusable, a statement needs its database
+ * to itself, the pool closes), but closing one means speaking the wire protocol on a channel, which
+ * is the session package's business: the pool hands the connection to the closer its creator
+ * supplied (Terminate, then close). It knows a connection only as a {@link PooledConnection}, so
+ * its rules are tested without a network. The slot table, the waiter queue and the hand-over stay
+ * one class because they share one lock and one set of invariants: a slot changes key only under the
+ * lock, and a waiter is served only with a slot taken under it.
  *
  * @param <C> the connections the slots hold
  */
