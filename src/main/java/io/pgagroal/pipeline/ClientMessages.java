@@ -11,7 +11,6 @@ import io.pgagroal.protocol.Parse;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.ReadyForQuery;
 import io.pgagroal.protocol.SqlState;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -144,9 +143,11 @@ final class ClientMessages implements MessageFramer.Handler {
         byte type = head.getByte(0);
         forwardRest = true;
         state.batchOpen = true;
+        Classification statements = type == Protocol.QUERY || type == Protocol.PARSE ? StatementText.classify(head, length) : Classification.PLAIN;
+        closeIdleConnections(statements);
         switch (type) {
             case Protocol.QUERY -> {
-                String refusal = pipeline.effects(state, TransactionPipeline.classify(head, 5));
+                String refusal = pipeline.effects(state, statements);
                 if (refusal != null) {
                     head.release();
                     forwardRest = false;
@@ -160,7 +161,7 @@ final class ClientMessages implements MessageFramer.Handler {
                 forwardRest = false;
                 state.relay.clientTerminated();
             }
-            case Protocol.PARSE -> parse(head, length);
+            case Protocol.PARSE -> parse(head, length, statements);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement());
@@ -183,12 +184,17 @@ final class ClientMessages implements MessageFramer.Handler {
         state.relay.writeToServer(head);
     }
 
-    private void parse(ByteBuf head, int length) {
-        int textStart = head.indexOf(5, head.writerIndex(), (byte) 0) + 1;
-        Classification classification = textStart == 0 ? Classification.PLAIN : TransactionPipeline.classify(head, textStart);
+    /** A DROP, CREATE or ALTER DATABASE: the pool's idle connections to its databases go first. */
+    private void closeIdleConnections(Classification statements) {
+        if (!statements.databases().isEmpty()) {
+            state.relay.closeIdleConnections(statements.databases());
+        }
+    }
+
+    private void parse(ByteBuf head, int length, Classification classification) {
         String refusal = pipeline.effects(state, classification);
         if (refusal != null) {
-            String name = head.toString(5, textStart - 6, StandardCharsets.UTF_8);
+            String name = Messages.readCString(Messages.body(head));
             head.release();
             forwardRest = false;
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);

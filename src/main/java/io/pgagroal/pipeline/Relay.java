@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 
 /**
  * What a pipeline may do with the session it relays for: the seed's {@code worker_io}, seen from the
@@ -20,6 +21,14 @@ public interface Relay {
 
     /** PostgreSQL reported FATAL or PANIC: end the session once the error reached the client. */
     void serverFatal();
+
+    /**
+     * The client sent a statement that fails while other sessions are connected to these databases
+     * (DROP DATABASE, ALTER DATABASE ... RENAME, CREATE DATABASE and its template): the pool's idle
+     * connections to them are closed before the statement is forwarded.
+     */
+    default void closeIdleConnections(List<String> databases) {
+    }
 
     /** The per-session protocol state the pipelines keep. */
     RelayState state();

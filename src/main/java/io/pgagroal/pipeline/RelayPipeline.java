@@ -1,11 +1,14 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 
 /**
  * The relay shared by the performance and session pipelines: forward every chunk as it was read,
  * stop in front of the client's Terminate, and end the session after a FATAL from PostgreSQL. The
- * chunk itself is forwarded; only the Terminate case slices it.
+ * chunk itself is forwarded; only the Terminate case slices it. A chunk that completes the start of
+ * a DROP, CREATE or ALTER DATABASE goes after the pool's idle connections to its databases are
+ * closed (the statement cannot run before its message is complete).
  */
 public abstract class RelayPipeline implements Pipeline {
 
@@ -13,7 +16,12 @@ public abstract class RelayPipeline implements Pipeline {
     public abstract RelayState newState();
     @Override
     public void client(Relay relay, ByteBuf chunk) {
-        int terminate = ((ScannedState) relay.state()).scanClient(chunk);
+        ScannedState state = (ScannedState) relay.state();
+        int terminate = state.scanClient(chunk);
+        List<String> databases = state.takeDatabases();
+        if (databases != null) {
+            relay.closeIdleConnections(databases);
+        }
         if (terminate < 0) {
             relay.writeToServer(chunk);
             return;

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageScanner;
 import io.pgagroal.protocol.Protocol;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The state the performance and session pipelines keep, learnt from the relayed stream without
@@ -12,7 +14,9 @@ import io.pgagroal.protocol.Protocol;
  * the transaction status of the last ReadyForQuery, and how many ReadyForQuery messages the client's
  * requests (Query, Sync, FunctionCall) still owe. The last two let the pooler reset a connection
  * correctly when the client leaves: wait for what is still in flight, roll back an open transaction,
- * then DISCARD ALL.
+ * then DISCARD ALL. It also looks at the start of each Query's and Parse's text for the databases
+ * a DROP, CREATE or ALTER DATABASE names, which the relay clears of idle pooled connections before
+ * it forwards the chunk that completes the start.
  */
 final class ScannedState implements RelayState {
 
@@ -25,6 +29,8 @@ final class ScannedState implements RelayState {
     private int pendingReadyForQuery;
     private byte transactionStatus = Protocol.TRANSACTION_IDLE;
     private boolean fatal;
+    /** Databases named by DROP, CREATE or ALTER DATABASE in the chunk being scanned, or null. */
+    private List<String> databases;
 
     /**
      * @param statistics where to count queries, transactions and bytes; null to count nothing
@@ -48,6 +54,13 @@ final class ScannedState implements RelayState {
         }
         serverScanner.scan(chunk, serverVisitor);
         return fatal;
+    }
+
+    /** The databases the last chunk scanned named in DROP, CREATE or ALTER DATABASE, or null; cleared. */
+    List<String> takeDatabases() {
+        List<String> named = databases;
+        databases = null;
+        return named;
     }
 
     @Override
@@ -101,6 +114,26 @@ final class ScannedState implements RelayState {
 
         @Override
         public void onMessage(byte type, int bodyLength, byte[] peek, int peekLength) {
+        }
+
+        @Override
+        public int headLength(byte type) {
+            return type == Protocol.QUERY || type == Protocol.PARSE ? MessageScanner.MAX_HEAD : 0;
+        }
+
+        @Override
+        public void onHead(byte type, int bodyLength, ByteBuf buf, int index, int length) {
+            List<String> named = StatementText.databases(type, buf, index, length);
+            if (!named.isEmpty()) {
+                if (databases == null) {
+                    databases = new ArrayList<>(named.size());
+                }
+                for (String database : named) {
+                    if (!databases.contains(database)) {
+                        databases.add(database);
+                    }
+                }
+            }
         }
     }
 

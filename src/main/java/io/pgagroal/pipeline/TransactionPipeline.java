@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TransactionPipeline implements Pipeline {
 
-    /** The most of a message the pipeline reads in one piece before deciding (names of Bind, Describe, Close). */
+    /** The most of a message the pipeline reads in one piece before deciding (names of Bind, Describe, Close; the start of a Query's text). */
     static final int HEAD_LIMIT = 64 * 1024;
     /** The largest named Parse the pooler keeps to prepare again on other connections. */
     static final int MAX_TRACKED_PARSE = 16 * 1024 * 1024;
@@ -120,12 +120,6 @@ public final class TransactionPipeline implements Pipeline {
         return null;
     }
 
-    /** What the SQL text from {@code textStart} to its terminating zero (or the end of the head) does. */
-    static Classification classify(ByteBuf head, int textStart) {
-        int end = head.indexOf(textStart, head.writerIndex(), (byte) 0);
-        return StatementLexer.classify(head, textStart, (end < 0 ? head.writerIndex() : end) - textStart);
-    }
-
     /** A Query whose statement makes PostgreSQL report the refusal as an error: the transaction fails as for any error. */
     static ByteBuf refusal(String message) {
         return Messages.query(UnpooledByteBufAllocator.DEFAULT, refusalStatement(message));
@@ -187,7 +181,7 @@ public final class TransactionPipeline implements Pipeline {
             return false;
         }
         int rest = 5 + utf8Length(name) + 1;
-        Classification classification = classify(message, rest);
+        Classification classification = StatementText.classify(message, message.readableBytes() - 1);
         if (pinning == TransactionPinning.ERROR && classification.pin() != null) {
             return false;
         }

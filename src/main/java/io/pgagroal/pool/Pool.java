@@ -7,14 +7,18 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * The slot table: max_connections slots, each with a state (pgagroal's state diagram, one
@@ -39,13 +43,13 @@ import java.util.function.IntPredicate;
  * slots again, so one of the two always sees the other.
  *
  * <p>The pool hands out slots and does no I/O. It decides when a connection must go (its holder
- * kills it, it is evicted for another key, it is returned unusable, the pool closes), but closing
- * one means speaking the wire protocol on a channel, which is the session package's business: the
- * pool hands the connection to the closer its creator supplied (Terminate, then close). It knows a
- * connection only as a {@link PooledConnection}, so its rules are tested without a network. The
- * slot table, the waiter queue and the hand-over stay one class because they share one lock and one
- * set of invariants: a slot changes key only under the lock, and a waiter is served only with a
- * slot taken under it.
+ * kills it, it is evicted for another key, it is returned unusable, a statement needs its database
+ * to itself, the pool closes), but closing one means speaking the wire protocol on a channel, which
+ * is the session package's business: the pool hands the connection to the closer its creator
+ * supplied (Terminate, then close). It knows a connection only as a {@link PooledConnection}, so
+ * its rules are tested without a network. The slot table, the waiter queue and the hand-over stay
+ * one class because they share one lock and one set of invariants: a slot changes key only under the
+ * lock, and a waiter is served only with a slot taken under it.
  *
  * @param <C> the connections the slots hold
  */
@@ -66,6 +70,8 @@ public final class Pool<C extends PooledConnection> {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private volatile int waiting;
     private volatile Runnable removed = () -> { };
+    /** Databases whose returned connections are closed, with until when (System.nanoTime); replaced under the lock. */
+    private volatile Map<String, Long> draining = Map.of();
     private boolean closed;
 
     /**
@@ -209,7 +215,7 @@ public final class Pool<C extends PooledConnection> {
     /** The client is done and the connection was reset: IN_USE becomes FREE, or it is closed. */
     public void release(int slot) {
         C connection = connections.get(slot);
-        if (connection == null || !connection.reusable()) {
+        if (connection == null || !connection.reusable() || draining(connection.key().database())) {
             kill(slot);
             return;
         }
@@ -243,14 +249,71 @@ public final class Pool<C extends PooledConnection> {
      * connection.
      */
     public void removeIdle(int slot, C connection) {
-        if (connections.get(slot) == connection
-                && states.compareAndSet(slot, SlotState.FREE.value, SlotState.REMOVE.value)) {
-            if (connections.get(slot) == connection) {
-                kill(slot);
-            } else {
-                states.compareAndSet(slot, SlotState.REMOVE.value, SlotState.FREE.value);
+        removeFree(slot, held -> held == connection);
+    }
+
+    /**
+     * Closes the FREE connections to these databases, whatever their user and parameters, and
+     * during {@code returning} every connection to them that is given back: DROP DATABASE, ALTER
+     * DATABASE ... RENAME and CREATE DATABASE (of its template) fail while another session is
+     * connected to the database, after waiting 5 seconds for them to leave. A connection handed out
+     * now is not touched, but one given back within that time (its client left and the reset just
+     * ended, or its transaction did) is closed rather than kept.
+     *
+     * @return how many connections were closed now
+     */
+    public int closeIdle(Collection<String> databases, Duration returning) {
+        if (returning.isPositive()) {
+            long until = System.nanoTime() + returning.toNanos();
+            synchronized (lock) {
+                Map<String, Long> next = new HashMap<>();
+                long now = System.nanoTime();
+                draining.forEach((database, end) -> {
+                    if (end - now > 0) {
+                        next.put(database, end);
+                    }
+                });
+                databases.forEach(database -> next.put(database, until));
+                draining = Map.copyOf(next);
             }
         }
+        int closed = 0;
+        for (int i = 0; i < size(); i++) {
+            if (states.get(i) == SlotState.FREE.value && removeFree(i, held -> databases.contains(held.key().database()))) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    private boolean draining(String database) {
+        Map<String, Long> databases = draining;
+        if (databases.isEmpty()) {
+            return false;
+        }
+        Long until = databases.get(database);
+        return until != null && until - System.nanoTime() > 0;
+    }
+
+    /**
+     * Kills the slot if it is FREE with a connection that {@code which} accepts: claimed first
+     * (FREE becomes REMOVE, so that nobody acquires it meanwhile), then checked again, as the slot
+     * may have been remade between the first look and the claim.
+     */
+    private boolean removeFree(int slot, Predicate<? super C> which) {
+        C connection = connections.get(slot);
+        if (connection == null || !which.test(connection)
+                || !states.compareAndSet(slot, SlotState.FREE.value, SlotState.REMOVE.value)) {
+            return false;
+        }
+        connection = connections.get(slot);
+        if (connection != null && which.test(connection)) {
+            kill(slot);
+            return true;
+        }
+        states.compareAndSet(slot, SlotState.REMOVE.value, SlotState.FREE.value);
+        dispatch();
+        return false;
     }
 
     /** Any open connection of this key, whatever its state (its startup messages serve as a template). */

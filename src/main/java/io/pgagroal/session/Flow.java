@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import io.pgagroal.pipeline.Relay;
 import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.pipeline.TransactionServerState;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * What a pipeline family does with a session once its client is authenticated: obtain a
@@ -23,6 +25,11 @@ import io.pgagroal.pipeline.TransactionServerState;
 abstract class Flow implements Relay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Flow.class);
+    /**
+     * How long PostgreSQL waits for other sessions to leave a database it drops, renames or copies
+     * (CountOtherDBBackends); connections to it given back meanwhile are closed too.
+     */
+    private static final Duration DATABASE_WAIT = Duration.ofSeconds(5);
 
     final Session session;
     final PoolState state;
@@ -122,6 +129,15 @@ abstract class Flow implements Relay {
 
     /** The server connection of this flow closed. */
     abstract void serverClosed();
+
+    @Override
+    public void closeIdleConnections(List<String> databases) {
+        int closed = state.pool.closeIdle(databases, DATABASE_WAIT);
+        if (closed > 0) {
+            LOG.info("Closed {} idle connection(s) to {} before a statement of user \"{}\" that needs nobody connected there", closed, databases,
+                    session.key.user());
+        }
+    }
 
     @Override
     public RelayState state() {

@@ -1,5 +1,9 @@
 package io.pgagroal.pipeline;
 
+import static io.pgagroal.testing.ProtocolBytes.concat;
+import static io.pgagroal.testing.ProtocolBytes.parse;
+import static io.pgagroal.testing.ProtocolBytes.query;
+import static io.pgagroal.testing.ProtocolBytes.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -7,6 +11,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ReadyForQuery;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScannedStateTest {
@@ -61,5 +68,67 @@ class ScannedStateTest {
         ByteBuf message = ReadyForQuery.of((byte) status).encode(ALLOC);
         state.scanServer(message);
         message.release();
+    }
+
+    /** A relay that counts what it forwards and, per database, how much it had forwarded when asked to close idle connections. */
+    private static final class Recording implements Relay {
+        final RelayState state = new PerformancePipeline().newState();
+        final Map<String, Integer> closedAfter = new HashMap<>();
+        int forwarded;
+
+        @Override
+        public void writeToServer(ByteBuf buf) {
+            forwarded += buf.readableBytes();
+            buf.release();
+        }
+
+        @Override
+        public void writeToClient(ByteBuf buf) {
+            throw new AssertionError("the client is sent nothing");
+        }
+
+        @Override
+        public void clientTerminated() {
+            throw new AssertionError("the client sent no Terminate");
+        }
+
+        @Override
+        public void serverFatal() {
+            throw new AssertionError("the server sent nothing");
+        }
+
+        @Override
+        public RelayState state() {
+            return state;
+        }
+
+        @Override
+        public void closeIdleConnections(List<String> databases) {
+            assertThat(databases).doesNotHaveDuplicates();
+            databases.forEach(database -> closedAfter.putIfAbsent(database, forwarded));
+        }
+    }
+
+    @Test
+    void idleConnectionsToTheDatabasesOfADatabaseStatementAreClosedBeforeItsLastByteGoesAtEverySplit() {
+        byte[] select = query("SELECT 1");
+        byte[] drop = query("  DROP DATABASE x");
+        byte[] create = concat(parse("", "/* c */ CREATE DATABASE y TEMPLATE x", 0), sync());
+        byte[] stream = concat(select, drop, create, query("create table t ()"));
+        int dropEnd = select.length + drop.length;
+        int createEnd = dropEnd + create.length - sync().length;
+        PerformancePipeline pipeline = new PerformancePipeline();
+        for (int first = 0; first <= stream.length; first++) {
+            for (int second = first; second <= stream.length; second += 3) {
+                Recording relay = new Recording();
+                pipeline.client(relay, Unpooled.copiedBuffer(stream, 0, first));
+                pipeline.client(relay, Unpooled.copiedBuffer(stream, first, second - first));
+                pipeline.client(relay, Unpooled.copiedBuffer(stream, second, stream.length - second));
+                assertThat(relay.forwarded).isEqualTo(stream.length);
+                assertThat(relay.closedAfter.keySet()).as("splits at %d and %d", first, second).containsExactlyInAnyOrder("x", "y");
+                assertThat(relay.closedAfter.get("x")).as("splits at %d and %d", first, second).isLessThan(dropEnd);
+                assertThat(relay.closedAfter.get("y")).as("splits at %d and %d", first, second).isLessThan(createEnd);
+            }
+        }
     }
 }

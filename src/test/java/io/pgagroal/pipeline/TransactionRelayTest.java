@@ -37,6 +37,8 @@ class TransactionRelayTest {
         int transactionsEnded;
         int serverWrites;
         int clientWrites;
+        /** The databases it was asked to close idle connections to, with what PostgreSQL had been sent by then. */
+        final List<String> closedIdle = new ArrayList<>();
 
         FakeRelay() {
             relays.add(this);
@@ -58,6 +60,11 @@ class TransactionRelayTest {
         public void clientTerminated() {
             attached = false;
             state.discard();
+        }
+
+        @Override
+        public void closeIdleConnections(List<String> databases) {
+            closedIdle.add(databases + " after " + server.outboundMessages().size() + " writes");
         }
 
         @Override
@@ -199,9 +206,8 @@ class TransactionRelayTest {
         }
         FakeRelay relay = new FakeRelay();
         relay.fromClient(query, splits);
-        int headChunks = TransactionPipeline.HEAD_LIMIT / chunk;
-        assertThat(relay.serverWrites).as("the head the lexer reads, then one write per chunk read: nothing else accumulated")
-                .isEqualTo(1 + splits.length + 1 - headChunks);
+        assertThat(relay.serverWrites).as("the head (the text's start, for the lexer), then one write per chunk read: nothing more accumulated")
+                .isEqualTo(1 + splits.length + 1 - TransactionPipeline.HEAD_LIMIT / chunk);
         assertThat(relay.toServer()).isEqualTo(query);
         assertThat(relay.state.pendingReadyForQuery()).isEqualTo(1);
     }
@@ -296,6 +302,17 @@ class TransactionRelayTest {
         relay.fromServer(concat(message('1'), message('2'), dataRow("7"), commandComplete("SELECT 1"), readyForQuery('I')));
         assertThat(relay.toClient()).as("the pooler's ParseComplete is dropped")
                 .isEqualTo(concat(message('2'), dataRow("7"), commandComplete("SELECT 1"), readyForQuery('I')));
+    }
+
+    @Test
+    void idleConnectionsToTheDatabasesOfADatabaseStatementAreClosedBeforeItIsSentAtEverySplit() {
+        byte[] client = concat(query("select 1"), query("DROP DATABASE x"), parse("", "CREATE DATABASE y TEMPLATE x", 0), sync());
+        for (int split = 0; split <= client.length; split++) {
+            FakeRelay relay = new FakeRelay();
+            relay.fromClient(client, split);
+            assertThat(relay.closedIdle).as("split at %d", split).containsExactly("[x] after 1 writes", "[y, x] after 2 writes");
+            assertThat(relay.toServer()).isEqualTo(client);
+        }
     }
 
     private static List<ByteBuf> chunks(byte[] bytes, int... splits) {

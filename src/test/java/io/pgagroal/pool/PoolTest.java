@@ -266,4 +266,65 @@ class PoolTest {
             assertThat((Object) connection.channel.readOutbound()).as("nothing written by the pool").isNull();
         }
     }
+
+    /** A new connection of {@code key}, handed out. */
+    private Checkout<Connection> opened(Pool<Connection> pool, PoolKey key) throws Exception {
+        Checkout<Connection> checkout = take(pool.acquire(key, 0, loop));
+        open(pool, checkout, key);
+        return checkout;
+    }
+
+    private static final PoolKey ELSEWHERE = PoolKey.of("alice", "other", Map.of());
+
+    @Test
+    void closeIdleClosesTheFreeConnectionsToADatabaseWhateverTheirUserAndLeavesTheRest() throws Exception {
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(1));
+        Checkout<Connection> alice = opened(pool, ALICE);
+        Checkout<Connection> bob = opened(pool, BOB);
+        Checkout<Connection> other = opened(pool, ELSEWHERE);
+        Checkout<Connection> held = opened(pool, ALICE);
+        List<Connection> toDb = List.of(pool.connection(alice.slot()), pool.connection(bob.slot()));
+        pool.release(alice.slot());
+        pool.release(bob.slot());
+        pool.release(other.slot());
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ZERO)).isEqualTo(2);
+        assertThat(closed).containsExactlyInAnyOrderElementsOf(toDb);
+        assertThat(pool.state(alice.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(pool.state(bob.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(pool.state(other.slot())).as("another database").isEqualTo(SlotState.FREE);
+        assertThat(pool.state(held.slot())).as("handed out: not touched").isEqualTo(SlotState.IN_USE);
+
+        pool.release(held.slot());
+        assertThat(pool.state(held.slot())).as("no window asked: pooled as usual").isEqualTo(SlotState.FREE);
+    }
+
+    @Test
+    void aConnectionToADatabaseBeingClosedThatIsGivenBackWithinTheWindowIsClosed() throws Exception {
+        Pool<Connection> pool = pool(2, Duration.ofSeconds(1));
+        Checkout<Connection> held = opened(pool, ALICE);
+        Checkout<Connection> other = opened(pool, ELSEWHERE);
+        Connection connection = pool.connection(held.slot());
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ofMinutes(1))).isZero();
+        pool.release(other.slot());
+        assertThat(pool.state(other.slot())).as("another database is pooled").isEqualTo(SlotState.FREE);
+        pool.release(held.slot());
+        assertThat(pool.state(held.slot())).isEqualTo(SlotState.NOTINIT);
+        assertThat(closed).containsExactly(connection);
+    }
+
+    @Test
+    void closingIdleConnectionsServesAWaiterTheirLimitHeldBack() throws Exception {
+        PoolKey otherParameters = PoolKey.of("alice", "db", Map.of("application_name", "b"));
+        Pool<Connection> pool = pool(4, Duration.ofSeconds(5));
+        Checkout<Connection> idle = take(pool.acquire(otherParameters, 1, loop));
+        open(pool, idle, otherParameters);
+        pool.release(idle.slot());
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 1, loop);
+        assertThat(waiting.isDone()).as("max_size 1 is reached").isFalse();
+
+        assertThat(pool.closeIdle(List.of("db"), Duration.ZERO)).isEqualTo(1);
+        assertThat(take(waiting).isNew()).isTrue();
+    }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MessageScannerTest {
 
     /** Records what the scanner reports; stops at 'X'. */
-    private static final class Recorder implements MessageScanner.Visitor {
+    private static class Recorder implements MessageScanner.Visitor {
         final List<String> messages = new ArrayList<>();
 
         @Override
@@ -66,20 +66,25 @@ class MessageScannerTest {
         ByteBuf whole = stream();
         int total = whole.readableBytes();
         for (int size = 1; size <= total; size++) {
-            MessageScanner scanner = new MessageScanner();
             Recorder recorder = new Recorder();
-            int stopAt = -1;
-            for (int offset = 0; offset < total && stopAt < 0; offset += size) {
-                ByteBuf chunk = whole.slice(offset, Math.min(size, total - offset));
-                int stop = scanner.scan(chunk, recorder);
-                if (stop >= 0) {
-                    stopAt = offset + stop - chunk.readerIndex();
-                }
-            }
+            int stopAt = scanInChunks(new MessageScanner(), whole, size, recorder);
             assertThat(recorder.messages).as("chunk size %d", size).containsExactlyElementsOf(EXPECTED);
             assertThat(whole.getByte(stopAt)).as("chunk size %d", size).isEqualTo((byte) 'X');
         }
         whole.release();
+    }
+
+    /** Scans whole in chunks of size; returns the index in whole where the visitor stopped, or -1. */
+    private static int scanInChunks(MessageScanner scanner, ByteBuf whole, int size, MessageScanner.Visitor visitor) {
+        int total = whole.readableBytes();
+        for (int offset = 0; offset < total; offset += size) {
+            ByteBuf chunk = whole.slice(offset, Math.min(size, total - offset));
+            int stop = scanner.scan(chunk, visitor);
+            if (stop >= 0) {
+                return offset + stop - chunk.readerIndex();
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -101,5 +106,59 @@ class MessageScannerTest {
                 .isInstanceOf(CorruptedFrameException.class)
                 .hasMessageContaining("invalid message length 3");
         buf.release();
+    }
+
+    /** Asks for the first 6 body bytes of Query and Parse, and records them with where they were read from. */
+    private static final class HeadRecorder extends Recorder {
+        final List<String> heads = new ArrayList<>();
+        final List<ByteBuf> sources = new ArrayList<>();
+
+        @Override
+        public int headLength(byte type) {
+            return type == 'Q' || type == 'P' ? 6 : 0;
+        }
+
+        @Override
+        public void onHead(byte type, int bodyLength, ByteBuf buf, int index, int length) {
+            heads.add((char) type + ":" + bodyLength + ":" + buf.toString(index, length, StandardCharsets.ISO_8859_1));
+            sources.add(buf);
+        }
+    }
+
+    private static ByteBuf queries() {
+        ByteBuf buf = Unpooled.buffer();
+        append(buf, Messages.query(buf.alloc(), "DROP DATABASE x"));
+        append(buf, Messages.query(buf.alloc(), "Q"));
+        buf.writeByte('P').writeInt(4 + 21).writeBytes("s1\0CREATE DATABASE\0".getBytes(StandardCharsets.ISO_8859_1)).writeShort(0);
+        append(buf, ReadyForQuery.IN_TRANSACTION.encode(buf.alloc()));
+        return buf;
+    }
+
+    private static final List<String> HEADS = List.of("Q:16:DROP D", "Q:2:Q\0", "P:21:s1\0CRE");
+
+    @Test
+    void showsTheHeadOfABodyInPlaceWhenTheChunkHoldsIt() {
+        ByteBuf buf = queries();
+        HeadRecorder recorder = new HeadRecorder();
+        new MessageScanner().scan(buf, recorder);
+        assertThat(recorder.heads).containsExactlyElementsOf(HEADS);
+        assertThat(recorder.sources).as("not copied").containsOnly(buf);
+        assertThat(recorder.messages).containsExactly("Q:16:", "Q:2:", "P:21:", "Z:1:T");
+        buf.release();
+    }
+
+    @Test
+    void gathersAHeadThatSpansChunksWhateverTheBoundaries() {
+        ByteBuf whole = queries();
+        int total = whole.readableBytes();
+        for (int size = 1; size <= total; size++) {
+            MessageScanner scanner = new MessageScanner();
+            HeadRecorder recorder = new HeadRecorder();
+            assertThat(scanInChunks(scanner, whole, size, recorder)).isEqualTo(-1);
+            assertThat(recorder.heads).as("chunk size %d", size).containsExactlyElementsOf(HEADS);
+            assertThat(recorder.messages).as("chunk size %d", size).containsExactly("Q:16:", "Q:2:", "P:21:", "Z:1:T");
+            assertThat(scanner.atMessageBoundary()).isTrue();
+        }
+        whole.release();
     }
 }
