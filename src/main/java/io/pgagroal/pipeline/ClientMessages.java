@@ -78,7 +78,7 @@ final class ClientMessages implements MessageFramer.Handler {
     private void piece(byte kind, ByteBuf bytes, int length) {
         if (state.discarded) {
             bytes.release();
-        } else if (state.relay.attached() && state.held.isEmpty()) {
+        } else if (state.relay.attached() && state.held.isEmpty() && !state.describing) {
             process(kind, bytes, length);
         } else {
             hold(kind, bytes, length);
@@ -88,12 +88,16 @@ final class ClientMessages implements MessageFramer.Handler {
     /** What waited for a connection goes to the one just attached, unless it is given back meanwhile. */
     void drain() {
         TransactionState.Held piece;
-        while (state.relay.attached() && (piece = state.held.poll()) != null) {
+        while (state.relay.attached() && !state.describing && (piece = state.held.poll()) != null) {
             process(piece.kind(), piece.bytes(), piece.length());
         }
     }
 
     private void process(byte kind, ByteBuf bytes, int length) {
+        if (state.skipToSync && !(kind == TransactionState.Held.HEAD && endsSkipping(bytes.getByte(0)))) {
+            bytes.release();
+            return;
+        }
         switch (kind) {
             case TransactionState.Held.RUN -> {
                 state.batchOpen = true;
@@ -155,7 +159,13 @@ final class ClientMessages implements MessageFramer.Handler {
                 }
                 endOfBatch(head);
             }
-            case Protocol.SYNC, Protocol.FUNCTION_CALL -> endOfBatch(head);
+            case Protocol.SYNC -> {
+                if (state.skipToSync) {
+                    pipeline.failBatch(state);
+                }
+                endOfBatch(head);
+            }
+            case Protocol.FUNCTION_CALL -> endOfBatch(head);
             case Protocol.TERMINATE -> {
                 head.release();
                 forwardRest = false;
@@ -164,17 +174,28 @@ final class ClientMessages implements MessageFramer.Handler {
             case Protocol.PARSE -> parse(head, length, statements);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
-                pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement());
+                pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement(), true);
             }
             case Protocol.DESCRIBE -> {
+                state.describesPending++;
                 if (head.getByte(5) == Describe.STATEMENT) {
-                    pipeline.reference(state, head, length, 6, Describe.decode(Messages.body(head)).name());
+                    String name = Describe.decode(Messages.body(head)).name();
+                    boolean tracked = state.statements.containsKey(name);
+                    pipeline.reference(state, head, length, 6, name, false);
+                    state.pending.add(tracked ? new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, false)
+                            : TransactionState.Pending.UNTRACKED_DESCRIBE);
                 } else {
                     state.relay.writeToServer(head);
+                    state.pending.add(TransactionState.Pending.UNTRACKED_DESCRIBE);
                 }
             }
             default -> pipeline.close(state, head);
         }
+    }
+
+    /** While messages are dropped after a statement changed shape, its Sync ends the dropping, and Terminate still ends the session. */
+    private static boolean endsSkipping(byte type) {
+        return type == Protocol.SYNC || type == Protocol.TERMINATE;
     }
 
     private void endOfBatch(ByteBuf head) {

@@ -68,6 +68,10 @@ public interface Relay {
     default void pinned(PinReason reason) {
     }
 
+    /** Flushes what was written to the server. */
+    default void flushServer() {
+    }
+
     /** Flushes what was written to the client. */
     default void flushClient() {
     }

@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
@@ -21,6 +22,8 @@ final class ServerMessages implements MessageFramer.Handler {
     private final TransactionState state;
     /** The ErrorResponse being read ends the session. */
     private boolean fatal;
+    /** The rest of the message being read is dropped. */
+    private boolean dropRest;
 
     ServerMessages(TransactionPipeline pipeline, TransactionState state) {
         this.pipeline = pipeline;
@@ -32,6 +35,7 @@ final class ServerMessages implements MessageFramer.Handler {
         return switch (type) {
             case Protocol.PARSE_COMPLETE, Protocol.CLOSE_COMPLETE, Protocol.PARAMETER_STATUS, Protocol.ERROR_RESPONSE,
                  Protocol.READY_FOR_QUERY -> true;
+            case Protocol.PARAMETER_DESCRIPTION, Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> state.describesPending > 0;
             default -> false;
         };
     }
@@ -64,7 +68,27 @@ final class ServerMessages implements MessageFramer.Handler {
                     state.relay.serverState().appliedParameters().put(parameter.name(), parameter.value());
                 }
             }
+            case Protocol.PARAMETER_DESCRIPTION -> {
+                TransactionState.Pending describe = state.pending.peek();
+                if (describe != null && describe.kind() == TransactionState.Pending.DESCRIBE && describe.injected()) {
+                    drop(head, whole);
+                    return;
+                }
+            }
+            case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> {
+                if (description(head, whole)) {
+                    return;
+                }
+            }
             case Protocol.ERROR_RESPONSE -> {
+                if (state.dropNextError) {
+                    state.dropNextError = false;
+                    drop(head, whole);
+                    return;
+                }
+                if (state.describing) {
+                    pipeline.described(state, null, null);
+                }
                 fatal = ErrorResponse.endsSession(Messages.body(head));
                 if (fatal && whole) {
                     fatal = false;
@@ -90,8 +114,48 @@ final class ServerMessages implements MessageFramer.Handler {
         state.relay.writeToClient(head);
     }
 
+    /**
+     * The answer to a Describe: kept as the client's description of its statement, or, for the
+     * pooler's own Describe, compared with it and dropped.
+     *
+     * @return true when the message was dropped
+     */
+    private boolean description(ByteBuf head, boolean whole) {
+        TransactionState.Pending describe = state.pending.peek();
+        if (describe == null || describe.kind() != TransactionState.Pending.DESCRIBE) {
+            return false;
+        }
+        state.pending.poll();
+        state.describesPending--;
+        if (describe.statement() == null) {
+            return false;
+        }
+        byte[] description = whole ? ByteBufUtil.getBytes(Messages.body(head)) : null;
+        if (describe.injected()) {
+            drop(head, whole);
+            pipeline.described(state, describe.statement(), description);
+            return true;
+        }
+        if (description == null) {
+            state.descriptions.remove(describe.statement());
+        } else {
+            state.descriptions.put(describe.statement(), description);
+        }
+        return false;
+    }
+
+    private void drop(ByteBuf head, boolean whole) {
+        head.release();
+        dropRest = !whole;
+    }
+
     @Override
     public void rest(ByteBuf bytes, boolean last) {
+        if (dropRest) {
+            bytes.release();
+            dropRest = !last;
+            return;
+        }
         state.relay.writeToClient(bytes);
         if (last && fatal) {
             fatal = false;

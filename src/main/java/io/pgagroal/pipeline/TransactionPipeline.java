@@ -5,6 +5,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgagroal.config.TransactionPinning;
 import io.pgagroal.protocol.Close;
+import io.pgagroal.protocol.Describe;
+import io.pgagroal.protocol.ErrorResponse;
+import io.pgagroal.protocol.Protocol;
+import io.pgagroal.protocol.RowDescription;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.ReadyForQuery;
 import io.pgagroal.protocol.SqlState;
@@ -14,6 +18,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +59,10 @@ public final class TransactionPipeline implements Pipeline {
     static final int MAX_TRACKED_PARSE = 16 * 1024 * 1024;
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] FLUSH = {Protocol.FLUSH, 0, 0, 0, 4};
+    /** Execute of a portal that does not exist: an error the pooler can cause at will, and drops. */
+    private static final byte[] FAILING_EXECUTE = failingExecute();
+    private static final ErrorResponse CACHED_PLAN_CHANGED = cachedPlanChanged();
     private static final int MAX_SPELLINGS = 4096;
 
     private final int maxPreparedStatements;
@@ -186,6 +196,7 @@ public final class TransactionPipeline implements Pipeline {
             return false;
         }
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
+        forget(state, name);
         state.statements.put(name, new TransactionState.Statement(serverName, rename(message, rest, serverName), classification));
         message.release();
         return true;
@@ -201,6 +212,7 @@ public final class TransactionPipeline implements Pipeline {
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
+        forget(state, name);
         state.statements.put(name, new TransactionState.Statement(serverName, parse, classification));
         TransactionServerState server = state.relay.serverState();
         if (server.preparedStatements().contains(serverName)) {
@@ -214,25 +226,97 @@ public final class TransactionPipeline implements Pipeline {
      * A Bind or Describe naming a statement at {@code nameOffset} of its head: a statement of the
      * client's is prepared on the connection if needed and the message renamed; anything else goes
      * as it is. The head may be the start of a larger message whose rest follows.
+     *
+     * <p>A Bind of a statement the client was given a description of, prepared again here, waits
+     * until the pooler has described it too: if the result changed shape since, the batch fails
+     * with PostgreSQL's own error, as it would on a connection of the client's own.
      */
-    void reference(TransactionState state, ByteBuf head, int length, int nameOffset, String name) {
+    void reference(TransactionState state, ByteBuf head, int length, int nameOffset, String name, boolean bind) {
         TransactionState.Statement statement = name.isEmpty() || maxPreparedStatements == 0 ? null : state.statements.get(name);
         if (statement == null) {
             state.relay.writeToServer(head);
             return;
         }
+        if (bind && state.changedShape.contains(name)) {
+            head.release();
+            shapeChanged(state);
+            return;
+        }
         TransactionServerState server = state.relay.serverState();
         if (!server.preparedStatements().contains(statement.serverName())) {
             prepare(state, server, statement.serverName(), statement.parse(), true);
+            if (bind && state.descriptions.containsKey(name)) {
+                state.relay.writeToServer(new Describe(Describe.STATEMENT, statement.serverName()).encode(UnpooledByteBufAllocator.DEFAULT));
+                state.relay.writeToServer(Unpooled.wrappedBuffer(FLUSH));
+                state.pending.add(new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, true));
+                state.describesPending++;
+                state.describing = true;
+                state.held.addFirst(new TransactionState.Held(TransactionState.Held.HEAD, head, length));
+                return;
+            }
         }
         effects(state, statement.classification());
         state.relay.writeToServer(replaceName(head, length, nameOffset, name, statement.serverName()));
     }
 
+    /**
+     * The pooler's Describe of a statement it prepared again was answered ({@code description} is
+     * the RowDescription body, empty for NoData, null when too large to keep or skipped after an
+     * error): the client's messages go on, or fail if the result changed shape.
+     */
+    void described(TransactionState state, String name, byte[] description) {
+        state.describing = false;
+        byte[] known = state.descriptions.get(name);
+        if (description != null && known != null && !sameShape(known, description)) {
+            state.changedShape.add(name);
+            shapeChanged(state);
+        }
+        state.client.drain();
+        state.relay.flushServer();
+    }
+
+    /**
+     * A statement's result changed shape: the client gets PostgreSQL's error for it (drivers such as
+     * postgres.js recognise it by its routine and prepare the statement again), its messages are
+     * dropped up to its Sync, and there the server is sent a message that fails, so the server's
+     * transaction fails as PostgreSQL's own would.
+     */
+    private static void shapeChanged(TransactionState state) {
+        state.skipToSync = true;
+        state.relay.writeToClient(CACHED_PLAN_CHANGED.encode(UnpooledByteBufAllocator.DEFAULT));
+    }
+
+    /** The client's Sync after a statement changed shape: the server's batch is made to fail first. */
+    void failBatch(TransactionState state) {
+        state.skipToSync = false;
+        state.dropNextError = true;
+        state.relay.writeToServer(Unpooled.wrappedBuffer(FAILING_EXECUTE));
+    }
+
+    /** PostgreSQL's equalRowTypes: the same columns, by name, type and type modifier. */
+    static boolean sameShape(byte[] known, byte[] description) {
+        if (known.length == 0 || description.length == 0) {
+            return known.length == description.length;
+        }
+        List<RowDescription.Field> before = RowDescription.decode(Unpooled.wrappedBuffer(known)).fields();
+        List<RowDescription.Field> after = RowDescription.decode(Unpooled.wrappedBuffer(description)).fields();
+        if (before.size() != after.size()) {
+            return false;
+        }
+        for (int i = 0; i < before.size(); i++) {
+            RowDescription.Field a = before.get(i);
+            RowDescription.Field b = after.get(i);
+            if (!a.name().equals(b.name()) || a.typeOid() != b.typeOid() || a.typeModifier() != b.typeModifier()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void close(TransactionState state, ByteBuf message) {
         ByteBuf body = Messages.body(message);
         Close close = Close.decode(body);
-        TransactionState.Statement statement = close.ofStatement() && maxPreparedStatements > 0 ? state.statements.remove(close.name()) : null;
+        TransactionState.Statement statement = close.ofStatement() && maxPreparedStatements > 0 ? forget(state, close.name()) : null;
         if (statement == null) {
             state.relay.writeToServer(message);
             state.pending.add(TransactionState.Pending.UNTRACKED_CLOSE);
@@ -242,6 +326,13 @@ public final class TransactionPipeline implements Pipeline {
         message.release();
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
         state.relay.serverState().preparedStatements().remove(statement.serverName());
+    }
+
+    /** The client's statement is closed or replaced: what was known of it goes. */
+    private static TransactionState.Statement forget(TransactionState state, String name) {
+        state.descriptions.remove(name);
+        state.changedShape.remove(name);
+        return state.statements.remove(name);
     }
 
     /** Sends a Parse for the connection, first closing the least recently used statement if full. */
@@ -274,6 +365,10 @@ public final class TransactionPipeline implements Pipeline {
         PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
+            if (skipped.kind() == TransactionState.Pending.DESCRIBE) {
+                state.describesPending--;
+                continue;
+            }
             if (skipped.statement() == null) {
                 continue;
             }
@@ -283,6 +378,25 @@ public final class TransactionPipeline implements Pipeline {
                 cache.add(skipped.statement());
             }
         }
+    }
+
+    /** PostgreSQL's error, fields as it sends them: drivers recognise it by its SQLSTATE or its routine. */
+    private static ErrorResponse cachedPlanChanged() {
+        Map<Character, String> fields = new LinkedHashMap<>();
+        fields.put('S', "ERROR");
+        fields.put('V', "ERROR");
+        fields.put('C', SqlState.FEATURE_NOT_SUPPORTED);
+        fields.put('M', "cached plan must not change result type");
+        fields.put('F', "plancache.c");
+        fields.put('R', "RevalidateCachedQuery");
+        return new ErrorResponse(fields);
+    }
+
+    private static byte[] failingExecute() {
+        byte[] portal = "pgagroal_result_changed_shape".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer execute = ByteBuffer.allocate(1 + 4 + portal.length + 1 + 4);
+        execute.put(Protocol.EXECUTE).putInt(execute.capacity() - 1).put(portal).put((byte) 0).putInt(0);
+        return execute.array();
     }
 
     /** The pooler-wide name: a digest of the query and the parameter types (the rest of the Parse). */

@@ -5,8 +5,10 @@ import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Protocol;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the transaction pipeline keeps for one client across the server connections it is given:
@@ -23,16 +25,21 @@ import java.util.Map;
  */
 public final class TransactionState implements RelayState {
 
-    /** A Parse or Close whose acknowledgement is due, or the Sync/Query/FunctionCall that ends a batch. */
+    /**
+     * A Parse, Close or Describe whose answer is due, or the Sync/Query/FunctionCall that ends a
+     * batch. A Describe names the client's statement whose description the answer is.
+     */
     record Pending(byte kind, String statement, boolean injected) {
         static final byte PARSE = 'P';
         static final byte CLOSE = 'C';
+        static final byte DESCRIBE = 'D';
         static final byte BATCH_END = 'S';
         /** Every Sync, Query and FunctionCall is marked by this one instance. */
         static final Pending END_OF_BATCH = new Pending(BATCH_END, null, false);
         /** A client's Parse or Close the pooler does not track (unnamed, a portal, or the support off). */
         static final Pending UNTRACKED_PARSE = new Pending(PARSE, null, false);
         static final Pending UNTRACKED_CLOSE = new Pending(CLOSE, null, false);
+        static final Pending UNTRACKED_DESCRIBE = new Pending(DESCRIBE, null, false);
     }
 
     record Statement(String serverName, byte[] parse, Classification classification) {
@@ -46,6 +53,13 @@ public final class TransactionState implements RelayState {
     }
 
     final Map<String, Statement> statements = new HashMap<>();
+    /**
+     * The RowDescription body (empty for NoData) PostgreSQL gave the client for each of its
+     * statements, to compare with the one the statement has where the pooler prepares it again.
+     */
+    final Map<String, byte[]> descriptions = new HashMap<>();
+    /** Statements whose result changed shape since the client described them: they fail as PostgreSQL's would. */
+    final Set<String> changedShape = new HashSet<>();
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     final ArrayDeque<Held> held = new ArrayDeque<>();
     final MessageFramer clientFramer = new MessageFramer();
@@ -66,6 +80,14 @@ public final class TransactionState implements RelayState {
     boolean parametersChanged;
     /** Why the client keeps its connection until it leaves, or null while it does not. */
     PinReason pin;
+    /** Describe messages sent whose answer is due: while any is, the server's descriptions are cut out. */
+    int describesPending;
+    /** The pooler described a statement it prepared again: the client's messages wait for the answer. */
+    boolean describing;
+    /** A statement changed shape: the client's messages are dropped up to its Sync, which fails the batch. */
+    boolean skipToSync;
+    /** The next ErrorResponse answers the pooler's own failing message: dropped. */
+    boolean dropNextError;
 
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;

@@ -29,6 +29,10 @@ public final class Protocol {
     public static final byte DESCRIBE = 'D';
     public static final byte CLOSE = 'C';
     public static final byte PARSE_COMPLETE = '1';
+    public static final byte PARAMETER_DESCRIPTION = 't';
+    public static final byte ROW_DESCRIPTION = 'T';
+    public static final byte NO_DATA = 'n';
+    public static final byte FLUSH = 'H';
     public static final byte CLOSE_COMPLETE = '3';
     public static final byte SYNC = 'S';
     public static final byte FUNCTION_CALL = 'F';

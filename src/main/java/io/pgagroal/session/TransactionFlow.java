@@ -391,6 +391,13 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     @Override
+    public void flushServer() {
+        if (attached) {
+            backend.flush();
+        }
+    }
+
+    @Override
     public void refuse(String sqlState, String message) {
         session.fatal(sqlState, message);
     }
