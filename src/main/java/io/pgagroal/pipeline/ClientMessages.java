@@ -174,6 +174,11 @@ final class ClientMessages implements MessageFramer.Handler {
             case Protocol.PARSE -> parse(head, length, statements);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
+                if (state.statements.containsKey(bind.statement())) {
+                    state.portals.put(bind.portal(), bind.statement());
+                } else {
+                    state.portals.remove(bind.portal());
+                }
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement(), true);
             }
             case Protocol.DESCRIBE -> {
@@ -185,8 +190,10 @@ final class ClientMessages implements MessageFramer.Handler {
                     state.pending.add(tracked ? new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, false)
                             : TransactionState.Pending.UNTRACKED_DESCRIBE);
                 } else {
+                    String statement = state.portals.get(Describe.decode(Messages.body(head)).name());
                     state.relay.writeToServer(head);
-                    state.pending.add(TransactionState.Pending.UNTRACKED_DESCRIBE);
+                    state.pending.add(statement == null ? TransactionState.Pending.UNTRACKED_DESCRIBE
+                            : new TransactionState.Pending(TransactionState.Pending.DESCRIBE, statement, false));
                 }
             }
             default -> pipeline.close(state, head);

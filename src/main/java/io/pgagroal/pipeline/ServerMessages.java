@@ -130,18 +130,15 @@ final class ServerMessages implements MessageFramer.Handler {
         if (describe.statement() == null) {
             return false;
         }
-        byte[] description = whole ? ByteBufUtil.getBytes(Messages.body(head)) : null;
         if (describe.injected()) {
             drop(head, whole);
-            pipeline.described(state, describe.statement(), description);
-            return true;
-        }
-        if (description == null) {
+            pipeline.described(state, describe.statement(), whole ? ByteBufUtil.getBytes(Messages.body(head)) : null);
+        } else if (!whole) {
             state.descriptions.remove(describe.statement());
-        } else {
-            state.descriptions.put(describe.statement(), description);
+        } else if (!state.descriptions.containsKey(describe.statement())) {
+            state.descriptions.put(describe.statement(), ByteBufUtil.getBytes(Messages.body(head)));
         }
-        return false;
+        return describe.injected();
     }
 
     private void drop(ByteBuf head, boolean whole) {
