@@ -113,11 +113,14 @@ start_pgagroal() {
 }
 
 # start_target <target>: for direct, sets pooler_port to PostgreSQL's; for pgagroal-<pipeline>,
-# starts pgagroal and sets pooler_port, left empty when it did not start. Returns 2 for others.
+# starts pgagroal and sets pooler_port, left empty when it did not start; pgagroal-transaction-baseline
+# is the transaction pipeline of the jar PGAGROAL_BASELINE_JAR names (a before/after comparison in
+# one run). Returns 2 for others.
 start_target() {
   pooler_port=""
   case $1 in
     direct) pooler_port=$pg_port ;;
+    pgagroal-transaction-baseline) PGAGROAL_JAR=$PGAGROAL_BASELINE_JAR start_pgagroal transaction || true ;;
     pgagroal-*) start_pgagroal "${1#pgagroal-}" || true ;;
     *) return 2 ;;
   esac

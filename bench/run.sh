@@ -10,6 +10,7 @@
 #   BENCH_TARGETS=direct,pgagroal-performance,pgagroal-session,pgbouncer,pgagroal-transaction,pgbouncer-transaction
 #   PGAGROAL_JAVA_OPTS        extra JVM options for pgagroal
 #   PGAGROAL_JAR              another pgagroal jar than the checkout's
+#   PGAGROAL_BASELINE_JAR     adds the target pgagroal-transaction-baseline: that jar's transaction pipeline
 set -euo pipefail
 
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -18,7 +19,8 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 seconds=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP_SECONDS:-$((seconds < 5 ? seconds : 5))}
 clients_list=${BENCH_CLIENTS:-10 50}
-read_targets direct pgagroal-performance pgagroal-session pgbouncer pgagroal-transaction pgbouncer-transaction
+read_targets direct pgagroal-performance pgagroal-session pgbouncer pgagroal-transaction pgbouncer-transaction \
+  ${PGAGROAL_BASELINE_JAR:+pgagroal-transaction-baseline}
 # Transaction mode: many clients over few server connections.
 tx_clients_list=${BENCH_TX_CLIENTS:-50 200}
 tx_pool_size=10
@@ -40,9 +42,11 @@ tests=(select-simple select-prepared tpcb connect-select)
 # shellcheck disable=SC2034 # read through the nameref in measure
 declare -A tx_test_options=(
   [tx-select-simple]="-S -M simple"
+  [tx-select-extended]="-S -M extended"
   [tx-select-prepared]="-S -M prepared"
+  [tx-tpcb-simple]="-M simple"
 )
-tx_tests=(tx-select-simple tx-select-prepared)
+tx_tests=(tx-select-simple tx-select-extended tx-select-prepared tx-tpcb-simple)
 
 find_pg_bin
 if [[ ! -x $PG_BIN/pgbench ]]; then
