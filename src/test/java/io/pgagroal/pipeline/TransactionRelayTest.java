@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class TransactionRelayTest {
 
-    private final TransactionPipeline pipeline = new TransactionPipeline(10, false, TransactionPinning.PIN);
+    private TransactionPipeline pipeline = new TransactionPipeline(10, false, TransactionPinning.PIN);
     private final List<FakeRelay> relays = new ArrayList<>();
 
     /** A relay that holds a connection and writes to two EmbeddedChannels. */
@@ -35,6 +35,7 @@ class TransactionRelayTest {
         boolean attached = true;
         boolean requested = true;
         int transactionsEnded;
+        final List<PinReason> pins = new ArrayList<>();
         int serverWrites;
         int clientWrites;
         /** The databases it was asked to close idle connections to, with what PostgreSQL had been sent by then. */
@@ -95,6 +96,11 @@ class TransactionRelayTest {
         @Override
         public boolean attached() {
             return attached;
+        }
+
+        @Override
+        public void pinned(PinReason reason) {
+            pins.add(reason);
         }
 
         void fromClient(byte[] bytes, int... splits) {
@@ -161,6 +167,66 @@ class TransactionRelayTest {
                     describe('P', ""), close('P', "p1"), close('S', serverName), bind("", "s1"), sync()));
             assertThat(relay.connection.preparedStatements().contains(serverName)).as("closed on the connection").isFalse();
         }
+    }
+
+    @Test
+    void aStatementWhoseEffectOutlivesTheTransactionPinsTheClientOnceAndIsCounted() {
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(concat(query("SELECT 1; /* LISTEN no */ LISTEN jobs"), query("SELECT pg_advisory_lock(1)")));
+        assertThat(new String(relay.toServer(), StandardCharsets.ISO_8859_1)).contains("LISTEN jobs", "pg_advisory_lock");
+        assertThat(relay.pins).containsExactly(PinReason.LISTEN);
+        assertThat(relay.state.pin()).isEqualTo(PinReason.LISTEN);
+        assertThat(pipeline.pins(PinReason.LISTEN)).isEqualTo(1);
+        assertThat(pipeline.pins(PinReason.ADVISORY_LOCK)).as("a pinned client is counted once").isZero();
+    }
+
+    @Test
+    void aSetIsReadAfterItsTransactionAndAPlainQueryChangesNothing() {
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(query("SELECT abalance FROM pgbench_accounts WHERE aid = 1"));
+        assertThat(relay.state.takeParametersChanged()).isFalse();
+        relay.fromClient(query("set search_path = tenant"));
+        assertThat(relay.state.takeParametersChanged()).isTrue();
+        assertThat(relay.state.takeParametersChanged()).as("cleared by asking").isFalse();
+        relay.toServer();
+        assertThat(relay.pins).isEmpty();
+    }
+
+    @Test
+    void withPinningErrorTheStatementIsReplacedByOneThatRaisesTheRefusal() {
+        pipeline = new TransactionPipeline(10, false, TransactionPinning.ERROR);
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(concat(query("LISTEN jobs"), parse("", "SELECT pg_backend_pid()", 0), bind("", ""), execute(), sync()));
+        String sent = new String(relay.toServer(), StandardCharsets.UTF_8);
+        assertThat(sent).doesNotContain("LISTEN jobs").doesNotContain("SELECT pg_backend_pid()")
+                .contains("DO $pgagroal$BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = E'LISTEN is refused in the transaction pipeline")
+                .contains("E'pg_backend_pid() is refused");
+        assertThat(relay.pins).isEmpty();
+        assertThat(relay.state.pin()).isNull();
+        assertThat(relay.state.pendingReadyForQuery()).isEqualTo(2);
+    }
+
+    @Test
+    void resultShapesCompareAsPostgresqlDoes() {
+        byte[] twoColumns = rowDescriptionBody("id", 23, "a", 23);
+        assertThat(TransactionPipeline.sameShape(twoColumns, rowDescriptionBody("id", 23, "a", 23))).isTrue();
+        assertThat(TransactionPipeline.sameShape(twoColumns, rowDescriptionBody("id", 23, "a", 25))).as("another type").isFalse();
+        assertThat(TransactionPipeline.sameShape(twoColumns, rowDescriptionBody("id", 23, "b", 23))).as("another name").isFalse();
+        assertThat(TransactionPipeline.sameShape(twoColumns, rowDescriptionBody("id", 23))).as("a column fewer").isFalse();
+        assertThat(TransactionPipeline.sameShape(twoColumns, new byte[0])).as("no rows at all").isFalse();
+        assertThat(TransactionPipeline.sameShape(new byte[0], new byte[0])).isTrue();
+    }
+
+    /** A RowDescription body of text columns (name, type OID pairs), table and column numbers left out. */
+    private static byte[] rowDescriptionBody(Object... columns) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, (byte) (columns.length / 2)});
+        for (int i = 0; i < columns.length; i += 2) {
+            body.writeBytes(cstring((String) columns[i]));
+            body.writeBytes(concat(int32(0), new byte[] {0, 0}, int32((Integer) columns[i + 1]), new byte[] {0, 4}, int32(-1),
+                    new byte[] {0, 0}));
+        }
+        return body.toByteArray();
     }
 
     private static byte[] describe(char kind, String name) {
