@@ -110,4 +110,28 @@ class TransactionResultShapeTest {
             assertThat(run(statement)).as("after the failure, on any connection").containsExactly("id=1,a=7,b=5");
         }
     }
+
+    /** The other connection already holds the statement, prepared by another client after the change. */
+    @Test
+    void aStatementAnotherClientPreparedAfterTheChangeFailsTheStaleClientToo() throws Exception {
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+                .limit("appdb app 2 2 2"), "host all all all md5");
+        recreateTable();
+        try (Connection client = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
+                PreparedStatement statement = client.prepareStatement(QUERY)) {
+            Connection first = hold();
+            assertThat(run(statement)).containsExactly("id=1,a=7");
+            Connection second = hold();
+            first.rollback();
+            first.close();
+            alterTable();
+            try (Connection other = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
+                    PreparedStatement same = other.prepareStatement(QUERY)) {
+                assertThat(run(same)).as("prepared after the change").containsExactly("id=1,a=7,b=5");
+            }
+            assertThat(run(statement)).as("the stale client on that connection").containsExactly("id=1,a=7,b=5");
+            second.rollback();
+            second.close();
+        }
+    }
 }

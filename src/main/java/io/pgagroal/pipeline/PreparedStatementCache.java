@@ -5,11 +5,16 @@ import java.util.Optional;
 
 /**
  * The protocol-level prepared statements a server connection holds, by their pooler-wide names,
- * least recently used first. Only the session holding the connection touches it.
+ * least recently used first, each with the RowDescription body of its result when the pooler saw
+ * it described (the same SQL may have another shape on another connection, prepared before or
+ * after its table changed). Only the session holding the connection touches it.
  */
 final class PreparedStatementCache {
 
-    private final LinkedHashMap<String, Boolean> names = new LinkedHashMap<>(16, 0.75f, true);
+    /** The value of a statement whose description the pooler has not seen (compared by identity). */
+    private static final byte[] UNKNOWN = new byte[0];
+
+    private final LinkedHashMap<String, byte[]> names = new LinkedHashMap<>(16, 0.75f, true);
     /** A client ran DEALLOCATE ALL or DISCARD ALL, which may or may not have succeeded: close before preparing. */
     private boolean uncertain;
 
@@ -19,7 +24,18 @@ final class PreparedStatementCache {
     }
 
     void add(String name) {
-        names.put(name, Boolean.TRUE);
+        names.put(name, UNKNOWN);
+    }
+
+    /** The statement's RowDescription body (empty for NoData); null when not seen or not prepared. */
+    byte[] description(String name) {
+        byte[] description = names.get(name);
+        return description == UNKNOWN ? null : description;
+    }
+
+    /** The statement was described: its result has this shape here. */
+    void described(String name, byte[] description) {
+        names.computeIfPresent(name, (statement, before) -> description);
     }
 
     void remove(String name) {

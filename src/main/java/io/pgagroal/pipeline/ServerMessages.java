@@ -135,8 +135,9 @@ final class ServerMessages implements MessageFramer.Handler {
             pipeline.described(state, describe.statement(), whole ? ByteBufUtil.getBytes(Messages.body(head)) : null);
         } else if (!whole) {
             state.descriptions.remove(describe.statement());
-        } else if (!state.descriptions.containsKey(describe.statement())) {
-            state.descriptions.put(describe.statement(), ByteBufUtil.getBytes(Messages.body(head)));
+        } else {
+            state.descriptions.computeIfAbsent(describe.statement(), name -> ByteBufUtil.getBytes(Messages.body(head)));
+            TransactionPipeline.connectionDescribed(state, describe.statement(), head);
         }
         return describe.injected();
     }

@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgagroal.config.TransactionPinning;
@@ -243,15 +244,27 @@ public final class TransactionPipeline implements Pipeline {
             return;
         }
         TransactionServerState server = state.relay.serverState();
-        if (!server.preparedStatements().contains(statement.serverName())) {
+        PreparedStatementCache cache = server.preparedStatements();
+        boolean prepared = cache.contains(statement.serverName());
+        if (!prepared) {
             prepare(state, server, statement.serverName(), statement.parse(), true);
-            if (bind && state.descriptions.containsKey(name)) {
+        }
+        byte[] known = bind ? state.descriptions.get(name) : null;
+        if (known != null) {
+            byte[] here = prepared ? cache.description(statement.serverName()) : null;
+            if (here == null) {
                 state.relay.writeToServer(new Describe(Describe.STATEMENT, statement.serverName()).encode(UnpooledByteBufAllocator.DEFAULT));
                 state.relay.writeToServer(Unpooled.wrappedBuffer(FLUSH));
                 state.pending.add(new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, true));
                 state.describesPending++;
                 state.describing = true;
                 state.held.addFirst(new TransactionState.Held(TransactionState.Held.HEAD, head, length));
+                return;
+            }
+            if (!sameShape(known, here)) {
+                state.changedShape.add(name);
+                head.release();
+                shapeChanged(state);
                 return;
             }
         }
@@ -267,12 +280,28 @@ public final class TransactionPipeline implements Pipeline {
     void described(TransactionState state, String name, byte[] description) {
         state.describing = false;
         byte[] known = state.descriptions.get(name);
+        TransactionState.Statement statement = name == null || description == null ? null : state.statements.get(name);
+        if (statement != null) {
+            state.relay.serverState().preparedStatements().described(statement.serverName(), description);
+        }
         if (description != null && known != null && !sameShape(known, description)) {
             state.changedShape.add(name);
             shapeChanged(state);
         }
         state.client.drain();
         state.relay.flushServer();
+    }
+
+    /**
+     * A client's Describe of its statement was answered with {@code message} (whole): what the
+     * connection's statement returns, kept if not known yet.
+     */
+    static void connectionDescribed(TransactionState state, String name, ByteBuf message) {
+        TransactionState.Statement statement = state.statements.get(name);
+        PreparedStatementCache cache = state.relay.serverState().preparedStatements();
+        if (statement != null && cache.contains(statement.serverName()) && cache.description(statement.serverName()) == null) {
+            cache.described(statement.serverName(), ByteBufUtil.getBytes(Messages.body(message)));
+        }
     }
 
     /**
