@@ -91,18 +91,30 @@ class TransactionResultShapeTest {
         }
     }
 
-    @Test
-    void throughThePoolerOnAnotherConnectionTheClientSeesTheSame() throws Exception {
+    /**
+     * With a pool of two connections, runs the statement on one of them and returns a client that
+     * holds that one in an open transaction: the statement's next run is on the other.
+     */
+    private static Connection ranOnOneConnectionNowHeld(PreparedStatement statement) throws Exception {
+        Connection first = hold();
+        assertThat(run(statement)).containsExactly("id=1,a=7");
+        Connection second = hold();
+        first.rollback();
+        first.close();
+        return second;
+    }
+
+    private static Connection startAndConnect() throws Exception {
         PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
                 .limit("appdb app 2 2 2"), "host all all all md5");
         recreateTable();
-        try (Connection client = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
-                PreparedStatement statement = client.prepareStatement(QUERY)) {
-            Connection first = hold();
-            assertThat(run(statement)).containsExactly("id=1,a=7");
-            Connection second = hold();
-            first.rollback();
-            first.close();
+        return PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
+    }
+
+    @Test
+    void throughThePoolerOnAnotherConnectionTheClientSeesTheSame() throws Exception {
+        try (Connection client = startAndConnect(); PreparedStatement statement = client.prepareStatement(QUERY)) {
+            Connection second = ranOnOneConnectionNowHeld(statement);
             alterTable();
             assertThat(run(statement)).as("on the connection that did not prepare it").containsExactly("id=1,a=7,b=5");
             second.rollback();
@@ -114,16 +126,8 @@ class TransactionResultShapeTest {
     /** The other connection already holds the statement, prepared by another client after the change. */
     @Test
     void aStatementAnotherClientPreparedAfterTheChangeFailsTheStaleClientToo() throws Exception {
-        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
-                .limit("appdb app 2 2 2"), "host all all all md5");
-        recreateTable();
-        try (Connection client = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
-                PreparedStatement statement = client.prepareStatement(QUERY)) {
-            Connection first = hold();
-            assertThat(run(statement)).containsExactly("id=1,a=7");
-            Connection second = hold();
-            first.rollback();
-            first.close();
+        try (Connection client = startAndConnect(); PreparedStatement statement = client.prepareStatement(QUERY)) {
+            Connection second = ranOnOneConnectionNowHeld(statement);
             alterTable();
             try (Connection other = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, prepared());
                     PreparedStatement same = other.prepareStatement(QUERY)) {
