@@ -1,0 +1,283 @@
+package io.pgagroal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.PostgresServer.AuthMethod;
+import io.pgagroal.testing.ProcessResult;
+import io.pgagroal.testing.Psql;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Statements whose effect outlives the transaction pin their client to its connection in the
+ * transaction pipeline (issue 9, findings 3, 5 and 6): the client keeps working as on a connection
+ * of its own, the others never see what it left there, and transaction_pinning = error refuses
+ * such a statement by name. Clients A and B share a pool of two connections: B checks that it
+ * cannot see A's state, then holds a connection in a transaction while A carries on, so that an
+ * unpinned A would have to take the other one.
+ */
+class TransactionPinningTest {
+
+    @RegisterExtension
+    static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
+
+    @BeforeAll
+    static void aRoleTheUserIsAMemberOf() {
+        PG.postgres().execute("CREATE ROLE app_reader NOLOGIN; GRANT app_reader TO " + PoolerExtension.USER);
+    }
+
+    /** The transaction pipeline with this pinning policy over a pool of this many connections. */
+    private static void pooler(String pinning, int connections) throws Exception {
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+                .set("max_connections", "10").set("blocking_timeout", "10").set("transaction_pinning", pinning)
+                .limit(PoolerExtension.DATABASE + " " + PoolerExtension.USER + " " + connections + " " + connections + " " + connections),
+                "host all all all scram-sha-256");
+    }
+
+    private static String one(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static List<String> all(Connection connection, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String sqlState(Connection connection, String sql) {
+        try {
+            execute(connection, sql);
+            return "no error";
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
+    /** Runs {@code whileHeld} while {@code b} holds a connection inside a transaction. */
+    private static <T> T whileHolding(Connection b, SqlCall<T> whileHeld) throws SQLException {
+        b.setAutoCommit(false);
+        one(b, "SELECT 1");
+        try {
+            return whileHeld.call();
+        } finally {
+            b.commit();
+            b.setAutoCommit(true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Finding 3: after SET ROLE the client keeps working as the role; the next client is not it. */
+    @Test
+    void setRoleStaysWithItsClient() throws Exception {
+        pooler("pin", 2);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "SET ROLE app_reader");
+            for (int i = 0; i < 5; i++) {
+                assertThat(one(a, "SELECT current_user")).isEqualTo("app_reader");
+                assertThat(one(b, "SELECT current_user")).isEqualTo("app");
+                assertThat(whileHolding(b, () -> one(a, "SELECT current_user"))).isEqualTo("app_reader");
+            }
+        }
+        PG.awaitIdle();
+        for (int i = 0; i < 3; i++) {
+            try (Connection next = PG.connect()) {
+                assertThat(one(next, "SELECT current_user || ' ' || current_setting('is_superuser')")).isEqualTo("app off");
+            }
+        }
+    }
+
+    @Test
+    void setRoleStaysWithItsPsqlClient() throws Exception {
+        pooler("pin", 1);
+        ProcessResult psql = Psql.script(PG.endpoint(), Map.of(), """
+                SET ROLE app_reader;
+                SELECT current_user;
+                BEGIN;
+                SELECT current_user;
+                COMMIT;
+                SELECT current_user;
+                """);
+        assertThat(psql.succeeded()).as(psql.describe()).isTrue();
+        assertThat(psql.stdout().lines()).containsExactly("app_reader", "app_reader", "app_reader");
+        PG.awaitIdle();
+        assertThat(Psql.query(PG.endpoint(), "SELECT current_user").orThrow().stdout().strip()).isEqualTo("app");
+    }
+
+    /** Finding 5: a client that LISTENs receives another client's NOTIFY. */
+    @Test
+    void listeningJdbcClientReceivesNotify() throws Exception {
+        pooler("pin", 2);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "LISTEN ch");
+            execute(b, "NOTIFY ch, 'first'");
+            whileHolding(b, () -> {
+                execute(b, "NOTIFY ch, 'second'");
+                return null;
+            });
+            List<String> payloads = new ArrayList<>();
+            for (int i = 0; i < 10 && payloads.size() < 2; i++) {
+                PGNotification[] notifications = a.unwrap(PGConnection.class).getNotifications(1000);
+                for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
+                    payloads.add(notification.getName() + ":" + notification.getParameter());
+                }
+            }
+            assertThat(payloads).containsExactly("ch:first", "ch:second");
+        }
+    }
+
+    @Test
+    void listeningPsqlReceivesNotify() throws Exception {
+        pooler("pin", 2);
+        CompletableFuture<ProcessResult> listener = CompletableFuture.supplyAsync(() -> Psql.script(PG.endpoint(), Map.of(), """
+                LISTEN ch;
+                SELECT pg_sleep(3);
+                SELECT 'after';
+                """));
+        Thread.sleep(1000);
+        try (Connection b = PG.connect()) {
+            execute(b, "NOTIFY ch, 'from-jdbc'");
+        }
+        ProcessResult psql = listener.get(30, TimeUnit.SECONDS);
+        assertThat(psql.succeeded()).as(psql.describe()).isTrue();
+        assertThat(psql.stdout()).contains("Asynchronous notification \"ch\" with payload \"from-jdbc\" received");
+    }
+
+    /**
+     * Finding 5: pg_backend_pid() names the client's own backend, so pg_terminate_backend on it
+     * ends the client with PostgreSQL's FATAL 57P01 instead of leaving it waiting.
+     */
+    @Test
+    void terminatingTheClientsOwnBackendReturnsTheError() throws Exception {
+        pooler("pin", 1);
+        Properties properties = new Properties();
+        properties.setProperty("socketTimeout", "15");
+        try (Connection a = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties)) {
+            String pid = one(a, "SELECT pg_backend_pid()");
+            assertThat(PG.postgres().query("SELECT usename FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("app");
+            assertThat(one(a, "SELECT 1")).isEqualTo("1");
+            assertThatThrownBy(() -> one(a, "SELECT pg_terminate_backend(" + pid + ")"))
+                    .isInstanceOf(PSQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(e.getMessage()).isEqualTo("57P01"));
+        }
+        try (Connection next = PG.connect()) {
+            assertThat(one(next, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    /** Finding 6: a temporary table is A's alone, and lasts through A's transactions. */
+    @Test
+    void temporaryTableIsItsClientsAlone() throws Exception {
+        pooler("pin", 2);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "CREATE TEMPORARY TABLE tt (x int)");
+            execute(a, "INSERT INTO tt VALUES (1)");
+            for (int i = 0; i < 3; i++) {
+                assertThat(sqlState(b, "SELECT * FROM tt")).isEqualTo("42P01");
+                assertThat(whileHolding(b, () -> one(a, "SELECT count(*) FROM tt"))).isEqualTo("1");
+                assertThat(one(a, "SELECT count(*) FROM tt")).isEqualTo("1");
+            }
+        }
+    }
+
+    /** Finding 6: a session advisory lock is held by A across transactions, and released when A leaves. */
+    @Test
+    void sessionAdvisoryLockIsHeldUntilItsClientLeaves() throws Exception {
+        pooler("pin", 2);
+        try (Connection b = PG.connect()) {
+            try (Connection a = PG.connect()) {
+                execute(a, "SELECT pg_advisory_lock(42)");
+                assertThat(one(a, "SELECT 1")).isEqualTo("1");
+                assertThat(one(b, "SELECT pg_try_advisory_lock(43)")).isEqualTo("t");
+                assertThat(one(b, "SELECT pg_try_advisory_lock(42)")).isEqualTo("f");
+                assertThat(whileHolding(b, () -> one(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")))
+                        .as("A's locks, seen from A's backend").isEqualTo("1");
+            }
+            PG.awaitIdle();
+            assertThat(one(b, "SELECT pg_try_advisory_lock(42)")).as("after A left").isEqualTo("t");
+        }
+    }
+
+    /** Finding 6: a WITH HOLD cursor declared by A is fetched from in A's later transactions only. */
+    @Test
+    void cursorWithHoldIsItsClientsAlone() throws Exception {
+        pooler("pin", 2);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "DECLARE c CURSOR WITH HOLD FOR SELECT generate_series(1, 3)");
+            assertThat(sqlState(b, "FETCH 1 FROM c")).isEqualTo("34000");
+            assertThat(whileHolding(b, () -> all(a, "FETCH 2 FROM c"))).containsExactly("1", "2");
+            assertThat(all(a, "FETCH 2 FROM c")).containsExactly("3");
+        }
+    }
+
+    /** Finding 6: a statement prepared in SQL by A is executed in A's later transactions only. */
+    @Test
+    void sqlPrepareIsItsClientsAlone() throws Exception {
+        pooler("pin", 2);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "PREPARE twice(int) AS SELECT $1 * 2");
+            assertThat(sqlState(b, "EXECUTE twice(1)")).isEqualTo("26000");
+            assertThat(whileHolding(b, () -> one(a, "EXECUTE twice(21)"))).isEqualTo("42");
+            assertThat(one(a, "EXECUTE twice(5)")).isEqualTo("10");
+        }
+    }
+
+    /** transaction_pinning = error refuses LISTEN with 0A000, naming it, and the session goes on. */
+    @Test
+    void errorPolicyRefusesListenByName() throws Exception {
+        pooler("error", 2);
+        try (Connection a = PG.connect()) {
+            assertThatThrownBy(() -> execute(a, "LISTEN x"))
+                    .isInstanceOf(PSQLException.class)
+                    .hasMessageContaining("LISTEN")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            assertThat(one(a, "SELECT 1")).isEqualTo("1");
+        }
+        ProcessResult psql = Psql.script(PG.endpoint(), Map.of(), "LISTEN x;\n");
+        assertThat(psql.succeeded()).isFalse();
+        assertThat(psql.stderr()).contains("LISTEN").contains("refused in the transaction pipeline");
+        assertThat(Psql.query(PG.endpoint(), "SELECT 1").orThrow().stdout().strip()).isEqualTo("1");
+    }
+
+    /** transaction_pinning = off lets LISTEN through as upstream does, unpinned. */
+    @Test
+    void offPolicyLetsListenThrough() throws Exception {
+        pooler("off", 2);
+        try (Connection a = PG.connect()) {
+            execute(a, "LISTEN x");
+            assertThat(one(a, "SELECT 1")).isEqualTo("1");
+        }
+    }
+}
