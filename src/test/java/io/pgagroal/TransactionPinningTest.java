@@ -92,17 +92,36 @@ class TransactionPinningTest {
         try (Connection holder = PG.connect()) {
             holder.setAutoCommit(false);
             one(holder, "SELECT 1");
-            CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return call.call();
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            });
+            CompletableFuture<T> result = async(call);
             Thread.sleep(300);
             holder.commit();
             return result.get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static <T> CompletableFuture<T> async(SqlCall<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * With a pool of one connection, B asks for it while A, pinned, goes on using it: B gets it,
+     * reset, only once A has left (without pinning B would run at once, in A's session). Returns
+     * B's result.
+     */
+    private static <T> T waitsForThePinnedClient(Connection a, SqlCall<?> aGoesOn, SqlCall<T> b) throws Exception {
+        CompletableFuture<T> result = async(b);
+        Thread.sleep(300);
+        assertThat(result).as("B waits while A holds the only connection").isNotDone();
+        aGoesOn.call();
+        aGoesOn.call();
+        a.close();
+        return result.get(30, TimeUnit.SECONDS);
     }
 
     @FunctionalInterface
@@ -230,6 +249,12 @@ class TransactionPinningTest {
                 assertThat(one(a, "SELECT count(*) FROM tt")).isEqualTo("1");
             }
         }
+        pooler("pin", 1);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "CREATE TEMPORARY TABLE tt (x int)");
+            assertThat(waitsForThePinnedClient(a, () -> one(a, "SELECT count(*) FROM tt"), () -> sqlState(b, "SELECT * FROM tt")))
+                    .isEqualTo("42P01");
+        }
     }
 
     /** Finding 6: a session advisory lock is held by A across transactions, and released when A leaves. */
@@ -259,6 +284,11 @@ class TransactionPinningTest {
             assertThat(whileAnotherClientHoldsOne(() -> all(a, "FETCH 2 FROM c"))).containsExactly("1", "2");
             assertThat(all(a, "FETCH 2 FROM c")).containsExactly("3");
         }
+        pooler("pin", 1);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "DECLARE c CURSOR WITH HOLD FOR SELECT generate_series(1, 3)");
+            assertThat(waitsForThePinnedClient(a, () -> all(a, "FETCH 1 FROM c"), () -> sqlState(b, "FETCH 1 FROM c"))).isEqualTo("34000");
+        }
     }
 
     /** Finding 6: a statement prepared in SQL by A is executed in A's later transactions only. */
@@ -270,6 +300,11 @@ class TransactionPinningTest {
             assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "EXECUTE twice(1)"))).isEqualTo("26000");
             assertThat(whileAnotherClientHoldsOne(() -> one(a, "EXECUTE twice(21)"))).isEqualTo("42");
             assertThat(one(a, "EXECUTE twice(5)")).isEqualTo("10");
+        }
+        pooler("pin", 1);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
+            execute(a, "PREPARE twice(int) AS SELECT $1 * 2");
+            assertThat(waitsForThePinnedClient(a, () -> one(a, "EXECUTE twice(2)"), () -> sqlState(b, "EXECUTE twice(1)"))).isEqualTo("26000");
         }
     }
 

@@ -230,7 +230,8 @@ class TransactionSessionStateTest {
      * The interleaving issue 9 must show: a pgJDBC client (UTF8, search_path from its startup
      * options, TimeZone by SET, statement_timeout the server's) and a psql client (LATIN1 from its
      * startup, statement_timeout from PGOPTIONS, search_path and TimeZone by SET) run 1,000 transactions each
-     * at the same time over 2 connections. Every transaction sees its own client's values; the rows
+     * at the same time over 2 connections, with a third client that sets nothing running in between
+     * so that the connections change hands. Every transaction sees its own client's values; the rows
      * land in each client's schema, with the bytes the same client stores directly.
      */
     @Test
@@ -262,6 +263,20 @@ class TransactionSessionStateTest {
             }
             return right;
         });
+        CompletableFuture<Void> both = new CompletableFuture<>();
+        CompletableFuture<Integer> plain = CompletableFuture.supplyAsync(() -> {
+            int wrong = 0;
+            try (Connection c = PG.connect()) {
+                while (!both.isDone()) {
+                    if (!one(c, "SELECT current_setting('search_path') || ' ' || current_setting('statement_timeout')").equals("\"$user\", public 0")) {
+                        wrong++;
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return wrong;
+        });
         Map<String, String> latin1 = Map.of("PGCLIENTENCODING", "LATIN1", "PGOPTIONS", "-c statement_timeout=1234");
         StringBuilder script = new StringBuilder("SET search_path = tenant_b;\nSET TimeZone = 'America/New_York';\n");
         for (int i = 0; i < transactions; i++) {
@@ -274,6 +289,8 @@ class TransactionSessionStateTest {
         assertThat(psql.stdout().lines().distinct()).containsExactly("tenant_b|America/New_York|1234ms|LATIN1");
         assertThat(psql.stdout().lines().count()).isEqualTo(transactions);
         assertThat(jdbc.get(60, TimeUnit.SECONDS)).as("JDBC transactions that saw their own settings").isEqualTo(transactions);
+        both.complete(null);
+        assertThat(plain.get(60, TimeUnit.SECONDS)).as("transactions of the third client that saw another's settings").isZero();
 
         try (Connection a = DriverManager.getConnection(direct().jdbcUrl(), PoolerExtension.USER, PoolerExtension.PASSWORD)) {
             a.createStatement().executeUpdate("INSERT INTO tenant_a.t VALUES (-1, 'é€')");
