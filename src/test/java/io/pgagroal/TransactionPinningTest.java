@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +40,9 @@ class TransactionPinningTest {
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
+
+    /** A thread per concurrent client (the common pool may have a single thread on two cores). */
+    private static final Executor CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
 
     @BeforeAll
     static void aRoleTheUserIsAMemberOf() {
@@ -106,7 +111,7 @@ class TransactionPinningTest {
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
-        });
+        }, CLIENTS);
     }
 
     /**
@@ -200,7 +205,7 @@ class TransactionPinningTest {
                 LISTEN ch;
                 \\! sleep 2
                 SELECT 'after';
-                """));
+                """), CLIENTS);
         Thread.sleep(800);
         try (Connection b = PG.connect()) {
             execute(b, "NOTIFY ch, 'from-jdbc'");

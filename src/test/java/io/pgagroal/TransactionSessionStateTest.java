@@ -18,6 +18,8 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ class TransactionSessionStateTest {
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
+
+    /** A thread per concurrent client (the common pool may have a single thread on two cores). */
+    private static final Executor CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** 'é€' in UTF-8, as PostgreSQL stores it when a UTF8 client sends it. */
     private static final String E_EURO_UTF8 = "c3a9e282ac";
@@ -262,7 +267,7 @@ class TransactionSessionStateTest {
                 throw new IllegalStateException(e);
             }
             return right;
-        });
+        }, CLIENTS);
         CompletableFuture<Void> both = new CompletableFuture<>();
         CompletableFuture<Integer> plain = CompletableFuture.supplyAsync(() -> {
             int wrong = 0;
@@ -276,7 +281,7 @@ class TransactionSessionStateTest {
                 throw new IllegalStateException(e);
             }
             return wrong;
-        });
+        }, CLIENTS);
         Map<String, String> latin1 = Map.of("PGCLIENTENCODING", "LATIN1", "PGOPTIONS", "-c statement_timeout=1234");
         StringBuilder script = new StringBuilder("SET search_path = tenant_b;\nSET TimeZone = 'America/New_York';\n");
         for (int i = 0; i < transactions; i++) {
