@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.util.PSQLException;
@@ -241,27 +243,6 @@ class TransactionPinningTest {
         }
     }
 
-    /** Finding 6: a temporary table is A's alone, and lasts through A's transactions. */
-    @Test
-    void temporaryTableIsItsClientsAlone() throws Exception {
-        pooler("pin", 2);
-        try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "CREATE TEMPORARY TABLE tt (x int)");
-            execute(a, "INSERT INTO tt VALUES (1)");
-            for (int i = 0; i < 3; i++) {
-                assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "SELECT * FROM tt"))).isEqualTo("42P01");
-                assertThat(whileAnotherClientHoldsOne(() -> one(a, "SELECT count(*) FROM tt"))).isEqualTo("1");
-                assertThat(one(a, "SELECT count(*) FROM tt")).isEqualTo("1");
-            }
-        }
-        pooler("pin", 1);
-        try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "CREATE TEMPORARY TABLE tt (x int)");
-            assertThat(waitsForThePinnedClient(a, () -> one(a, "SELECT count(*) FROM tt"), () -> sqlState(b, "SELECT * FROM tt")))
-                    .isEqualTo("42P01");
-        }
-    }
-
     /** Finding 6: a session advisory lock is held by A across transactions, and released when A leaves. */
     @Test
     void sessionAdvisoryLockIsHeldUntilItsClientLeaves() throws Exception {
@@ -279,37 +260,31 @@ class TransactionPinningTest {
         }
     }
 
-    /** Finding 6: a WITH HOLD cursor declared by A is fetched from in A's later transactions only. */
-    @Test
-    void cursorWithHoldIsItsClientsAlone() throws Exception {
+    /**
+     * Finding 6: what A's statement leaves in its session (a temporary table, a WITH HOLD cursor, a
+     * statement prepared in SQL) lasts through A's later transactions, and B never sees it: over two
+     * connections while a third client holds one, and over one, where B waits for A to leave.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            temporary table  | CREATE TEMPORARY TABLE tt AS SELECT 42 AS x                 | SELECT x FROM tt          | SELECT * FROM tt  | 42P01
+            WITH HOLD cursor | DECLARE c SCROLL CURSOR WITH HOLD FOR SELECT generate_series(42, 44) | FETCH ABSOLUTE 1 FROM c | FETCH 1 FROM c | 34000
+            SQL PREPARE      | PREPARE twice(int) AS SELECT $1 * 2                         | EXECUTE twice(21)         | EXECUTE twice(1)  | 26000
+            """)
+    void sessionObjectIsItsClientsAlone(String what, String create, String aUses, String bTries, String bError) throws Exception {
         pooler("pin", 2);
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "DECLARE c CURSOR WITH HOLD FOR SELECT generate_series(1, 3)");
-            assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "FETCH 1 FROM c"))).isEqualTo("34000");
-            assertThat(whileAnotherClientHoldsOne(() -> all(a, "FETCH 2 FROM c"))).containsExactly("1", "2");
-            assertThat(all(a, "FETCH 2 FROM c")).containsExactly("3");
+            execute(a, create);
+            for (int i = 0; i < 3; i++) {
+                assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, bTries))).isEqualTo(bError);
+                assertThat(whileAnotherClientHoldsOne(() -> one(a, aUses))).isEqualTo("42");
+                assertThat(one(a, aUses)).isEqualTo("42");
+            }
         }
         pooler("pin", 1);
         try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "DECLARE c CURSOR WITH HOLD FOR SELECT generate_series(1, 3)");
-            assertThat(waitsForThePinnedClient(a, () -> all(a, "FETCH 1 FROM c"), () -> sqlState(b, "FETCH 1 FROM c"))).isEqualTo("34000");
-        }
-    }
-
-    /** Finding 6: a statement prepared in SQL by A is executed in A's later transactions only. */
-    @Test
-    void sqlPrepareIsItsClientsAlone() throws Exception {
-        pooler("pin", 2);
-        try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "PREPARE twice(int) AS SELECT $1 * 2");
-            assertThat(whileAnotherClientHoldsOne(() -> sqlState(b, "EXECUTE twice(1)"))).isEqualTo("26000");
-            assertThat(whileAnotherClientHoldsOne(() -> one(a, "EXECUTE twice(21)"))).isEqualTo("42");
-            assertThat(one(a, "EXECUTE twice(5)")).isEqualTo("10");
-        }
-        pooler("pin", 1);
-        try (Connection a = PG.connect(); Connection b = PG.connect()) {
-            execute(a, "PREPARE twice(int) AS SELECT $1 * 2");
-            assertThat(waitsForThePinnedClient(a, () -> one(a, "EXECUTE twice(2)"), () -> sqlState(b, "EXECUTE twice(1)"))).isEqualTo("26000");
+            execute(a, create);
+            assertThat(waitsForThePinnedClient(a, () -> one(a, aUses), () -> sqlState(b, bTries))).isEqualTo(bError);
         }
     }
 

@@ -99,16 +99,19 @@ class TransactionSessionStateTest {
         }
     }
 
-    /** Finding 1: a client sets LATIN1 and leaves, the next client (LATIN1 is not its) stores 'é€'. */
-    private static void latin1ClientLeaves() {
+    /**
+     * Finding 1: over a pool of one connection, a client sets LATIN1 and leaves; the next client
+     * (LATIN1 is not its) stores 'é€'.
+     */
+    private static void afterALatin1Client() throws Exception {
+        pool(1);
         assertThat(Psql.script(PG.endpoint(), Map.of(), "SET client_encoding = LATIN1;\nSELECT 1;\n").orThrow().stdout().strip())
                 .isEqualTo("1");
     }
 
     @Test
     void jdbcClientAfterALatin1ClientStoresUtf8() throws Exception {
-        pool(1);
-        latin1ClientLeaves();
+        afterALatin1Client();
         try (Connection connection = PG.connect();
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO texts VALUES ('jdbc', ?)")) {
             insert.setString(1, "é€");
@@ -118,39 +121,29 @@ class TransactionSessionStateTest {
         assertThat(storedHex("texts", "client = 'jdbc'")).isEqualTo(E_EURO_UTF8);
     }
 
-    /** Finding 1 as found: the next client sends no client_encoding at startup and expects the server's UTF8. */
-    @Test
-    void clientWithoutClientEncodingAfterALatin1ClientStoresUtf8() throws Exception {
-        pool(1);
-        latin1ClientLeaves();
-        try (RawClient client = plainClient()) {
-            assertThat(client.query("INSERT INTO texts VALUES ('raw', 'é€')", StandardCharsets.UTF_8)).containsExactly("C INSERT 0 1");
-            assertThat(client.query("SELECT v FROM texts WHERE client = 'raw'", StandardCharsets.UTF_8)).contains("D é€");
-        }
-        assertThat(storedHex("texts", "client = 'raw'")).isEqualTo(E_EURO_UTF8);
-    }
-
     /**
-     * Finding 1, second part, at the protocol level: a client that never set client_encoding runs
-     * SET client_encoding = LATIN1 where the connection already is LATIN1 (the previous client's),
-     * and receives the ParameterStatus PostgreSQL would have sent it, then stores Latin-1 'é'.
+     * Finding 1 as found, at the protocol level: the next client sends no client_encoding at startup
+     * and expects the server's UTF8 when it stores 'é€'. Then its own SET client_encoding = LATIN1
+     * (which the connection may already have) brings the ParameterStatus PostgreSQL would send, and
+     * a Latin-1 'é' is stored as such.
      */
     @Test
-    void setClientEncodingOnAConnectionAlreadyLatin1SendsParameterStatus() throws Exception {
-        pool(1);
-        latin1ClientLeaves();
+    void clientWithoutClientEncodingAfterALatin1Client() throws Exception {
+        afterALatin1Client();
         try (RawClient client = plainClient()) {
+            assertThat(client.query("INSERT INTO texts VALUES ('raw', 'é€') RETURNING v", StandardCharsets.UTF_8))
+                    .containsExactly("D é€", "C INSERT 0 1");
             assertThat(client.query("SET client_encoding = LATIN1", StandardCharsets.ISO_8859_1))
                     .containsExactlyInAnyOrder("C SET", "S client_encoding=LATIN1");
             assertThat(client.query("INSERT INTO texts VALUES ('raw-latin1', 'é')", StandardCharsets.ISO_8859_1)).containsExactly("C INSERT 0 1");
         }
+        assertThat(storedHex("texts", "client = 'raw'")).isEqualTo(E_EURO_UTF8);
         assertThat(storedHex("texts", "client = 'raw-latin1'")).isEqualTo("c3a9");
     }
 
     @Test
     void psqlClientAfterALatin1ClientStoresUtf8() throws Exception {
-        pool(1);
-        latin1ClientLeaves();
+        afterALatin1Client();
         Psql.script(PG.endpoint(), Map.of("PGCLIENTENCODING", "UTF8"), "INSERT INTO texts VALUES ('psql', 'é€');\n").orThrow();
         assertThat(storedHex("texts", "client = 'psql'")).isEqualTo(E_EURO_UTF8);
     }
@@ -161,8 +154,7 @@ class TransactionSessionStateTest {
      */
     @Test
     void setClientEncodingOnAConnectionAlreadyLatin1IsReported() throws Exception {
-        pool(1);
-        latin1ClientLeaves();
+        afterALatin1Client();
         ProcessResult psql = Psql.script(PG.endpoint(), Map.of("PGCLIENTENCODING", "UTF8"), """
                 SET client_encoding = LATIN1;
                 \\encoding
