@@ -305,12 +305,16 @@ class TransactionPinningTest {
         assertThat(Psql.query(PG.endpoint(), "SELECT 1").orThrow().stdout().strip()).isEqualTo("1");
     }
 
-    /** transaction_pinning = off lets LISTEN through as upstream does, unpinned. */
+    /**
+     * transaction_pinning = off lets LISTEN through as upstream does, unpinned: over one connection
+     * another client runs while the listener is still connected.
+     */
     @Test
-    void offPolicyLetsListenThrough() throws Exception {
-        pooler("off", 2);
-        try (Connection a = PG.connect()) {
+    void offPolicyLetsListenThroughUnpinned() throws Exception {
+        pooler("off", 1);
+        try (Connection a = PG.connect(); Connection b = PG.connect()) {
             execute(a, "LISTEN x");
+            assertThat(one(b, "SELECT 1")).isEqualTo("1");
             assertThat(one(a, "SELECT 1")).isEqualTo("1");
         }
     }
