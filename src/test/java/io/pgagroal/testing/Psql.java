@@ -3,6 +3,7 @@ package io.pgagroal.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs SQL through {@code psql}, stopping at the first error. */
 public final class Psql {
@@ -26,6 +27,16 @@ public final class Psql {
      */
     public static ProcessResult script(Endpoint target, String sql) {
         return target.command(arguments(target, "-q", "-f", "-")).stdin(sql).run(TIMEOUT);
+    }
+
+    /**
+     * Runs {@code sql} as a script read from standard input, with unaligned, tuples-only output and
+     * this environment added (PGOPTIONS, PGCLIENTENCODING): the session a libpq user would start.
+     */
+    public static ProcessResult script(Endpoint target, Map<String, String> environment, String sql) {
+        Command command = target.command(arguments(target, "-q", "-At", "-f", "-")).stdin(sql);
+        environment.forEach(command::env);
+        return command.run(TIMEOUT);
     }
 
     private static List<String> arguments(Endpoint target, String... options) {

@@ -5,11 +5,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A minimal protocol 3.0 client on a plain socket, for what drivers do not expose: the
- * BackendKeyData a client was given, and CancelRequests with any key. Trust authentication only.
+ * BackendKeyData a client was given, CancelRequests with any key, a startup packet without
+ * client_encoding, the ParameterStatus messages a query brings, and query text in any encoding.
+ * Trust authentication only.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -56,6 +61,59 @@ public final class RawClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Sends {@code sql} as a simple Query encoded in {@code charset} and reads up to ReadyForQuery.
+     * Returns what came back, one line per message: {@code S name=value} (ParameterStatus),
+     * {@code D first-column} (DataRow, decoded with {@code charset}), {@code C tag}
+     * (CommandComplete), {@code E sqlstate} (ErrorResponse); other messages are left out.
+     */
+    public List<String> query(String sql, Charset charset) throws IOException {
+        byte[] text = sql.getBytes(charset);
+        out.writeByte('Q');
+        out.writeInt(4 + text.length + 1);
+        out.write(text);
+        out.writeByte(0);
+        out.flush();
+        List<String> replies = new ArrayList<>();
+        while (true) {
+            byte type = in.readByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            ByteBuffer buffer = ByteBuffer.wrap(body);
+            switch (type) {
+                case 'S' -> replies.add("S " + cstring(buffer, charset) + "=" + cstring(buffer, charset));
+                case 'C' -> replies.add("C " + cstring(buffer, charset));
+                case 'D' -> {
+                    buffer.getShort();
+                    int length = buffer.getInt();
+                    replies.add("D " + (length < 0 ? "null" : new String(body, buffer.position(), length, charset)));
+                }
+                case 'E' -> {
+                    while (buffer.get(buffer.position()) != 0) {
+                        byte field = buffer.get();
+                        String value = cstring(buffer, charset);
+                        if (field == 'C') {
+                            replies.add("E " + value);
+                        }
+                    }
+                }
+                case 'Z' -> {
+                    return replies;
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static String cstring(ByteBuffer buffer, Charset charset) {
+        int start = buffer.position();
+        while (buffer.get() != 0) {
+            // to the terminator
+        }
+        return new String(buffer.array(), start, buffer.position() - start - 1, charset);
     }
 
     public Key key() {
