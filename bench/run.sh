@@ -106,7 +106,7 @@ declare -A tps failed aborted measured
 measure() {
   local target=$1 port=$2 test clients output key
   local options_name=test_options run_tests=("${tests[@]}") run_clients=$clients_list warmup_clients=10
-  if [[ $target == *transaction ]]; then
+  if [[ $target == *transaction* ]]; then
     options_name=tx_test_options
     run_tests=("${tx_tests[@]}")
     run_clients=$tx_clients_list

@@ -182,7 +182,6 @@ final class ClientMessages implements MessageFramer.Handler {
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement(), true);
             }
             case Protocol.DESCRIBE -> {
-                state.describesPending++;
                 if (head.getByte(5) == Describe.STATEMENT) {
                     String name = Describe.decode(Messages.body(head)).name();
                     boolean tracked = state.statements.containsKey(name);

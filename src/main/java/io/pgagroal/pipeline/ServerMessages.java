@@ -35,7 +35,11 @@ final class ServerMessages implements MessageFramer.Handler {
         return switch (type) {
             case Protocol.PARSE_COMPLETE, Protocol.CLOSE_COMPLETE, Protocol.PARAMETER_STATUS, Protocol.ERROR_RESPONSE,
                  Protocol.READY_FOR_QUERY -> true;
-            case Protocol.PARAMETER_DESCRIPTION, Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> state.describesPending > 0;
+            case Protocol.PARAMETER_DESCRIPTION -> {
+                TransactionState.Pending describe = state.pending.peek();
+                yield describe != null && describe.kind() == TransactionState.Pending.DESCRIBE && describe.injected();
+            }
+            case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> describes();
             default -> false;
         };
     }
@@ -69,11 +73,8 @@ final class ServerMessages implements MessageFramer.Handler {
                 }
             }
             case Protocol.PARAMETER_DESCRIPTION -> {
-                TransactionState.Pending describe = state.pending.peek();
-                if (describe != null && describe.kind() == TransactionState.Pending.DESCRIBE && describe.injected()) {
-                    drop(head, whole);
-                    return;
-                }
+                drop(head, whole);
+                return;
             }
             case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> {
                 if (description(head, whole)) {
@@ -115,6 +116,22 @@ final class ServerMessages implements MessageFramer.Handler {
     }
 
     /**
+     * Whether the RowDescription or NoData starting now answers a Describe the pooler acts on. One
+     * that answers a Describe of an untracked statement or portal is settled here and passes.
+     */
+    private boolean describes() {
+        TransactionState.Pending describe = state.pending.peek();
+        if (describe == null || describe.kind() != TransactionState.Pending.DESCRIBE) {
+            return false;
+        }
+        if (describe.statement() == null) {
+            state.pending.poll();
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * The answer to a Describe: kept as the client's description of its statement, or, for the
      * pooler's own Describe, compared with it and dropped.
      *
@@ -126,10 +143,6 @@ final class ServerMessages implements MessageFramer.Handler {
             return false;
         }
         state.pending.poll();
-        state.describesPending--;
-        if (describe.statement() == null) {
-            return false;
-        }
         if (describe.injected()) {
             drop(head, whole);
             pipeline.described(state, describe.statement(), whole ? ByteBufUtil.getBytes(Messages.body(head)) : null);

@@ -256,7 +256,6 @@ public final class TransactionPipeline implements Pipeline {
                 state.relay.writeToServer(new Describe(Describe.STATEMENT, statement.serverName()).encode(UnpooledByteBufAllocator.DEFAULT));
                 state.relay.writeToServer(Unpooled.wrappedBuffer(FLUSH));
                 state.pending.add(new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, true));
-                state.describesPending++;
                 state.describing = true;
                 state.held.addFirst(new TransactionState.Held(TransactionState.Held.HEAD, head, length));
                 return;
@@ -394,11 +393,7 @@ public final class TransactionPipeline implements Pipeline {
         PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {
-            if (skipped.kind() == TransactionState.Pending.DESCRIBE) {
-                state.describesPending--;
-                continue;
-            }
-            if (skipped.statement() == null) {
+            if (skipped.statement() == null || skipped.kind() == TransactionState.Pending.DESCRIBE) {
                 continue;
             }
             if (skipped.kind() == TransactionState.Pending.PARSE) {

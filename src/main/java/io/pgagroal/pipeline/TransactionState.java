@@ -82,8 +82,6 @@ public final class TransactionState implements RelayState {
     boolean parametersChanged;
     /** Why the client keeps its connection until it leaves, or null while it does not. */
     PinReason pin;
-    /** Describe messages sent whose answer is due: while any is, the server's descriptions are cut out. */
-    int describesPending;
     /** The pooler described a statement it prepared again: the client's messages wait for the answer. */
     boolean describing;
     /** A statement changed shape: the client's messages are dropped up to its Sync, which fails the batch. */

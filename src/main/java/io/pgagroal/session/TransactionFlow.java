@@ -160,6 +160,10 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         TransactionServerState server = connection.serverState();
         Map<String, String> applied = server.appliedParameters();
         Map<String, String> desired = transactionState.desiredParameters();
+        if (applied.equals(desired)) {
+            attach();
+            return;
+        }
         Map<String, String> differences = new LinkedHashMap<>();
         desired.forEach((name, value) -> {
             if (!value.equals(applied.get(name)) && ParameterAdoption.settable(name)) {
