@@ -117,14 +117,15 @@ final class ServerMessages implements MessageFramer.Handler {
 
     /**
      * Whether the RowDescription or NoData starting now answers a Describe the pooler acts on. One
-     * that answers a Describe of an untracked statement or portal is settled here and passes.
+     * that answers a Describe of an untracked statement or portal, or of a statement whose shape
+     * the client and the connection are both known to have, is settled here and passes.
      */
     private boolean describes() {
         TransactionState.Pending describe = state.pending.peek();
         if (describe == null || describe.kind() != TransactionState.Pending.DESCRIBE) {
             return false;
         }
-        if (describe.statement() == null) {
+        if (describe.statement() == null || !describe.injected() && TransactionPipeline.described(state, describe.statement())) {
             state.pending.poll();
             return false;
         }
@@ -149,7 +150,9 @@ final class ServerMessages implements MessageFramer.Handler {
         } else if (!whole) {
             state.descriptions.remove(describe.statement());
         } else {
-            state.descriptions.computeIfAbsent(describe.statement(), name -> ByteBufUtil.getBytes(Messages.body(head)));
+            if (!state.descriptions.containsKey(describe.statement())) {
+                state.descriptions.put(describe.statement(), ByteBufUtil.getBytes(Messages.body(head)));
+            }
             TransactionPipeline.connectionDescribed(state, describe.statement(), head);
         }
         return describe.injected();

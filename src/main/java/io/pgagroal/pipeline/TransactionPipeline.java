@@ -291,6 +291,13 @@ public final class TransactionPipeline implements Pipeline {
         state.relay.flushServer();
     }
 
+    /** Whether both the client and the connection it holds are known to have the statement's shape. */
+    static boolean described(TransactionState state, String name) {
+        TransactionState.Statement statement = state.statements.get(name);
+        return statement != null && state.descriptions.containsKey(name)
+                && state.relay.serverState().preparedStatements().description(statement.serverName()) != null;
+    }
+
     /**
      * A client's Describe of its statement was answered with {@code message} (whole): what the
      * connection's statement returns, kept if not known yet.
