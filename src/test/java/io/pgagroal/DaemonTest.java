@@ -144,16 +144,21 @@ class DaemonTest {
                 + " AND pid <> pg_backend_pid()").trim();
     }
 
-    private static void awaitListening(int port, Process daemon, Path log) throws Exception {
+    /** Waits for the TCP listener, then for the Unix socket, which pgagroal binds just after it. */
+    private void awaitListening(int port, Process daemon, Path log) throws Exception {
+        Path unixSocket = dir.resolve(".s.PGSQL." + port);
         for (int i = 0; i < 200; i++) {
             if (!daemon.isAlive()) {
                 throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
             }
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                return;
+                if (Files.exists(unixSocket)) {
+                    return;
+                }
             } catch (IOException notYet) {
-                Thread.sleep(100);
+                // not listening yet
             }
+            Thread.sleep(100);
         }
         throw new AssertionError("pgagroal did not listen:\n" + Files.readString(log));
     }
