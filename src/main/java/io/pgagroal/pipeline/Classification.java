@@ -24,9 +24,4 @@ public record Classification(PinReason pin, boolean setsParameters, boolean drop
     public Classification {
         databases = List.copyOf(databases);
     }
-
-    /** Whether anything at all was found. */
-    public boolean plain() {
-        return pin == null && !setsParameters && !dropsPreparedStatements && databases.isEmpty();
-    }
 }

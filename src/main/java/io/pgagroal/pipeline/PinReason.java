@@ -27,9 +27,4 @@ public enum PinReason {
     public String statement() {
         return statement;
     }
-
-    /** The label of the reason in metrics and logs: the constant's name in lower case. */
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }

@@ -125,7 +125,7 @@ final class ServerMessages implements MessageFramer.Handler {
         if (describe == null || describe.kind() != TransactionState.Pending.DESCRIBE) {
             return false;
         }
-        if (describe.statement() == null || !describe.injected() && TransactionPipeline.described(state, describe.statement())) {
+        if (describe.statement() == null || !describe.injected() && TransactionPipeline.shapeKnown(state, describe.statement())) {
             state.pending.poll();
             return false;
         }

@@ -292,7 +292,7 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     /** Whether both the client and the connection it holds are known to have the statement's shape. */
-    static boolean described(TransactionState state, String name) {
+    static boolean shapeKnown(TransactionState state, String name) {
         TransactionState.Statement statement = state.statements.get(name);
         return statement != null && state.descriptions.containsKey(name)
                 && state.relay.serverState().preparedStatements().description(statement.serverName()) != null;
@@ -397,6 +397,9 @@ public final class TransactionPipeline implements Pipeline {
             state.pendingReadyForQuery--;
         }
         state.transactionStatus = readyForQuery.transactionStatus();
+        if (readyForQuery.idle()) {
+            state.portals.clear();
+        }
         PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {

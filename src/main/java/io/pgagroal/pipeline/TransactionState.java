@@ -58,7 +58,10 @@ public final class TransactionState implements RelayState {
      * statements, to compare with the one the statement has where the pooler prepares it again.
      */
     final Map<String, byte[]> descriptions = new HashMap<>();
-    /** The client's statement each of its portals was bound from, while the statement is one the pooler tracks. */
+    /**
+     * The client's statement each of its portals was bound from, while the statement is one the
+     * pooler tracks; emptied when a transaction ends, as its portals end with it.
+     */
     final Map<String, String> portals = new HashMap<>();
     /** Statements whose result changed shape since the client described them: they fail as PostgreSQL's would. */
     final Set<String> changedShape = new HashSet<>();

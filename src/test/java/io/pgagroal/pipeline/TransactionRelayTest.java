@@ -207,6 +207,17 @@ class TransactionRelayTest {
     }
 
     @Test
+    void portalsOfATrackedStatementAreForgottenWhenTheTransactionEnds() {
+        FakeRelay relay = new FakeRelay();
+        relay.fromClient(concat(parse("s1", "SELECT 1", 0), bind("c1", "s1"), bind("c2", "s1"), sync()));
+        relay.toServer();
+        assertThat(relay.state.portals).containsOnlyKeys("c1", "c2");
+        relay.fromServer(concat(message('1'), message('2'), message('2'), readyForQuery('I')));
+        relay.toClient();
+        assertThat(relay.state.portals).isEmpty();
+    }
+
+    @Test
     void resultShapesCompareAsPostgresqlDoes() {
         byte[] twoColumns = rowDescriptionBody("id", 23, "a", 23);
         assertThat(TransactionPipeline.sameShape(twoColumns, rowDescriptionBody("id", 23, "a", 23))).isTrue();
