@@ -7,7 +7,8 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * The daemon's signal handling: SIGTERM and SIGINT stop it (pgagroal's immediate shutdown), and it
+ * The daemon's signal handling, as pgagroal's main process (spec §10.2): each signal name maps to
+ * one action, run on the JVM's signal thread. SIGTERM and SIGINT stop it (immediate shutdown), and it
  * then exits with status 0 rather than the JVM's 128+signal. A signal that the parent process set to
  * "ignore" (a background job of a non-interactive shell ignores SIGINT) cannot be handled; the JVM's
  * shutdown hook still closes the pooler cleanly if such a signal arrives some other way.
@@ -21,16 +22,19 @@ final class Signals {
     }
 
     static void onStop(Runnable stop) {
-        for (String name : STOP) {
-            Signal signal = new Signal(name);
-            SignalHandler previous = Signal.handle(signal, received -> {
-                LOG.info("Received SIG{}", received.getName());
-                stop.run();
-            });
-            if (previous == SignalHandler.SIG_IGN) {
-                LOG.debug("SIG{} was ignored by the parent process; it will not stop pgagroal", name);
-                Signal.handle(signal, SignalHandler.SIG_IGN);
-            }
+        STOP.forEach(name -> on(name, stop));
+    }
+
+    /** Runs {@code action} each time the signal SIG{@code name} arrives, unless the parent ignored it. */
+    static void on(String name, Runnable action) {
+        Signal signal = new Signal(name);
+        SignalHandler previous = Signal.handle(signal, received -> {
+            LOG.info("Received SIG{}", received.getName());
+            action.run();
+        });
+        if (previous == SignalHandler.SIG_IGN) {
+            LOG.debug("SIG{} was ignored by the parent process; pgagroal leaves it ignored", name);
+            Signal.handle(signal, SignalHandler.SIG_IGN);
         }
     }
 }
