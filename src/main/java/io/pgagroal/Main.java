@@ -5,6 +5,7 @@ import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.security.Credentials;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,11 +15,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The pgagroal daemon: the options of pgagroal(1), running in the foreground. */
+/**
+ * The pgagroal daemon: the options of pgagroal(1). It runs in the foreground, or with {@code -d}
+ * starts itself again in the background ({@link Detach}). Around the pooler it keeps the pid file
+ * and tells systemd ({@link Notifier}) when it listens and when it stops.
+ */
 @Command(name = "pgagroal", description = "pgagroal: a PostgreSQL connection pool", sortOptions = false)
 public final class Main implements Callable<Integer> {
 
     static final int CONFIGURATION_ERROR = 2;
+    /** The status of a process ended by abort(3), as pgagroal's SIGABRT ends. */
+    static final int ABORTED = 128 + 6;
 
     @Option(names = {"-c", "--config"}, paramLabel = "CONFIG_FILE", description = "Set the path to the pgagroal.conf file")
     private Path config;
@@ -44,7 +51,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-D", "--directory"}, paramLabel = "DIRECTORY", description = "Set the directory containing all configuration files")
     private Path directory;
 
-    @Option(names = {"-d", "--daemon"}, description = "Run as a daemon (not supported: run in the foreground under a service manager)")
+    @Option(names = {"-d", "--daemon"}, description = "Run as a daemon (in the background once it listens; needs log_type = file or syslog)")
     private boolean daemon;
 
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Display version information")
@@ -61,10 +68,6 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (daemon) {
-            System.err.println("pgagroal: -d/--daemon is not supported; run pgagroal in the foreground (systemd: Type=simple)");
-            return 1;
-        }
         PgagroalConfig configuration;
         Credentials credentials;
         try {
@@ -76,7 +79,15 @@ public final class Main implements Callable<Integer> {
             System.err.println("pgagroal: " + e.getMessage());
             return CONFIGURATION_ERROR;
         }
+        if (daemon && configuration.main().logType() == LogType.CONSOLE) {
+            System.err.println("pgagroal: -d/--daemon needs log_type = file or syslog: a daemon has no console");
+            return CONFIGURATION_ERROR;
+        }
         Logging.configure(configuration.main());
+        if (daemon && !Detach.isDetached()) {
+            return Detach.launch(System.out, System.err);
+        }
+        Notifier notifier = Notifier.fromEnvironment();
         Logger log = LoggerFactory.getLogger(Main.class);
         if (configuration.main().logType() == LogType.SYSLOG) {
             log.warn("log_type = syslog is not supported yet; logging to the console");
@@ -84,21 +95,48 @@ public final class Main implements Callable<Integer> {
         if ("root".equals(System.getProperty("user.name"))) {
             log.warn("Running as root: consider a dedicated account for pgagroal");
         }
+        PidFile pidFile;
         Pgagroal pooler;
+        try {
+            pidFile = PidFile.create(configuration.main().pidfile());
+        } catch (IOException e) {
+            return couldNotStart(e, configuration, notifier, log);
+        }
         try {
             pooler = Pgagroal.start(configuration, credentials);
         } catch (Exception e) {
-            log.error("Could not start: {}", e.getMessage());
-            return 1;
+            pidFile.remove();
+            return couldNotStart(e, configuration, notifier, log);
         }
+        notifier.ready("Listening on port " + pooler.port());
+        Signals.on("ABRT", () -> {
+            log.error("{}", ThreadDump.now());
+            pidFile.remove();
+            Runtime.getRuntime().halt(ABORTED);
+        });
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onStop(stop::countDown);
-        Thread hook = new Thread(pooler::close, "pgagroal-shutdown");
+        Thread hook = new Thread(() -> {
+            pooler.close();
+            pidFile.remove();
+        }, "pgagroal-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         stop.await();
         log.info("Shutting down");
+        notifier.stopping();
         pooler.close();
+        pidFile.remove();
         Runtime.getRuntime().removeShutdownHook(hook);
         return 0;
+    }
+
+    /** Logs why start-up failed, also on stderr when the log is elsewhere, and tells systemd or {@code -d}. */
+    private static int couldNotStart(Exception e, PgagroalConfig configuration, Notifier notifier, Logger log) {
+        log.error("Could not start: {}", e.getMessage());
+        if (configuration.main().logType() != LogType.CONSOLE) {
+            System.err.println("pgagroal: could not start: " + e.getMessage());
+        }
+        notifier.status("Could not start: " + e.getMessage());
+        return 1;
     }
 }

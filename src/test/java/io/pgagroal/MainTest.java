@@ -43,10 +43,22 @@ class MainTest {
     }
 
     @Test
-    void daemonModeIsRefused() {
-        Outcome outcome = run("-d");
-        assertThat(outcome.status()).isEqualTo(1);
-        assertThat(outcome.err()).contains("not supported");
+    void daemonModeNeedsALogOtherThanTheConsole() throws IOException {
+        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
+                [pgagroal]
+                host = 127.0.0.1
+                port = 2345
+                unix_socket_dir = %s
+                log_type = console
+
+                [primary]
+                host = 127.0.0.1
+                port = 5432
+                """.formatted(dir));
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        Outcome outcome = run("-d", "-c", conf.toString(), "-a", hba.toString());
+        assertThat(outcome.status()).isEqualTo(Main.CONFIGURATION_ERROR);
+        assertThat(outcome.err()).contains("-d/--daemon needs log_type = file or syslog");
     }
 
     @Test

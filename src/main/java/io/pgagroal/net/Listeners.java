@@ -54,7 +54,7 @@ public final class Listeners implements AutoCloseable {
             port = bindTcp(binding, new InetSocketAddress(host, config.port()));
         }
         Path socket = config.unixSocketDir().resolve(".s.PGSQL." + port);
-        Files.deleteIfExists(socket);
+        UnixSocketClaim.claim(socket, binding.transport, binding.workers);
         channels.add(bind(binding, true, binding.transport.unixAddress(socket)));
         unixSocket = socket;
         LOG.info("Listening on {} port {} and on {}", host, port, socket);
