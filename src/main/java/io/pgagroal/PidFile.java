@@ -48,14 +48,25 @@ final class PidFile {
                 if (attempt > 0) {
                     throw new IOException("could not replace the stale pid file " + path, e);
                 }
-                LOG.info("Removing stale pid file {} ({})", path,
-                        other.isPresent() ? "process " + other.getAsLong() + " is not running" : "it holds no pid");
+                LOG.info("Removing stale pid file {} ({})", path, other.isEmpty() ? "it holds no pid"
+                        : other.getAsLong() == pid ? "it names this process, left by an earlier run"
+                        : "process " + other.getAsLong() + " is not running");
                 Files.deleteIfExists(path);
             }
         }
     }
 
     private static void write(Path path, long pid) throws IOException {
+        try {
+            link(path, pid);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("could not write the pid file " + path + ": " + e, e);
+        }
+    }
+
+    private static void link(Path path, long pid) throws IOException {
         Path temporary = path.resolveSibling(path.getFileName() + "." + pid + ".tmp");
         Files.deleteIfExists(temporary);
         Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
@@ -73,10 +84,6 @@ final class PidFile {
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
-    }
-
-    Path path() {
-        return path;
     }
 
     /** Deletes the file if it still names this process; safe to call more than once. */

@@ -116,7 +116,7 @@ public enum Setting {
     TRANSACTION_PINNING(MAIN, "transaction_pinning", choice("pin", "error", "off"), "pin", RESTART,
             "Transaction pipeline: what a statement whose effect outlives its transaction (LISTEN, temporary tables, session advisory locks, ...) does: pin keeps the client on its connection until it leaves, error refuses the statement, off lets it through as upstream does"),
     PIDFILE(MAIN, "pidfile", path(), "", RESTART,
-            "PID file; when not set, <unix_socket_dir>/pgagroal.<port>.pid"),
+            "PID file of the daemon (an embedded pooler writes none): written at start, removed at stop; a file naming another live process stops start-up, a stale one is replaced. When not set, <unix_socket_dir>/pgagroal.<port>.pid"),
     UPDATE_PROCESS_TITLE(MAIN, "update_process_title",
             choice("never", "off", "strict", "minimal", "verbose", "full"), "verbose", RELOAD,
             "What worker thread names show: nothing, user/database, or user@server/database"),
