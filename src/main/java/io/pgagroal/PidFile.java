@@ -69,7 +69,11 @@ final class PidFile {
     private static void link(Path path, long pid) throws IOException {
         Path temporary = path.resolveSibling(path.getFileName() + "." + pid + ".tmp");
         Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        } else {
+            Files.createFile(temporary);
+        }
         try {
             Files.writeString(temporary, pid + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
             Files.createLink(path, temporary);

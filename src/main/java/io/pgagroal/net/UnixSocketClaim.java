@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * therefore tried first: if a connect succeeds, someone accepts on it and start-up stops, naming
  * the process where the kernel tells it (SO_PEERCRED, epoll only); if it is refused, the file is a
  * leftover of a pooler that did not stop cleanly and is removed. Any other failure (permission
- * denied, a full backlog) may hide a live pooler, so it stops start-up too.
+ * denied, a full backlog) may hide a live pooler, so it stops start-up too. Every Unix socket the
+ * pooler binds goes through here (the management socket {@code .s.pgagroal} too, once it exists).
  */
-final class UnixSocketClaim {
+public final class UnixSocketClaim {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketClaim.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 2000;
@@ -31,7 +32,8 @@ final class UnixSocketClaim {
     private UnixSocketClaim() {
     }
 
-    static void claim(Path socket, Transport transport, EventLoopGroup group) throws IOException {
+    /** Returns once {@code socket} does not exist; throws if a live process accepts on it. */
+    public static void claim(Path socket, Transport transport, EventLoopGroup group) throws IOException {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
