@@ -9,6 +9,7 @@ import io.netty.channel.unix.Socket;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
@@ -100,6 +101,9 @@ class DaemonProcessTest {
         long pid = detach(conf);
         assertThat(ProcessHandle.of(pid)).as("the daemon runs after pgagroal -d returned").isPresent();
         assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).as("it is nobody's child here").doesNotContain(pid);
+        String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceFirst(".*\\) ", "").split(" ");
+        assertThat(stat[3]).as("session id: setsid made it a session leader").isEqualTo(String.valueOf(pid));
+        assertThat(stat[4]).as("no controlling terminal").isEqualTo("0");
         Path pidFile = dir.resolve("pgagroal." + port + ".pid");
         assertThat(Files.readString(pidFile)).isEqualTo(pid + "\n");
         assertServes(port);
@@ -211,7 +215,7 @@ class DaemonProcessTest {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pgagroal returns").isTrue();
