@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * so it waits the way systemd does: the child is given {@code $NOTIFY_SOCKET} naming an abstract Unix
  * datagram socket bound here, and {@link Notifier} sends READY=1 once the pooler listens, or a STATUS
  * saying why start-up failed before it exits. The command then exits 0, or with the daemon's status
- * and that reason.
+ * and that reason. When this command itself runs under systemd ({@code $NOTIFY_SOCKET} set), the
+ * daemon's READY=1 with its MAINPID is passed on, so systemd follows the daemon.
  */
 final class Detach {
 
@@ -59,7 +60,7 @@ final class Detach {
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put(DETACHED, "1");
             builder.environment().put(Notifier.NOTIFY_SOCKET, name);
-            return await(builder.start(), socket, out, err);
+            return await(builder.start(), socket, Notifier.fromEnvironment(), out, err);
         } finally {
             socket.close();
         }
@@ -73,7 +74,7 @@ final class Detach {
         return command;
     }
 
-    private static int await(Process daemon, Socket socket, PrintStream out, PrintStream err)
+    private static int await(Process daemon, Socket socket, Notifier outer, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
         String status = null;
@@ -84,6 +85,7 @@ final class Detach {
                 String message = StandardCharsets.UTF_8.decode(buffer.limit(from.receivedAmount())).toString();
                 status = field(message, "STATUS").orElse(status);
                 if (field(message, "READY").isPresent()) {
+                    outer.send(message);
                     out.println("pgagroal: running in the background as process " + daemon.pid());
                     return 0;
                 }

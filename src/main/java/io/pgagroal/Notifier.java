@@ -73,7 +73,8 @@ final class Notifier {
         send("STATUS=" + status);
     }
 
-    private void send(String message) {
+    /** Sends {@code message} as it is (the {@code -d} launcher passes the daemon's READY=1 on). */
+    void send(String message) {
         byte[] address = this.address;
         if (address == null) {
             return;

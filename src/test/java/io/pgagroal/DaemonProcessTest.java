@@ -115,6 +115,27 @@ class DaemonProcessTest {
     }
 
     @Test
+    void detachPassesTheDaemonsReadinessOnToSystemd() throws Exception {
+        int port = Ports.free();
+        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
+        Path notify = dir.resolve("notify");
+        Epoll.ensureAvailability();
+        Socket systemd = Socket.newSocketDomainDgram();
+        try {
+            systemd.bind(new DomainSocketAddress(notify.toString()));
+            Process launcher = foreground(Map.of("NOTIFY_SOCKET", notify.toString()), "-d", "-c", conf.toString(), "-a", hba().toString());
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.exitValue()).as(Files.readString(dir.resolve("foreground.log"))).isZero();
+            long pid = Long.parseLong(Files.readString(dir.resolve("pgagroal." + port + ".pid")).trim());
+            started.add(pid);
+            assertThat(receive(systemd, launcher)).contains("READY=1").contains("MAINPID=" + pid);
+            stop(pid);
+        } finally {
+            systemd.close();
+        }
+    }
+
+    @Test
     void detachReportsWhyTheDaemonCouldNotStart() throws Exception {
         int port = Ports.free();
         Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
