@@ -3,49 +3,54 @@ package io.pgagroal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.OutputStreamAppender;
-import io.pgagroal.config.LogMode;
+import ch.qos.logback.core.Appender;
 import io.pgagroal.config.MainConfig;
+import io.pgagroal.logging.LogOutput;
+import io.pgagroal.logging.RepeatedWarnings;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures Logback for the daemon from pgagroal.conf (log_type, log_level, log_path, log_mode).
+ * Configures Logback for the daemon from pgagroal.conf (log_type, log_level, log_path, log_mode,
+ * rotation, log_line_prefix) and keeps identical warnings from flooding the log. It may be called
+ * again with a reloaded configuration: the level is set at once, and a new appender replaces the old
+ * one only when the output settings changed, so an unchanged log file is not reopened (or truncated).
  * An embedding program keeps its own logging configuration; only {@link Main} calls this.
  */
 final class Logging {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss} %-5level %logger{0}: %msg%n";
+    /** At most this many identical warnings per window, then one line with the count. */
+    static final int BURST = 5;
+    static final long WINDOW_MILLIS = 10_000;
+
+    private static LogOutput applied;
 
     private Logging() {
     }
 
-    static void configure(MainConfig config) {
+    static synchronized void configure(MainConfig config) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.reset();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
-        OutputStreamAppender<ILoggingEvent> appender = switch (config.logType()) {
-            case FILE -> {
-                FileAppender<ILoggingEvent> file = new FileAppender<>();
-                file.setFile(config.logPath());
-                file.setAppend(config.logMode() != LogMode.CREATE);
-                yield file;
-            }
-            case CONSOLE, SYSLOG -> new ConsoleAppender<>();
-        };
-        appender.setContext(context);
-        appender.setEncoder(encoder);
-        appender.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
+        Appender<ILoggingEvent> current = root.getAppender(LogOutput.APPENDER_NAME);
+        if (current == null) {
+            context.reset();
+            RepeatedWarnings repeated = new RepeatedWarnings(BURST, WINDOW_MILLIS, System::currentTimeMillis);
+            repeated.setContext(context);
+            repeated.start();
+            context.addTurboFilter(repeated);
+        }
         root.setLevel(level(config));
         context.getLogger("io.netty").setLevel(Level.WARN);
+        LogOutput wanted = LogOutput.of(config);
+        if (current != null && wanted.equals(applied)) {
+            return;
+        }
+        root.addAppender(wanted.start(context));
+        if (current != null) {
+            root.detachAppender(current);
+            current.stop();
+        }
+        applied = wanted;
     }
 
     private static Level level(MainConfig config) {

@@ -2,7 +2,6 @@ package io.pgagroal;
 
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
-import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
@@ -89,9 +88,6 @@ public final class Main implements Callable<Integer> {
         }
         Notifier notifier = Notifier.fromEnvironment();
         Logger log = LoggerFactory.getLogger(Main.class);
-        if (configuration.main().logType() == LogType.SYSLOG) {
-            log.warn("log_type = syslog is not supported yet; logging to the console");
-        }
         if ("root".equals(System.getProperty("user.name"))) {
             log.warn("Running as root: consider a dedicated account for pgagroal");
         }

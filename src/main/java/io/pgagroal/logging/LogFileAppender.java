@@ -1,0 +1,92 @@
+package io.pgagroal.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+
+/**
+ * log_type = file (spec §11): log_path is expanded with strftime each time the file is opened, in
+ * append or create mode. Rotation closes the file and opens a freshly expanded log_path once this open
+ * has written log_rotation_size bytes or is log_rotation_age old, so it only starts a new file when the
+ * path has time fields. Counting the bytes of this open (not the file's size) keeps a path without time
+ * fields from being reopened after every line. Logback's RollingFileAppender renames files instead,
+ * which is not what pgagroal does.
+ */
+final class LogFileAppender extends OutputStreamAppender<ILoggingEvent> {
+
+    /** The file when log_path expands to nothing (spec §11); rotation is then off. */
+    static final String FALLBACK = "pgagroal.log";
+
+    private final Strftime path;
+    private final boolean append;
+    private final long rotationSize;
+    private final Duration rotationAge;
+    private final Clock clock;
+    private String file;
+    private boolean rotates;
+    private long written;
+    private long openedAt;
+
+    LogFileAppender(String logPath, boolean append, long rotationSize, Duration rotationAge, Clock clock) {
+        this.path = Strftime.compile(logPath);
+        this.append = append;
+        this.rotationSize = rotationSize;
+        this.rotationAge = rotationAge;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        try {
+            open();
+        } catch (IOException e) {
+            addError("Cannot open the log file " + file, e);
+            return;
+        }
+        super.start();
+    }
+
+    /** The file written now. */
+    String file() {
+        return file;
+    }
+
+    private void open() throws IOException {
+        String name = path.format(ZonedDateTime.now(clock));
+        rotates = !name.isEmpty() && (rotationSize > 0 || rotationAge.isPositive());
+        file = name.isEmpty() ? FALLBACK : name;
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        written = 0;
+        openedAt = clock.millis();
+        setOutputStream(new FileOutputStream(file, append));
+    }
+
+    /** Called after each line, under the appender's write lock. */
+    @Override
+    protected void updateByteCount(byte[] bytes) {
+        if (!rotates) {
+            return;
+        }
+        written += bytes.length;
+        boolean full = rotationSize > 0 && written >= rotationSize;
+        boolean old = rotationAge.isPositive() && clock.millis() - openedAt >= rotationAge.toMillis();
+        if (full || old) {
+            closeOutputStream();
+            try {
+                open();
+            } catch (IOException e) {
+                addError("Cannot open the log file " + file, e);
+                stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.pgagroal.logging;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.net.SyslogAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import io.pgagroal.config.LogMode;
+import io.pgagroal.config.LogType;
+import io.pgagroal.config.MainConfig;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Where the log goes and how its lines look: the settings that need a new appender when they change
+ * (a change of log_level alone does not). Syslog goes over UDP to {@code pgagroal.syslog.host}:
+ * {@code pgagroal.syslog.port} (system properties, default 127.0.0.1:514), as Logback can only send
+ * syslog over UDP.
+ */
+public record LogOutput(LogType type, String path, boolean append, long rotationSize, Duration rotationAge,
+                        String linePrefix) {
+
+    public static final String APPENDER_NAME = "pgagroal";
+
+    public static LogOutput of(MainConfig config) {
+        return new LogOutput(config.logType(), config.logPath(), config.logMode() == LogMode.APPEND,
+                config.logRotationSize(), config.logRotationAge(), config.logLinePrefix());
+    }
+
+    /** A started appender named {@value #APPENDER_NAME}. */
+    public Appender<ILoggingEvent> start(LoggerContext context) {
+        Appender<ILoggingEvent> appender = switch (type) {
+            case CONSOLE -> withLines(new ConsoleAppender<>(), context);
+            case FILE -> withLines(new LogFileAppender(path, append, rotationSize, rotationAge, Clock.systemDefaultZone()), context);
+            case SYSLOG -> syslog();
+        };
+        appender.setName(APPENDER_NAME);
+        appender.setContext(context);
+        appender.start();
+        return appender;
+    }
+
+    private OutputStreamAppender<ILoggingEvent> withLines(OutputStreamAppender<ILoggingEvent> appender, LoggerContext context) {
+        LineLayout layout = new LineLayout(linePrefix);
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.setEncoder(encoder);
+        return appender;
+    }
+
+    /** Ident pgagroal with the pid, facility USER; Logback maps ERROR, WARN, INFO, DEBUG/TRACE to err, warning, info, debug. */
+    private static SyslogAppender syslog() {
+        SyslogAppender syslog = new SyslogAppender();
+        syslog.setFacility("USER");
+        syslog.setSyslogHost(System.getProperty("pgagroal.syslog.host", "127.0.0.1"));
+        syslog.setPort(Integer.getInteger("pgagroal.syslog.port", 514));
+        syslog.setSuffixPattern("pgagroal[" + ProcessHandle.current().pid() + "]: %-5level %logger{0}: %msg");
+        return syslog;
+    }
+}
