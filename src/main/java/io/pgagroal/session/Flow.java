@@ -59,7 +59,7 @@ abstract class Flow implements Relay {
     /** The pool gave no connection (SlotRequest.Outcome): full, or failed. */
     public void refused(Throwable cause) {
         if (cause instanceof PoolFullException) {
-            LOG.debug("No connection for {}: {}", session.key, cause.getMessage());
+            LOG.info("pool full: {}: {}", session.who(), cause.getMessage());
             session.fatal(SqlState.TOO_MANY_CONNECTIONS, cause.getMessage());
         } else {
             session.failed("pool", cause);

@@ -83,7 +83,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
             case StartupPacket.Terminate terminate -> ctx.close();
-            case StartupPacket.Unsupported unsupported -> fatal(ctx.channel(), SqlState.FEATURE_NOT_SUPPORTED,
+            case StartupPacket.Unsupported unsupported -> refuseStartup(ctx.channel(), SqlState.FEATURE_NOT_SUPPORTED,
                     "unsupported frontend protocol " + (unsupported.code() >>> 16) + "." + (unsupported.code() & 0xffff)
                             + ": the pooler supports 3.0");
             case StartupPacket.StartupMessage startup -> admit(ctx, startup);
@@ -94,19 +94,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         String user = startup.user();
         if (user == null || user.isEmpty()) {
-            fatal(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+            refuseStartup(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
             return;
         }
         String database = startup.database();
         String replication = startup.parameters().get("replication");
         if (replication != null && !replication.equalsIgnoreCase("false") && !replication.equalsIgnoreCase("off")
                 && !replication.equals("0") && !replication.equalsIgnoreCase("no")) {
-            fatal(channel, SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgagroal");
+            refuseStartup(channel, SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by pgagroal");
             return;
         }
         String realDatabase = state.config.limits().resolveDatabase(user, database);
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        String host = address == null ? "[local]" : address.getHostAddress();
+        String host = address(channel);
         description = "user=" + user + " database=" + database + " address=" + host;
         Optional<HbaEntry> entry = state.hba.match(address, address == null, false, database, realDatabase, user);
         if (entry.isEmpty()) {
@@ -173,7 +173,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void armTimeout() {
         disarmTimeout();
         timeout = ctx.executor().schedule(() -> {
-            LOG.debug("Authentication timeout: {}", description);
+            LOG.info("authentication timeout: {}", description.isEmpty() ? "address=" + address(ctx.channel()) : description);
             fatal(ctx.channel(), SqlState.CONNECTION_FAILURE, "authentication timeout");
         }, state.config.main().authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -186,10 +186,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(Channel channel, String sqlState, String message) {
-        if (state.config.main().logConnections()) {
-            LOG.info("connect: refused {}: {}", description, message);
-        }
+        LOG.info("connect: refused {}: {}", description, message);
         fatal(channel, sqlState, message);
+    }
+
+    /** A startup packet that is refused before any user or database is known. */
+    private void refuseStartup(Channel channel, String sqlState, String message) {
+        LOG.info("refused startup packet: address={}: {}", address(channel), message);
+        fatal(channel, sqlState, message);
+    }
+
+    private static String address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "[local]";
     }
 
     /** Sends a FATAL ErrorResponse and closes the client connection. */
@@ -215,7 +223,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String message = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();
-        LOG.debug("Bad first packet from {}: {}", ctx.channel().remoteAddress(), message);
-        fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, String.valueOf(message));
+        refuseStartup(ctx.channel(), SqlState.PROTOCOL_VIOLATION, String.valueOf(message));
     }
 }

@@ -123,6 +123,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
 
     @Override
     public void refused(String sqlState, String message) {
+        LOG.info("connect: refused {}: {}", who(), message);
         fatal(sqlState, message);
     }
 
@@ -301,7 +302,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     void armTimeout() {
         disarmTimeout();
         timeout = client.eventLoop().schedule(() -> {
-            LOG.debug("Authentication timeout: {}", key);
+            LOG.info("authentication timeout: {}", who());
             fatal(SqlState.CONNECTION_FAILURE, "authentication timeout");
         }, state.config.main().authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -379,6 +380,11 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
                 }
             }
         });
+    }
+
+    /** The client as the connect and disconnect log lines name it. */
+    String who() {
+        return "user=" + key.user() + " database=" + database + " address=" + address;
     }
 
     @Override

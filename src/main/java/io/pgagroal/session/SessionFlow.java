@@ -75,6 +75,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
                     "pgagroal could not log in to PostgreSQL as \"" + session.key.user() + "\": " + error.message());
             return;
         }
+        LOG.info("connect: refused {}: {}", session.who(), error.message());
         session.forwardFatal(frame);
     }
 
@@ -126,6 +127,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             replayStartup();
         } else {
             slot.giveBackUnused();
+            LOG.info("connect: refused {}: password authentication failed", session.who());
             session.fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + session.key.user() + "\"");
         }
     }
