@@ -74,6 +74,7 @@ public final class Main implements Callable<Integer> {
                     new ConfigPaths(config, hba, limit, users, frontendUsers, admins, superuser));
             credentials = Credentials.load(paths);
             configuration = PgagroalConfig.load(paths, credentials.knownUsers());
+            configuration.requireSupported();
         } catch (ConfigException e) {
             System.err.println("pgagroal: " + e.getMessage());
             return CONFIGURATION_ERROR;

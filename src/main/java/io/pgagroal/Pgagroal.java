@@ -47,7 +47,7 @@ public final class Pgagroal implements AutoCloseable {
      * Starts a pooler with one event loop per available processor; returns once it listens. The
      * configuration's warnings are logged first.
      */
-    public static Pgagroal start(PgagroalConfig config) throws IOException {
+    public static Pgagroal start(PgagroalConfig config) throws IOException, ConfigException {
         return start(config, Credentials.NONE);
     }
 
@@ -55,7 +55,8 @@ public final class Pgagroal implements AutoCloseable {
      * Starts a pooler that knows these passwords (users vault, frontend users, auth_query superuser);
      * the configuration should have been validated with {@link Credentials#knownUsers()}.
      */
-    public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException {
+    public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException, ConfigException {
+        config.requireSupported();
         config.warnings().forEach(LOG::warn);
         return new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()), config, credentials);
     }

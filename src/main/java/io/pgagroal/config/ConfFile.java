@@ -23,7 +23,7 @@ final class ConfFile {
 
     static final String MAIN_SECTION = "pgagroal";
 
-    record Content(MainConfig main, List<ServerConfig> servers) {
+    record Content(MainConfig main, List<ServerConfig> servers, List<ConfigException> notSupported) {
     }
 
     private ConfFile() {
@@ -34,12 +34,16 @@ final class ConfFile {
         MainConfig main = null;
         List<ServerConfig> servers = new ArrayList<>();
         Map<String, SectionValues> byAddress = new HashMap<>();
+        List<ConfigException> notSupported = new ArrayList<>();
         for (Ini.Section section : Ini.parse(source, environment, warnings)) {
-            if (section.name().equals(MAIN_SECTION)) {
-                main = new MainConfig(SectionValues.read(source.name(), section, Setting.Section.MAIN, warnings));
+            boolean isMain = section.name().equals(MAIN_SECTION);
+            SectionValues values = SectionValues.read(source.name(), section,
+                    isMain ? Setting.Section.MAIN : Setting.Section.SERVER, warnings);
+            NotSupported.collect(values, notSupported);
+            if (isMain) {
+                main = new MainConfig(values);
             } else {
-                servers.add(server(SectionValues.read(source.name(), section, Setting.Section.SERVER, warnings),
-                        byAddress));
+                servers.add(server(values, byAddress));
             }
         }
         if (main == null) {
@@ -49,7 +53,7 @@ final class ConfFile {
             throw new ConfigException(source.name(), 0, null,
                     "no server section; add one such as [primary] with host and port");
         }
-        return new Content(main, List.copyOf(servers));
+        return new Content(main, List.copyOf(servers), List.copyOf(notSupported));
     }
 
     /** Servers are told apart by host text and port, without name resolution (localhost is not 127.0.0.1). */

@@ -22,15 +22,17 @@ public final class PgagroalConfig {
     private final Limits limits;
     private final ConfigPaths paths;
     private final List<String> warnings;
+    private final List<ConfigException> notSupported;
 
     private PgagroalConfig(MainConfig main, List<ServerConfig> servers, List<HbaEntry> hba, Limits limits,
-                           ConfigPaths paths, List<String> warnings) {
+                           ConfigPaths paths, List<String> warnings, List<ConfigException> notSupported) {
         this.main = main;
         this.servers = servers;
         this.hba = hba;
         this.limits = limits;
         this.paths = paths;
         this.warnings = warnings;
+        this.notSupported = notSupported;
     }
 
     /** Loads the files without any users files; see {@link #load(ConfigPaths, KnownUsers)}. */
@@ -62,7 +64,8 @@ public final class PgagroalConfig {
                 ? Limits.NONE
                 : LimitsFile.read(limitFile, content.main().maxConnections(), users.users(), warnings);
         Validation.check(content.main(), content.servers(), hba, limits, users, warnings);
-        return new PgagroalConfig(content.main(), content.servers(), hba, limits, paths, warnings.list());
+        return new PgagroalConfig(content.main(), content.servers(), hba, limits, paths, warnings.list(),
+                content.notSupported());
     }
 
     public static Builder builder() {
@@ -94,6 +97,17 @@ public final class PgagroalConfig {
     /** Everything that was accepted with a warning, as {@code file:line: key: problem}. */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * Fails with the first key that is set but whose feature does not exist yet ({@code file:line: key:
+     * not supported yet}). Loading does not fail on them, so their values are still checked; starting
+     * the pool does.
+     */
+    public void requireSupported() throws ConfigException {
+        if (!notSupported.isEmpty()) {
+            throw notSupported.getFirst();
+        }
     }
 
     /**
