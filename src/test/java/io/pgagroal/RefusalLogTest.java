@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.pgagroal.protocol.Protocol;
+import io.pgagroal.testing.LogLines;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer;
 import java.io.DataInputStream;
@@ -16,13 +14,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every refused client leaves an INFO line naming the user, the database and the address: failed
@@ -35,37 +31,21 @@ class RefusalLogTest {
             .configure(b -> b.set("max_connections", "1").set("blocking_timeout", "1")
                     .set("authentication_timeout", "1").set("allow_unknown_users", "off"));
 
-    private static final ListAppender<ILoggingEvent> LINES = new ListAppender<>();
-    private static final Logger SESSION = (Logger) LoggerFactory.getLogger("io.pgagroal.session");
+    private static LogLines lines;
 
     @BeforeAll
     static void start() throws Exception {
         PG.restartPooler(PoolerExtension.VAULT, b -> { }, "host all app all md5", "host all stranger all md5");
-        LINES.setContext(SESSION.getLoggerContext());
-        LINES.start();
-        SESSION.addAppender(LINES);
+        lines = LogLines.capture("io.pgagroal.session");
     }
 
     @AfterAll
     static void stop() {
-        SESSION.detachAppender(LINES);
+        lines.close();
     }
 
-    /** Waits for an INFO line that starts with {@code start}. */
     private static String line(String start) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            List<ILoggingEvent> events;
-            synchronized (LINES) {
-                events = List.copyOf(LINES.list);
-            }
-            for (ILoggingEvent event : events) {
-                if (event.getLevel() == Level.INFO && event.getFormattedMessage().startsWith(start)) {
-                    return event.getFormattedMessage();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no INFO line starting with " + start);
+        return lines.await(Level.INFO, start);
     }
 
     private static void refused(String user, String password) {
