@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * again with a reloaded configuration: the level is set at once, and a new appender replaces the old
  * one only when the output settings changed, so an unchanged log file is not reopened (or truncated).
  * An embedding program keeps its own logging configuration; only {@link Main} calls this.
+ *
+ * <p>A log file that cannot be opened throws {@link java.io.UncheckedIOException} and leaves the
+ * current output in place.
  */
 final class Logging {
 

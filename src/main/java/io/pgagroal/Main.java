@@ -2,9 +2,11 @@ package io.pgagroal;
 
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
+import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -83,7 +85,12 @@ public final class Main implements Callable<Integer> {
             System.err.println("pgagroal: -d/--daemon needs log_type = file or syslog: a daemon has no console");
             return CONFIGURATION_ERROR;
         }
-        Logging.configure(configuration.main());
+        try {
+            Logging.configure(configuration.main());
+        } catch (UncheckedIOException e) {
+            System.err.println("pgagroal: " + e.getMessage());
+            return 1;
+        }
         if (daemon && !Detach.isDetached()) {
             return Detach.launch(System.out, System.err);
         }

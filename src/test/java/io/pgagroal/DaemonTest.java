@@ -1,6 +1,7 @@
 package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -115,8 +119,57 @@ class DaemonTest {
         assertThat(Files.readString(log)).contains(users.toString() + ":1").contains("master key");
     }
 
+    /**
+     * PostgreSQL down: every client's failed connect logs the same warning, which the daemon logs a few
+     * times only, into a log file whose name and line prefix are strftime patterns.
+     */
+    @Test
+    void fileLogWithStrftimeAndRepeatedWarningsLimited() throws Exception {
+        int port = Ports.free();
+        Path conf = configuration(port, """
+                log_type = file
+                log_path = %s/pgagroal-%%Y%%m%%d.log
+                log_line_prefix = '[%%H:%%M:%%S] '
+                """.formatted(dir), "127.0.0.1", Ports.free());
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        Path output = dir.resolve("console.log");
+        Process daemon = daemon(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        try {
+            awaitListening(port, daemon, output);
+            Properties properties = new Properties();
+            properties.setProperty("user", "app");
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/appdb", properties))
+                        .isInstanceOf(SQLException.class);
+            }
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(15, TimeUnit.SECONDS);
+        }
+        Path log = dir.resolve("pgagroal-" + DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.now()) + ".log");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).allMatch(line -> line.matches("\\[\\d\\d:\\d\\d:\\d\\d] (INFO |WARN |ERROR) \\w+: .*"), "prefix, level, class");
+        assertThat(lines).filteredOn(line -> line.contains("Could not connect to server primary")).hasSize(Logging.BURST);
+        assertThat(lines).anyMatch(line -> line.contains("pgagroal stopped"));
+    }
+
+    @Test
+    void aKeyWithoutEffectStopsTheStart() throws Exception {
+        Path conf = configuration(Ports.free(), "tracker = on");
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        Path output = dir.resolve("console.log");
+        Process daemon = daemon(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
+        assertThat(Files.readString(output)).contains(conf + ":5: tracker: not supported yet");
+    }
+
     /** A pgagroal.conf listening on {@code port} in front of the test's PostgreSQL, with extra [pgagroal] lines. */
     private Path configuration(int port, String extra) throws IOException {
+        return configuration(port, extra, postgres.host(), postgres.port());
+    }
+
+    private Path configuration(int port, String extra, String serverHost, int serverPort) throws IOException {
         return Files.writeString(dir.resolve("pgagroal.conf"), """
                 [pgagroal]
                 host = 127.0.0.1
@@ -127,7 +180,7 @@ class DaemonTest {
                 [primary]
                 host = %s
                 port = %d
-                """.formatted(port, dir, extra, postgres.host(), postgres.port()));
+                """.formatted(port, dir, extra, serverHost, serverPort));
     }
 
     private static Process daemon(Path log, List<String> jvmOptions, String... args) throws IOException {

@@ -1,6 +1,7 @@
 package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -8,6 +9,7 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.Appender;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,5 +72,18 @@ class LoggingTest {
         assertThat(Files.readAllLines(dir.resolve("second-" + year + ".log")))
                 .singleElement().asString().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d INFO  Flow: three");
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders()).toIterable().hasSize(1);
+    }
+
+    @Test
+    void aLogFileThatCannotBeOpenedIsAnErrorAndTheCurrentOutputStays() throws Exception {
+        Path first = dir.resolve("first.log");
+        Logging.configure(config(Map.of("log_path", first.toString())));
+        Appender<?> appender = appender();
+        assertThatThrownBy(() -> Logging.configure(config(Map.of("log_path", dir.toString()))))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageStartingWith("cannot open the log file " + dir);
+        assertThat(appender()).isSameAs(appender);
+        log.info("still logged");
+        assertThat(Files.readAllLines(first)).singleElement().asString().endsWith("INFO  Flow: still logged");
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,13 +42,13 @@ final class LogFileAppender extends OutputStreamAppender<ILoggingEvent> {
         this.clock = clock;
     }
 
+    /** Opens the file; a file that cannot be opened is an error of the configuration, not a silent loss. */
     @Override
     public void start() {
         try {
             open();
         } catch (IOException e) {
-            addError("Cannot open the log file " + file, e);
-            return;
+            throw new UncheckedIOException("cannot open the log file " + path.format(ZonedDateTime.now(clock)) + ": " + e, e);
         }
         super.start();
     }
@@ -57,17 +58,20 @@ final class LogFileAppender extends OutputStreamAppender<ILoggingEvent> {
         return file;
     }
 
+    /** Opens the freshly expanded path; on failure the current file stays open and in use. */
     private void open() throws IOException {
         String name = path.format(ZonedDateTime.now(clock));
-        rotates = !name.isEmpty() && (rotationSize > 0 || rotationAge.isPositive());
-        file = name.isEmpty() ? FALLBACK : name;
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+        String next = name.isEmpty() ? FALLBACK : name;
+        Path parent = Path.of(next).toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        FileOutputStream stream = new FileOutputStream(next, append);
+        file = next;
+        rotates = !name.isEmpty() && (rotationSize > 0 || rotationAge.isPositive());
         written = 0;
         openedAt = clock.millis();
-        setOutputStream(new FileOutputStream(file, append));
+        setOutputStream(stream);
     }
 
     /** Called after each line, under the appender's write lock. */
@@ -80,12 +84,12 @@ final class LogFileAppender extends OutputStreamAppender<ILoggingEvent> {
         boolean full = rotationSize > 0 && written >= rotationSize;
         boolean old = rotationAge.isPositive() && clock.millis() - openedAt >= rotationAge.toMillis();
         if (full || old) {
-            closeOutputStream();
             try {
                 open();
             } catch (IOException e) {
-                addError("Cannot open the log file " + file, e);
-                stop();
+                addError("Cannot open the next log file; still writing " + file, e);
+                written = 0;
+                openedAt = clock.millis();
             }
         }
     }
