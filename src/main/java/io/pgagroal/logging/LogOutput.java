@@ -60,7 +60,7 @@ public record LogOutput(LogType type, String path, boolean append, long rotation
         syslog.setFacility("USER");
         syslog.setSyslogHost(System.getProperty("pgagroal.syslog.host", "127.0.0.1"));
         syslog.setPort(Integer.getInteger("pgagroal.syslog.port", 514));
-        syslog.setSuffixPattern("pgagroal[" + ProcessHandle.current().pid() + "]: %-5level %logger{0}: %msg");
+        syslog.setSuffixPattern("pgagroal[" + ProcessHandle.current().pid() + "]: %logger{0}: %msg");
         return syslog;
     }
 }

@@ -38,7 +38,7 @@ class SyslogTest {
             String line = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
             // facility USER (1) * 8 + severity warning (4)
             assertThat(line).startsWith("<12>")
-                    .contains(" pgagroal[" + ProcessHandle.current().pid() + "]: WARN  Flow: Could not connect to server primary");
+                    .contains(" pgagroal[" + ProcessHandle.current().pid() + "]: Flow: Could not connect to server primary");
         }
     }
 }
