@@ -10,6 +10,10 @@ import ch.qos.logback.core.Appender;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -85,5 +89,26 @@ class LoggingTest {
         assertThat(appender()).isSameAs(appender);
         log.info("still logged");
         assertThat(Files.readAllLines(first)).singleElement().asString().endsWith("INFO  Flow: still logged");
+    }
+
+    @Test
+    void switchingToSyslogSendsTheLinesThere() throws Exception {
+        Logging.configure(config(Map.of("log_path", dir.resolve("before.log").toString())));
+        try (DatagramSocket syslogd = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            syslogd.setSoTimeout(5_000);
+            System.setProperty("pgagroal.syslog.port", Integer.toString(syslogd.getLocalPort()));
+            try {
+                Logging.configure(config(Map.of("log_type", "syslog")));
+            } finally {
+                System.clearProperty("pgagroal.syslog.port");
+            }
+            log.info("to syslog");
+            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+            syslogd.receive(packet);
+            // facility user (1) * 8 + severity info (6)
+            assertThat(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8))
+                    .startsWith("<14>").endsWith("]: Flow: to syslog");
+        }
+        assertThat(Files.readAllLines(dir.resolve("before.log"))).isEmpty();
     }
 }
