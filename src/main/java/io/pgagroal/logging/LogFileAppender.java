@@ -53,11 +53,6 @@ final class LogFileAppender extends OutputStreamAppender<ILoggingEvent> {
         super.start();
     }
 
-    /** The file written now. */
-    String file() {
-        return file;
-    }
-
     /** Opens the freshly expanded path; on failure the current file stays open and in use. */
     private void open() throws IOException {
         String name = path.format(ZonedDateTime.now(clock));

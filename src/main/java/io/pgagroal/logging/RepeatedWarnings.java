@@ -80,14 +80,15 @@ public final class RepeatedWarnings extends TurboFilter {
         }
         String text = params == null || params.length == 0 ? format : MessageFormatter.arrayFormat(format, params).getMessage();
         long now = clock.getAsLong();
-        Occurrences occurrences = seen.compute(logger.getName() + '\0' + text, (key, current) -> {
+        int[] count = new int[1];
+        seen.compute(logger.getName() + '\0' + text, (key, current) -> {
             Occurrences next = current == null || now - current.windowStart >= windowMillis && current.count <= burst
                     ? new Occurrences(logger, level, text, now)
                     : current;
-            next.count++;
+            count[0] = ++next.count;
             return next;
         });
-        return occurrences.count <= burst ? FilterReply.NEUTRAL : FilterReply.DENY;
+        return count[0] <= burst ? FilterReply.NEUTRAL : FilterReply.DENY;
     }
 
     /** Logs the count of every window that ended with left-out lines, and forgets quiet texts. */
