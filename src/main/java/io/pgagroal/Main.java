@@ -120,6 +120,8 @@ public final class Main implements Callable<Integer> {
         });
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onStop(stop::countDown);
+        Signals.on("TRAP", pooler::shutdownGracefully);
+        pooler.stopped().thenRun(stop::countDown);
         Thread hook = new Thread(() -> {
             pooler.close();
             pidFile.remove();

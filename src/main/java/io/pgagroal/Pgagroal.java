@@ -3,12 +3,15 @@ package io.pgagroal;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
 import io.pgagroal.session.SessionRegistry;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,7 @@ public final class Pgagroal implements AutoCloseable {
     private final PgagroalConfig config;
     private final Credentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private Pgagroal(Pooler pooler, PgagroalConfig config, Credentials credentials) {
         this.pooler = pooler;
@@ -105,13 +109,96 @@ public final class Pgagroal implements AutoCloseable {
     }
 
     /**
-     * Stops listening, sends Terminate to every server connection and closes every client. Only the
-     * first call does anything.
+     * Graceful shutdown ({@code pgagroal-cli shutdown gracefully}, SIGTRAP): new clients are refused
+     * with FATAL 57P03 "the pooler is shutting down"; sessions run on until their clients leave (in
+     * the transaction pipeline, each until the end of its current transaction, when it is sent FATAL
+     * 57P01); then the pooler closes. A second call while one is under way changes nothing.
+     *
+     * @return {@link #stopped()}
+     */
+    public CompletableFuture<Void> shutdownGracefully() {
+        return shutdownGracefully(null);
+    }
+
+    /**
+     * A graceful shutdown that turns into an immediate one ({@link #close()}) if sessions are still
+     * running after {@code timeout}.
+     *
+     * @param timeout null to wait as long as sessions run
+     * @return {@link #stopped()}
+     */
+    public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+        if (!closed.get()) {
+            pooler.shutdownGracefully(timeout, () -> Thread.ofPlatform().name("pgagroal-shutdown").start(this::close));
+        }
+        return stopped;
+    }
+
+    /**
+     * {@code pgagroal-cli shutdown cancel}: clients are admitted again and sessions keep running.
+     *
+     * @return false when no graceful shutdown was under way
+     */
+    public boolean cancelShutdown() {
+        return !closed.get() && pooler.cancelShutdown();
+    }
+
+    /** Completes once the pooler has stopped, however it was stopped. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * {@code pgagroal-cli flush [mode] [database]}: closes the idle connections to {@code database}
+     * ({@code *} for all) with Terminate; with {@link FlushMode#GRACEFULLY} those handed out are
+     * closed when given back, with {@link FlushMode#ALL} they are closed now and their sessions end
+     * with FATAL 57P01. The prefill then opens connections up to min_size again.
+     *
+     * @return how many connections were closed, or marked to close when given back
+     */
+    public int flush(FlushMode mode, String database) {
+        return pooler.flush(mode, database);
+    }
+
+    /**
+     * {@code pgagroal-cli disable [database]}: new clients of {@code database} ({@code *} for all)
+     * are refused with FATAL 55000 "database ... is disabled"; sessions already running are not
+     * touched.
+     */
+    public void disableDatabase(String database) {
+        pooler.disableDatabase(database);
+    }
+
+    /** {@code pgagroal-cli enable [database]}: new clients of {@code database} ({@code *} for all) are admitted again. */
+    public void enableDatabase(String database) {
+        pooler.enableDatabase(database);
+    }
+
+    /**
+     * {@code pgagroal-cli clear server <name>}: a FAILED server may be chosen again (its state becomes
+     * NOTINIT).
+     *
+     * @return false when the server was not FAILED
+     * @throws IllegalArgumentException when no server section has this name
+     */
+    public boolean clearServer(String name) {
+        return pooler.servers().clear(name);
+    }
+
+    /**
+     * Immediate shutdown ({@code pgagroal-cli shutdown immediate}, SIGTERM, SIGINT): stops listening,
+     * ends every session with FATAL 57P01 "terminating connection due to administrator command",
+     * sends Terminate to every server connection and closes every client. Only the first call does
+     * anything.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            pooler.close();
+            try {
+                pooler.close();
+            } finally {
+                stopped.complete(null);
+            }
         }
     }
 }

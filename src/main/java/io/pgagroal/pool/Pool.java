@@ -277,13 +277,32 @@ public final class Pool<C extends PooledConnection> {
                 draining = Map.copyOf(next);
             }
         }
+        return closeFree(held -> databases.contains(held.key().database()));
+    }
+
+    /**
+     * Closes every FREE connection that {@code which} accepts, from the highest slot down (flush).
+     *
+     * @return how many were closed
+     */
+    public int closeFree(Predicate<? super C> which) {
         int closed = 0;
-        for (int i = 0; i < size(); i++) {
-            if (states.get(i) == SlotState.FREE.value && removeFree(i, held -> databases.contains(held.key().database()))) {
+        for (int i = size() - 1; i >= 0; i--) {
+            if (states.get(i) == SlotState.FREE.value && removeFree(i, which)) {
                 closed++;
             }
         }
         return closed;
+    }
+
+    /**
+     * A handed-out connection is to be closed when it is given back rather than kept (flush
+     * gracefully): IN_USE becomes GRACEFULLY, which {@link #release} does not turn into FREE.
+     *
+     * @return false when the slot was not IN_USE
+     */
+    public boolean markGracefully(int slot) {
+        return states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.GRACEFULLY.value);
     }
 
     private boolean draining(String database) {
@@ -559,6 +578,8 @@ public final class Pool<C extends PooledConnection> {
             kill(checkout.slot());
         } else if (states.compareAndSet(checkout.slot(), SlotState.IN_USE.value, SlotState.FREE.value)) {
             dispatch();
+        } else {
+            kill(checkout.slot());
         }
     }
 

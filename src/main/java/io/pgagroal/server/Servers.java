@@ -21,6 +21,18 @@ public final class Servers {
         return servers;
     }
 
+    /**
+     * {@code clear server <name>}: a FAILED server may be chosen again (FAILED becomes NOTINIT).
+     *
+     * @return false when the server was not FAILED
+     * @throws IllegalArgumentException when no server section has this name
+     */
+    public boolean clear(String name) {
+        Server server = servers.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no server named \"" + name + "\""));
+        return server.compareAndSetState(ServerState.FAILED, ServerState.NOTINIT);
+    }
+
     public Optional<Server> primary() {
         Server notInitPrimary = null;
         Server usable = null;

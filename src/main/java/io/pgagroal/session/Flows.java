@@ -30,6 +30,11 @@ record Flows(Pipeline pipeline, Function<Session, Flow> factory) {
         return new Flows(pipeline, session -> new SessionFlow(session, pipeline));
     }
 
+    /** Whether sessions hold a server connection per transaction, not for their whole life. */
+    boolean perTransaction() {
+        return pipeline instanceof TransactionPipeline;
+    }
+
     Flow open(Session session) {
         return factory.apply(session);
     }

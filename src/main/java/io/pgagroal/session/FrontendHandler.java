@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A new client connection up to the start of its session: answers SSLRequest and GSSENCRequest
  * with 'N', forwards a CancelRequest, and admits a StartupMessage (spec §5.1, §5.2): user present,
- * pgagroal_hba.conf entry found and not reject, pooler not shutting down, a server to go to. The
- * whole exchange up to the session's relay is bounded by authentication_timeout.
+ * pgagroal_hba.conf entry found and not reject, pooler not shutting down, database not disabled, a
+ * server to go to. The whole exchange up to the session's relay is bounded by authentication_timeout.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -127,6 +127,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (state.shuttingDown) {
             refuse(channel, SqlState.CANNOT_CONNECT_NOW, "the pooler is shutting down");
+            return;
+        }
+        if (state.disabled.disabled(database) || state.disabled.disabled(realDatabase)) {
+            refuse(channel, SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"" + database + "\" is disabled in pgagroal: it accepts no new connections until it is enabled");
             return;
         }
         Optional<Server> server = state.servers.primary();

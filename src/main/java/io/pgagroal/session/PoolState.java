@@ -28,6 +28,7 @@ final class PoolState {
     final Pipeline pipeline;
     final Flows flows;
     final SessionRegistry registry = new SessionRegistry();
+    final DisabledDatabases disabled = new DisabledDatabases();
     final Transport transport;
     final EventLoopGroup workers;
     final Credentials credentials;

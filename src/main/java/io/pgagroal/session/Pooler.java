@@ -32,11 +32,15 @@ public final class Pooler implements AutoCloseable {
     private final PoolState state;
     private final EventLoopGroup boss;
     private final Listeners listeners;
+    private final Shutdown shutdown;
+    private final Flush flush;
 
     private Pooler(PoolState state, EventLoopGroup boss, Listeners listeners) {
         this.state = state;
         this.boss = boss;
         this.listeners = listeners;
+        this.shutdown = new Shutdown(state);
+        this.flush = new Flush(state);
     }
 
     public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException {
@@ -118,11 +122,56 @@ public final class Pooler implements AutoCloseable {
         return state.registry;
     }
 
-    /** Stops accepting, sends Terminate to every server connection, closes every client. */
+    /**
+     * Refuses new clients and runs {@code stop} once every session has ended (in the transaction
+     * pipeline, each at the end of its transaction), or after {@code timeout}. {@code stop} runs on
+     * an event loop and must close the pooler from another thread.
+     *
+     * @param timeout null for none
+     * @return false when a shutdown is under way already
+     */
+    public boolean shutdownGracefully(Duration timeout, Runnable stop) {
+        return shutdown.gracefully(timeout, stop);
+    }
+
+    /** Ends a graceful shutdown under way: clients are admitted again. */
+    public boolean cancelShutdown() {
+        return shutdown.cancel();
+    }
+
+    /** Closes idle connections of {@code database} (or {@code *}), and handed-out ones as {@code mode} says. */
+    public int flush(FlushMode mode, String database) {
+        return flush.flush(mode, database);
+    }
+
+    /** New clients of {@code database} (or of every database, {@code *}) are refused. */
+    public void disableDatabase(String database) {
+        state.disabled.disable(database);
+    }
+
+    /** New clients of {@code database} (or of every database, {@code *}) are admitted again. */
+    public void enableDatabase(String database) {
+        state.disabled.enable(database);
+    }
+
+    /** The configured servers and their states. */
+    public Servers servers() {
+        return state.servers;
+    }
+
+    /**
+     * Stops accepting, ends every session with FATAL 57P01, sends Terminate to every server
+     * connection, closes every client.
+     */
     @Override
     public void close() {
         state.shuttingDown = true;
         listeners.close();
+        try {
+            shutdown.immediately();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         state.pool.close();
         state.pipeline.destroy();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -388,6 +388,11 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     }
 
     @Override
+    public void cancelTerminateAtIdle() {
+        client.eventLoop().execute(() -> atIdle = null);
+    }
+
+    @Override
     public String toString() {
         return "session of " + key + " from " + address;
     }

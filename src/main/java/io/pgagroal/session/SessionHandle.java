@@ -41,4 +41,10 @@ public interface SessionHandle {
      * and its server connection goes back to the pool clean.
      */
     void terminateAtIdle(String sqlState, String message);
+
+    /**
+     * Withdraws a {@link #terminateAtIdle} request that has not taken effect yet (a graceful
+     * shutdown was cancelled).
+     */
+    void cancelTerminateAtIdle();
 }

@@ -1,0 +1,65 @@
+package io.pgagroal.session;
+
+import io.pgagroal.protocol.SqlState;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code flush <mode> <database|*>} (spec §6.7). Idle connections are claimed and closed by the
+ * pool; a connection handed out is marked GRACEFULLY, so that the pool closes it when it comes back
+ * rather than keeping it; in mode ALL the session holding it is also ended now (FATAL 57P01), which
+ * closes it at once. The session is found through the registry, by the slot it holds; a slot held
+ * by nobody in the registry (a connection being reset, a prefill) is only marked. Every close
+ * empties a slot, which asks the prefill for min_size again.
+ */
+final class Flush {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Flush.class);
+    static final String ADMINISTRATOR_COMMAND = "terminating connection due to administrator command";
+
+    private final PoolState state;
+
+    Flush(PoolState state) {
+        this.state = state;
+    }
+
+    /**
+     * @param database a real database name (not an alias), or {@code *} for every database
+     * @return how many connections were closed now or marked to close when given back
+     */
+    int flush(FlushMode mode, String database) {
+        Predicate<String> matches = database.equals("*") ? name -> true : database::equals;
+        int closed = state.pool.closeFree(connection -> matches.test(connection.key().database()));
+        int marked = 0;
+        if (mode != FlushMode.IDLE) {
+            Map<Integer, SessionHandle> owners = mode == FlushMode.ALL ? owners() : Map.of();
+            for (int slot = state.pool.size() - 1; slot >= 0; slot--) {
+                ServerConnection connection = state.pool.connection(slot);
+                if (connection == null || !matches.test(connection.key().database()) || !state.pool.markGracefully(slot)) {
+                    continue;
+                }
+                marked++;
+                SessionHandle owner = owners.get(slot);
+                if (owner != null) {
+                    owner.terminate(SqlState.ADMIN_SHUTDOWN, ADMINISTRATOR_COMMAND);
+                }
+            }
+        }
+        LOG.info("Flush {} {}: {} idle connection(s) closed, {} in use marked to close", mode.name().toLowerCase(), database, closed, marked);
+        return closed + marked;
+    }
+
+    private Map<Integer, SessionHandle> owners() {
+        Map<Integer, SessionHandle> owners = new HashMap<>();
+        for (SessionHandle session : state.registry.sessions()) {
+            int slot = session.slot();
+            if (slot >= 0) {
+                owners.put(slot, session);
+            }
+        }
+        return owners;
+    }
+}
