@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
+import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +53,9 @@ class DaemonTest {
         Path conf = configuration(port, "log_type = console\nlog_level = debug");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path log = dir.resolve("console.log");
-        Process daemon = daemon(log, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        Process daemon = Daemon.start(log, List.of(), "-c", conf.toString(), "-a", hba.toString());
         try {
-            awaitListening(port, daemon, log);
+            Daemon.awaitListening(port, dir, daemon, log);
             Path socket = dir.resolve(".s.PGSQL." + port);
             assertThat(socket).exists();
             Properties properties = new Properties();
@@ -96,9 +95,9 @@ class DaemonTest {
         Path conf = configuration(port, "allow_unknown_users = off");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all scram-sha-256\n");
         Path log = dir.resolve("console.log");
-        Process daemon = daemon(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        Process daemon = Daemon.start(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
         try {
-            awaitListening(port, daemon, log);
+            Daemon.awaitListening(port, dir, daemon, log);
             Properties properties = new Properties();
             properties.setProperty("user", "vaulted");
             properties.setProperty("password", "vault-secret");
@@ -113,7 +112,7 @@ class DaemonTest {
         Path otherHome = dir.resolve("other-home");
         Files.createDirectories(otherHome);
         MasterKey.create(otherHome, "another-master-key", false);
-        Process refused = daemon(log, List.of("-Dpgagroal.home=" + otherHome), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        Process refused = Daemon.start(log, List.of("-Dpgagroal.home=" + otherHome), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
         assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(Files.readString(log)).contains(users.toString() + ":1").contains("master key");
@@ -133,9 +132,9 @@ class DaemonTest {
                 """.formatted(dir), "127.0.0.1", Ports.free());
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path output = dir.resolve("console.log");
-        Process daemon = daemon(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        Process daemon = Daemon.start(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
         try {
-            awaitListening(port, daemon, output);
+            Daemon.awaitListening(port, dir, daemon, output);
             Properties properties = new Properties();
             properties.setProperty("user", "app");
             for (int i = 0; i < 20; i++) {
@@ -158,7 +157,7 @@ class DaemonTest {
         Path conf = configuration(Ports.free(), "tracker = on");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path output = dir.resolve("console.log");
-        Process daemon = daemon(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        Process daemon = Daemon.start(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(Files.readString(output)).contains(conf + ":5: tracker: not supported yet");
@@ -183,36 +182,8 @@ class DaemonTest {
                 """.formatted(port, dir, extra, serverHost, serverPort));
     }
 
-    private static Process daemon(Path log, List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
-        command.addAll(jvmOptions);
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
     private static String serverConnections() {
         return postgres.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
                 + " AND pid <> pg_backend_pid()").trim();
-    }
-
-    /** Waits for the TCP listener, then for the Unix socket, which pgagroal binds just after it. */
-    private void awaitListening(int port, Process daemon, Path log) throws Exception {
-        Path unixSocket = dir.resolve(".s.PGSQL." + port);
-        for (int i = 0; i < 200; i++) {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
-            }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                if (Files.exists(unixSocket)) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("pgagroal did not listen:\n" + Files.readString(log));
     }
 }

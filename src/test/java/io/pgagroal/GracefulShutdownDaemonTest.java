@@ -1,0 +1,167 @@
+package io.pgagroal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgagroal.security.MasterKey;
+import io.pgagroal.security.UsersFile;
+import io.pgagroal.testing.Daemon;
+import io.pgagroal.testing.Endpoint;
+import io.pgagroal.testing.Pgbench;
+import io.pgagroal.testing.PgbenchResult;
+import io.pgagroal.testing.Ports;
+import io.pgagroal.testing.PostgresServer;
+import io.pgagroal.testing.Psql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTRAP to the daemon while pgbench runs transactions of two INSERTs through it (the pair shows
+ * whether a transaction completed whole): in the session pipeline every client runs its fixed count
+ * to the end while new clients get 57P03; in the transaction pipeline each client is ended with
+ * FATAL 57P01 at the end of a transaction, so every transaction pgbench counts committed whole and
+ * none was cut. Either way the daemon then exits 0 by itself.
+ */
+class GracefulShutdownDaemonTest {
+
+    private static final String USER = "bench";
+    private static final String DATABASE = "benchdb";
+    private static final int CLIENTS = 4;
+    private static PostgresServer postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
+        postgres.createRole(USER, "bench-secret");
+        postgres.createDatabase(DATABASE, USER);
+        Psql.query(database(), "CREATE TABLE shutdown_log (client int, step int); GRANT ALL ON shutdown_log TO bench").orThrow();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.stop();
+    }
+
+    private static Endpoint database() {
+        return postgres.superuserEndpoint().withDatabase(DATABASE);
+    }
+
+    private static long logged(int step) {
+        return Long.parseLong(Psql.query(database(), "SELECT count(*) FROM shutdown_log WHERE step = " + step).orThrow().stdout().trim());
+    }
+
+    @Test
+    void sessionPipelineLetsEveryClientFinish() throws Exception {
+        int port = Ports.free();
+        Process daemon = start(port, "session");
+        try {
+            CompletableFuture<PgbenchResult> bench = pgbench(port, 300);
+            Daemon.signal(daemon, "TRAP");
+
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, null))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("57P03");
+                        assertThat(e.getMessage()).contains("the pooler is shutting down");
+                    });
+            assertThat(daemon.isAlive()).as("pgbench still runs").isTrue();
+
+            PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
+            assertThat(result.process().exitCode()).as(result.process().describe()).isZero();
+            assertThat(result.processedTransactions()).hasValue(CLIENTS * 300L);
+            assertThat(result.failedTransactions()).hasValue(0);
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops once the clients left").isTrue();
+            assertThat(daemon.exitValue()).isZero();
+            assertThat(logged(1)).isEqualTo(CLIENTS * 300L);
+            assertThat(logged(2)).isEqualTo(CLIENTS * 300L);
+            assertThat(Files.readString(dir.resolve("console.log"))).contains("Received SIGTRAP").contains("pgagroal stopped");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void transactionPipelineEndsEachClientAtATransactionEnd() throws Exception {
+        int port = Ports.free();
+        Process daemon = start(port, "transaction");
+        try {
+            CompletableFuture<PgbenchResult> bench = pgbench(port, 3000);
+            Daemon.signal(daemon, "TRAP");
+
+            PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops once the clients left").isTrue();
+            assertThat(daemon.exitValue()).isZero();
+            long processed = result.processedTransactions().orElseThrow();
+            assertThat(processed).as("the shutdown came before the clients' end").isPositive().isLessThan(CLIENTS * 3000L);
+            assertThat(result.failedTransactions()).hasValue(0);
+            assertThat(result.process().stderr()).contains("terminating connection due to administrator command")
+                    .doesNotContain("server closed the connection unexpectedly");
+            assertThat(logged(1)).as("every transaction pgbench counted committed, and no other").isEqualTo(processed);
+            assertThat(logged(2)).as("no transaction was cut between its two INSERTs").isEqualTo(processed);
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    /** pgbench running {@code transactions} per client through the pooler; returns once rows arrive. */
+    private CompletableFuture<PgbenchResult> pgbench(int port, int transactions) throws Exception {
+        Path script = Files.writeString(dir.resolve("pair.sql"), """
+                BEGIN;
+                INSERT INTO shutdown_log VALUES (:client_id, 1);
+                SELECT pg_sleep(0.005);
+                INSERT INTO shutdown_log VALUES (:client_id, 2);
+                COMMIT;
+                """);
+        Psql.query(database(), "TRUNCATE shutdown_log").orThrow();
+        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
+        CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() -> Pgbench.against(pooler)
+                .clients(CLIENTS).threads(2).transactions(transactions).options("-f", script.toString()).run());
+        for (int i = 0; i < 500 && logged(2) < 40; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(bench).as("pgbench still runs").isNotDone();
+        return bench;
+    }
+
+    /** The daemon with a users vault (the transaction pipeline needs one) and trust at the pooler. */
+    private Process start(int port, String pipeline) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
+        Path users = dir.resolve("pgagroal_users.conf");
+        UsersFile file = UsersFile.openOrNew(users);
+        file.add(USER, "bench-secret", key);
+        file.write();
+        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
+                [pgagroal]
+                host = 127.0.0.1
+                port = %d
+                unix_socket_dir = %s
+                pipeline = %s
+                allow_unknown_users = off
+                max_connections = 8
+                blocking_timeout = 30
+
+                [primary]
+                host = %s
+                port = %d
+                """.formatted(port, dir, pipeline, postgres.host(), postgres.port()));
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + CLIENTS + " 1 1\n");
+        Path log = dir.resolve("console.log");
+        Process daemon = Daemon.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
+                "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString(), "-l", limits.toString());
+        Daemon.awaitListening(port, dir, daemon, log);
+        return daemon;
+    }
+}

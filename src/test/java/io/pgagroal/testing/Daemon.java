@@ -1,0 +1,54 @@
+package io.pgagroal.testing;
+
+import io.pgagroal.Main;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The daemon as an operator runs it: {@link Main} in a separate JVM with the tests' class path, its
+ * console output written to a file, so that signals and the exit status are those of a real process.
+ */
+public final class Daemon {
+
+    private Daemon() {
+    }
+
+    /** Starts pgagroal with these JVM options and command-line arguments. */
+    public static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits for the TCP listener, then for the Unix socket in {@code socketDir}, which pgagroal binds just after it. */
+    public static void awaitListening(int port, Path socketDir, Process daemon, Path log) throws Exception {
+        Path unixSocket = socketDir.resolve(".s.PGSQL." + port);
+        for (int i = 0; i < 200; i++) {
+            if (!daemon.isAlive()) {
+                throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
+            }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                if (Files.exists(unixSocket)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("pgagroal did not listen:\n" + Files.readString(log));
+    }
+
+    /** Sends SIG{@code name} to the daemon. */
+    public static void signal(Process daemon, String name) {
+        Command.of("kill", "-" + name, Long.toString(daemon.pid())).run(Duration.ofSeconds(10)).orThrow();
+    }
+}
