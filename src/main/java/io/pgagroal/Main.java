@@ -120,7 +120,11 @@ public final class Main implements Callable<Integer> {
         });
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onStop(stop::countDown);
-        Signals.on("TRAP", pooler::shutdownGracefully);
+        try {
+            Signals.on("TRAP", pooler::shutdownGracefully);
+        } catch (IllegalArgumentException e) {
+            log.warn("SIGTRAP cannot be handled on this JVM ({}): use pgagroal-cli shutdown gracefully", e.getMessage());
+        }
         pooler.stopped().thenRun(stop::countDown);
         Thread hook = new Thread(() -> {
             pooler.close();
