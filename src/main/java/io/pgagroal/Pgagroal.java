@@ -189,7 +189,7 @@ public final class Pgagroal implements AutoCloseable {
      * Immediate shutdown ({@code pgagroal-cli shutdown immediate}, SIGTERM, SIGINT): stops listening,
      * ends every session with FATAL 57P01 "terminating connection due to administrator command",
      * sends Terminate to every server connection and closes every client. Only the first call does
-     * anything.
+     * anything; a call while another thread closes the pooler returns once it has stopped.
      */
     @Override
     public void close() {
@@ -199,6 +199,8 @@ public final class Pgagroal implements AutoCloseable {
             } finally {
                 stopped.complete(null);
             }
+        } else {
+            stopped.join();
         }
     }
 }

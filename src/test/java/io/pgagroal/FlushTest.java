@@ -95,6 +95,53 @@ class FlushTest {
     }
 
     @Test
+    void transactionPipelineClosesAFlushedConnectionAtTheTransactionEnd() throws Exception {
+        startTransactionPipeline();
+        try (Connection client = PG.connect()) {
+            client.setAutoCommit(false);
+            client.createStatement().execute("SELECT 1");
+            int pid = inTransaction();
+            assertThat(PG.pooler().flush(FlushMode.GRACEFULLY, PoolerExtension.DATABASE)).isPositive();
+            client.createStatement().execute("SELECT 2");
+            assertThat(inTransaction()).as("the transaction keeps its connection").isEqualTo(pid);
+            client.commit();
+            await(() -> backendAlive(pid), 0);
+            client.createStatement().execute("SELECT 3");
+            assertThat(inTransaction()).as("the next transaction gets another connection").isNotEqualTo(pid);
+        }
+    }
+
+    @Test
+    void transactionPipelineAllEndsTheSessionMidTransaction() throws Exception {
+        startTransactionPipeline();
+        try (Connection client = PG.connect()) {
+            client.setAutoCommit(false);
+            client.createStatement().execute("SELECT 1");
+            int pid = inTransaction();
+            assertThat(PG.pooler().flush(FlushMode.ALL, "*")).isPositive();
+            assertThatThrownBy(() -> client.createStatement().execute("SELECT 2"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57P01"));
+            await(() -> backendAlive(pid), 0);
+        }
+    }
+
+    private static void startTransactionPipeline() throws Exception {
+        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
+                .limit("appdb app 4 1 1"), "host all all all trust");
+        await(PG.pooler()::totalConnections, 1);
+    }
+
+    /** The server process of the one client in a transaction (pg_backend_pid() would pin the client to it). */
+    private static int inTransaction() {
+        return Integer.parseInt(PG.postgres().query("SELECT pid FROM pg_stat_activity WHERE datname = '" + PoolerExtension.DATABASE
+                + "' AND state = 'idle in transaction'").trim());
+    }
+
+    private static int backendAlive(int pid) {
+        return Integer.parseInt(PG.postgres().query("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).trim());
+    }
+
+    @Test
     void prefillRefillsToMinSizeAfterAFlush() throws Exception {
         PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "session").set("allow_unknown_users", "off")
                 .limit("appdb app 4 2 2"), "host all all all trust");

@@ -296,13 +296,26 @@ public final class Pool<C extends PooledConnection> {
     }
 
     /**
-     * A handed-out connection is to be closed when it is given back rather than kept (flush
-     * gracefully): IN_USE becomes GRACEFULLY, which {@link #release} does not turn into FREE.
+     * A handed-out connection that {@code which} accepts is to be closed when it is given back
+     * rather than kept (flush gracefully): IN_USE becomes GRACEFULLY, which {@link #release} does not
+     * turn into FREE. As in {@link #removeFree}, the connection is checked again after the claim; if
+     * the slot was remade meanwhile the mark is taken back (and if it was given back meanwhile, the
+     * pool closes it, one connection more than asked).
      *
-     * @return false when the slot was not IN_USE
+     * @return whether a connection was marked
      */
-    public boolean markGracefully(int slot) {
-        return states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.GRACEFULLY.value);
+    public boolean markGracefully(int slot, Predicate<? super C> which) {
+        C connection = connections.get(slot);
+        if (connection == null || !which.test(connection)
+                || !states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.GRACEFULLY.value)) {
+            return false;
+        }
+        connection = connections.get(slot);
+        if (connection != null && which.test(connection)) {
+            return true;
+        }
+        states.compareAndSet(slot, SlotState.GRACEFULLY.value, SlotState.IN_USE.value);
+        return false;
     }
 
     private boolean draining(String database) {

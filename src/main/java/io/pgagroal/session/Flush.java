@@ -31,14 +31,15 @@ final class Flush {
      * @return how many connections were closed now or marked to close when given back
      */
     int flush(FlushMode mode, String database) {
-        Predicate<String> matches = database.equals("*") ? name -> true : database::equals;
-        int closed = state.pool.closeFree(connection -> matches.test(connection.key().database()));
+        Predicate<ServerConnection> matches = database.equals("*")
+                ? connection -> true
+                : connection -> database.equals(connection.key().database());
+        int closed = state.pool.closeFree(matches);
         int marked = 0;
         if (mode != FlushMode.IDLE) {
             Map<Integer, SessionHandle> owners = mode == FlushMode.ALL ? owners() : Map.of();
             for (int slot = state.pool.size() - 1; slot >= 0; slot--) {
-                ServerConnection connection = state.pool.connection(slot);
-                if (connection == null || !matches.test(connection.key().database()) || !state.pool.markGracefully(slot)) {
+                if (!state.pool.markGracefully(slot, matches)) {
                     continue;
                 }
                 marked++;
