@@ -11,6 +11,7 @@ import io.pgagroal.testing.Pgbench;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer;
+import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whether a transaction completed whole): in the session pipeline every client runs its fixed count
  * to the end while new clients get 57P03; in the transaction pipeline each client is ended with
  * FATAL 57P01 at the end of a transaction, so every transaction pgbench counts committed whole and
- * none was cut. Either way the daemon then exits 0 by itself.
+ * none was cut. Either way the daemon then exits 0 by itself. And SIGTERM: psql, waiting for a
+ * query, is told FATAL 57P01 rather than finding the connection closed.
  */
 class GracefulShutdownDaemonTest {
 
@@ -109,6 +111,29 @@ class GracefulShutdownDaemonTest {
                     .doesNotContain("server closed the connection unexpectedly");
             assertThat(logged(1)).as("every transaction pgbench counted committed, and no other").isEqualTo(processed);
             assertThat(logged(2)).as("no transaction was cut between its two INSERTs").isEqualTo(processed);
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigtermTellsAClientMidQuery() throws Exception {
+        int port = Ports.free();
+        Process daemon = start(port, "session");
+        try {
+            Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
+            CompletableFuture<ProcessResult> psql = CompletableFuture.supplyAsync(() -> Psql.query(pooler, "SELECT pg_sleep(3)"));
+            for (int i = 0; i < 250 && Psql.query(database(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'")
+                    .orThrow().stdout().trim().equals("0"); i++) {
+                Thread.sleep(20);
+            }
+            daemon.destroy();
+
+            ProcessResult result = psql.get(30, TimeUnit.SECONDS);
+            assertThat(result.exitCode()).isNotZero();
+            assertThat(result.stderr()).contains("FATAL:  terminating connection due to administrator command");
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isZero();
         } finally {
             daemon.destroyForcibly();
         }
