@@ -3,8 +3,11 @@ package io.pgagroal.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Context;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.time.Instant;
 import java.time.ZoneId;
 
@@ -23,6 +26,18 @@ final class LineLayout extends LayoutBase<ILoggingEvent> {
 
     LineLayout(String logLinePrefix) {
         this.prefix = Strftime.compile(logLinePrefix);
+    }
+
+    /** A started encoder writing lines of this layout, for a file or console appender. */
+    static Encoder<ILoggingEvent> encoder(String logLinePrefix, Context context) {
+        LineLayout layout = new LineLayout(logLinePrefix);
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        return encoder;
     }
 
     @Override

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.pgagroal.config.LogMode;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.MainConfig;
@@ -43,14 +42,7 @@ public record LogOutput(LogType type, String path, boolean append, long rotation
     }
 
     private OutputStreamAppender<ILoggingEvent> withLines(OutputStreamAppender<ILoggingEvent> appender, LoggerContext context) {
-        LineLayout layout = new LineLayout(linePrefix);
-        layout.setContext(context);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
-        appender.setEncoder(encoder);
+        appender.setEncoder(LineLayout.encoder(linePrefix, context));
         return appender;
     }
 

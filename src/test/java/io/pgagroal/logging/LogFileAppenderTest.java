@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +47,7 @@ class LogFileAppenderTest {
 
     private LogFileAppender appender(String path, boolean append, long size, Duration age, Clock clock) {
         LogFileAppender appender = new LogFileAppender(dir.resolve(path).toString(), append, size, age, clock);
-        LineLayout layout = new LineLayout("%H:%M:%S");
-        layout.setContext(context);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
-        appender.setEncoder(encoder);
+        appender.setEncoder(LineLayout.encoder("%H:%M:%S", context));
         appender.setContext(context);
         appender.start();
         assertThat(appender.isStarted()).isTrue();
