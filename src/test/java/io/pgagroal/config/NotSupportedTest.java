@@ -1,12 +1,10 @@
 package io.pgagroal.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.Pgagroal;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,13 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A key whose feature does not exist yet loads (its value is still checked) but stops the pool's start. */
 class NotSupportedTest {
 
-    @TempDir
-    Path dir;
+    private final ConfigFixture files;
 
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
+    NotSupportedTest(@TempDir Path dir) {
         files = new ConfigFixture(dir);
     }
 
@@ -34,7 +28,7 @@ class NotSupportedTest {
         PgagroalConfig config = files.load("log_level = info", line);
         String key = line.substring(0, line.indexOf(' '));
         assertThatThrownBy(config::requireSupported).isInstanceOf(ConfigException.class)
-                .hasMessage(dir.resolve("pgagroal.conf") + ":6: " + key + ": not supported yet");
+                .hasMessage(files.dir.resolve("pgagroal.conf") + ":6: " + key + ": not supported yet");
     }
 
     @Test

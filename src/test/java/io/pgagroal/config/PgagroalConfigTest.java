@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,13 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PgagroalConfigTest {
 
-    @TempDir
-    Path dir;
+    private final ConfigFixture files;
 
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
+    PgagroalConfigTest(@TempDir Path dir) {
         files = new ConfigFixture(dir);
     }
 
@@ -36,7 +31,7 @@ class PgagroalConfigTest {
         MainConfig main = config.main();
         assertThat(main.host()).isEqualTo("localhost");
         assertThat(main.port()).isEqualTo(2345);
-        assertThat(main.unixSocketDir()).isEqualTo(dir);
+        assertThat(main.unixSocketDir()).isEqualTo(files.dir);
         assertThat(main.metrics()).isZero();
         assertThat(main.metricsCacheMaxAge()).isZero();
         assertThat(main.metricsCacheMaxSize()).isEqualTo(256 * 1024);
@@ -75,7 +70,7 @@ class PgagroalConfigTest {
         assertThat(main.hugepage()).isEqualTo(HugePage.TRY);
         assertThat(main.tracker()).isFalse();
         assertThat(main.trackPreparedStatements()).isFalse();
-        assertThat(main.pidfile()).isEqualTo(dir.resolve("pgagroal.2345.pid"));
+        assertThat(main.pidfile()).isEqualTo(files.dir.resolve("pgagroal.2345.pid"));
         assertThat(main.updateProcessTitle()).isEqualTo(UpdateProcessTitle.VERBOSE);
         assertThat(main.rotateFrontendPasswordTimeout()).isZero();
         assertThat(main.rotateFrontendPasswordLength()).isEqualTo(8);
@@ -86,7 +81,7 @@ class PgagroalConfigTest {
                 new ServerConfig("primary", "localhost", 5432, false, false, null, null, null));
         assertThat(config.hba()).hasSize(1);
         assertThat(config.limits().entries()).isEmpty();
-        assertThat(config.paths().config()).isEqualTo(dir.resolve("pgagroal.conf"));
+        assertThat(config.paths().config()).isEqualTo(files.dir.resolve("pgagroal.conf"));
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -183,7 +178,7 @@ class PgagroalConfigTest {
 
     @Test
     void badValueNamesFileLineAndKey() {
-        Path conf = dir.resolve("pgagroal.conf");
+        Path conf = files.dir.resolve("pgagroal.conf");
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> files.load("max_connections = abc"));
         assertThat(e).hasMessage(conf + ":5: max_connections: \"abc\" is not an integer");
         assertThat(e.file()).isEqualTo(conf.toString());
@@ -212,7 +207,7 @@ class PgagroalConfigTest {
     @Test
     void unknownKeyWarnsWithFileLineAndKey() throws ConfigException {
         PgagroalConfig config = files.load("", "non_blocking = on");
-        assertThat(config.warnings()).containsExactly(dir.resolve("pgagroal.conf") + ":6: non_blocking: unknown key, ignored");
+        assertThat(config.warnings()).containsExactly(files.dir.resolve("pgagroal.conf") + ":6: non_blocking: unknown key, ignored");
     }
 
     @Test
@@ -241,7 +236,7 @@ class PgagroalConfigTest {
     @Test
     void serverWithoutPortNamesTheSection() {
         Path conf = files.write("pgagroal.conf", "[pgagroal]", "host = localhost", "port = 2345",
-                "unix_socket_dir = " + dir, "", "[replica]", "host = db2");
+                "unix_socket_dir = " + files.dir, "", "[replica]", "host = db2");
         Path hba = files.write("hba", "host all all all trust");
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> PgagroalConfig.load(new ConfigPaths(conf, hba, null, null, null, null, null)));
@@ -291,7 +286,7 @@ class PgagroalConfigTest {
     @Test
     void pipelineAutoIsSessionForFailover() throws ConfigException {
         files.writeWithMode("failover.sh", "rwx------", "#!/bin/sh");
-        MainConfig main = files.load("failover = on", "failover_script = " + dir.resolve("failover.sh"),
+        MainConfig main = files.load("failover = on", "failover_script = " + files.dir.resolve("failover.sh"),
                 "[replica]", "host = otherhost", "port = 5432").main();
         assertThat(main.pipeline()).isEqualTo(PipelineKind.SESSION);
     }
@@ -300,15 +295,15 @@ class PgagroalConfigTest {
     void pipelineAutoIsSessionForTls() throws ConfigException {
         files.writeWithMode("server.crt", "rw-r--r--", "cert");
         files.writeWithMode("server.key", "rw-------", "key");
-        MainConfig main = files.load("tls = on", "tls_cert_file = " + dir.resolve("server.crt"),
-                "tls_key_file = " + dir.resolve("server.key")).main();
+        MainConfig main = files.load("tls = on", "tls_cert_file = " + files.dir.resolve("server.crt"),
+                "tls_key_file = " + files.dir.resolve("server.key")).main();
         assertThat(main.pipeline()).isEqualTo(PipelineKind.SESSION);
     }
 
     @Test
     void missingFileIsAnErrorNamingIt() {
         Path conf = files.write("pgagroal.conf", files.conf());
-        Path hba = dir.resolve("missing_hba.conf");
+        Path hba = files.dir.resolve("missing_hba.conf");
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> PgagroalConfig.load(new ConfigPaths(conf, hba, null, null, null, null, null)));
         assertThat(e).hasMessage(hba + ": file not found");
@@ -317,7 +312,7 @@ class PgagroalConfigTest {
 
     @Test
     void binaryFileIsAnError() throws IOException {
-        Path conf = Files.write(dir.resolve("pgagroal.conf"), new byte[] {'[', 0, ']'});
+        Path conf = Files.write(files.dir.resolve("pgagroal.conf"), new byte[] {'[', 0, ']'});
         Path hba = files.write("hba", "host all all all trust");
         assertThatThrownBy(() -> PgagroalConfig.load(new ConfigPaths(conf, hba, null, null, null, null, null)))
                 .hasMessage(conf + ": binary file (contains NUL bytes)");
@@ -347,7 +342,7 @@ class PgagroalConfigTest {
         assertThatThrownBy(() -> files.builder().set("max_connections", "abc").build())
                 .hasMessage("<pgagroal.conf>:5: max_connections: \"abc\" is not an integer");
         assertThatThrownBy(() -> PgagroalConfig.builder().set("host", "x").set("port", "1")
-                .set("unix_socket_dir", dir.toString()).server("s", "h", 1).build())
+                .set("unix_socket_dir", files.dir.toString()).server("s", "h", 1).build())
                 .hasMessage("<pgagroal_hba.conf>: no entries; add at least one, for example: host all all all scram-sha-256");
         assertThatThrownBy(() -> files.builder().hba("host all all all sha1").build())
                 .hasMessage("<pgagroal_hba.conf>:2: method: unknown method \"sha1\" (trust, reject, password, md5, scram-sha-256 or all)");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,13 +13,9 @@ class ValidationTest {
 
     private static final KnownUsers APP_USER = new KnownUsers(Set.of("app"), Set.of(), Set.of(), Set.of());
 
-    @TempDir
-    Path dir;
+    private final ConfigFixture files;
 
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
+    ValidationTest(@TempDir Path dir) {
         files = new ConfigFixture(dir);
     }
 
@@ -90,9 +85,9 @@ class ValidationTest {
                 .set("tls_key_file", openKey).build())
                 .hasMessage("<pgagroal.conf>:7: tls_key_file: \"" + openKey + "\": readable by others; use mode 0600");
         String key = files.writeWithMode("server.key", "rw-------", "key").toString();
-        assertThatThrownBy(() -> files.builder().set("tls", "on").set("tls_cert_file", dir + "/missing.crt")
+        assertThatThrownBy(() -> files.builder().set("tls", "on").set("tls_cert_file", files.dir + "/missing.crt")
                 .set("tls_key_file", key).build())
-                .hasMessage("<pgagroal.conf>:6: tls_cert_file: \"" + dir + "/missing.crt\": file not found");
+                .hasMessage("<pgagroal.conf>:6: tls_cert_file: \"" + files.dir + "/missing.crt\": file not found");
         assertThatThrownBy(() -> files.builder().set("tls", "on").set("tls_cert_file", cert)
                 .set("tls_key_file", key).set("pipeline", "performance").build())
                 .hasMessage("<pgagroal.conf>:8: pipeline: performance does not support tls; use the session pipeline");
@@ -109,7 +104,7 @@ class ValidationTest {
     void serverTlsFilesAreChecked() {
         files.writeWithMode("client.crt", "rw-r--r--", "cert");
         assertThatThrownBy(() -> files.load("[replica]", "host = db2", "port = 5432", "tls = on",
-                "tls_cert_file = " + dir.resolve("client.crt")))
+                "tls_cert_file = " + files.dir.resolve("client.crt")))
                 .hasMessageEndingWith(":9: tls_cert_file: needs tls_key_file as well");
     }
 
