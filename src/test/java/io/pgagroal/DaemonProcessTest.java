@@ -6,8 +6,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainDatagramSocketAddress;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
+import io.pgagroal.testing.Daemon;
+import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Ports;
-import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,18 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,38 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonProcessTest {
 
-    private static PostgresServer postgres;
-    private final List<Long> started = new ArrayList<>();
+    @RegisterExtension
+    static final DaemonExtension PG = new DaemonExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.stop();
-    }
-
-    @AfterEach
-    void stopDaemons() {
-        started.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    }
 
     @Test
     void notifiesSystemdAndKeepsThePidFileWhileRunning() throws Exception {
         int port = Ports.free();
         Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = console");
-        Path notify = dir.resolve("notify");
-        Epoll.ensureAvailability();
-        Socket systemd = Socket.newSocketDomainDgram();
-        try {
-            systemd.bind(new DomainSocketAddress(notify.toString()));
-            Process daemon = foreground(Map.of("NOTIFY_SOCKET", notify.toString()), "-c", conf.toString(), "-a", hba().toString());
-            String ready = receive(systemd, daemon);
+        try (Systemd systemd = new Systemd()) {
+            Process daemon = systemd.run("-c", conf.toString(), "-a", hba().toString());
+            String ready = systemd.receive(daemon);
             try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
                 assertThat(client.isConnected()).as("the port accepts once READY=1 arrives").isTrue();
             }
@@ -81,23 +56,21 @@ class DaemonProcessTest {
             Path pidFile = dir.resolve("pgagroal." + port + ".pid");
             assertThat(Files.readString(pidFile)).isEqualTo(daemon.pid() + "\n");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pidFile))).isEqualTo("rw-r-----");
-            assertServes(port);
+            PG.assertServes(port);
 
             daemon.destroy();
-            assertThat(receive(systemd, daemon)).contains("STOPPING=1");
+            assertThat(systemd.receive(daemon)).contains("STOPPING=1");
             assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon.exitValue()).isZero();
             assertThat(pidFile).doesNotExist();
             assertThat(dir.resolve(".s.PGSQL." + port)).doesNotExist();
-        } finally {
-            systemd.close();
         }
     }
 
     @Test
     void detachesOnceListeningAndStopsOnSigterm() throws Exception {
         int port = Ports.free();
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
+        Path conf = fileLogged(port);
         long pid = detach(conf);
         assertThat(ProcessHandle.of(pid)).as("the daemon runs after pgagroal -d returned").isPresent();
         assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).as("it is nobody's child here").doesNotContain(pid);
@@ -106,7 +79,7 @@ class DaemonProcessTest {
         assertThat(stat[4]).as("no controlling terminal").isEqualTo("0");
         Path pidFile = dir.resolve("pgagroal." + port + ".pid");
         assertThat(Files.readString(pidFile)).isEqualTo(pid + "\n");
-        assertServes(port);
+        PG.assertServes(port);
 
         stop(pid);
         assertThat(pidFile).doesNotExist();
@@ -117,28 +90,21 @@ class DaemonProcessTest {
     @Test
     void detachPassesTheDaemonsReadinessOnToSystemd() throws Exception {
         int port = Ports.free();
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
-        Path notify = dir.resolve("notify");
-        Epoll.ensureAvailability();
-        Socket systemd = Socket.newSocketDomainDgram();
-        try {
-            systemd.bind(new DomainSocketAddress(notify.toString()));
-            Process launcher = foreground(Map.of("NOTIFY_SOCKET", notify.toString()), "-d", "-c", conf.toString(), "-a", hba().toString());
+        Path conf = fileLogged(port);
+        try (Systemd systemd = new Systemd()) {
+            Process launcher = systemd.run("-d", "-c", conf.toString(), "-a", hba().toString());
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(launcher.exitValue()).as(Files.readString(dir.resolve("foreground.log"))).isZero();
-            long pid = Long.parseLong(Files.readString(dir.resolve("pgagroal." + port + ".pid")).trim());
-            started.add(pid);
-            assertThat(receive(systemd, launcher)).contains("READY=1").contains("MAINPID=" + pid);
+            assertThat(launcher.exitValue()).as(Files.readString(systemd.log)).isZero();
+            long pid = PG.track(Long.parseLong(Files.readString(dir.resolve("pgagroal." + port + ".pid")).trim()));
+            assertThat(systemd.receive(launcher)).contains("READY=1").contains("MAINPID=" + pid);
             stop(pid);
-        } finally {
-            systemd.close();
         }
     }
 
     @Test
     void detachReportsWhyTheDaemonCouldNotStart() throws Exception {
         int port = Ports.free();
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
+        Path conf = fileLogged(port);
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             Outcome outcome = run("-d", "-c", conf.toString(), "-a", hba().toString());
             assertThat(outcome.status()).isEqualTo(1);
@@ -156,46 +122,40 @@ class DaemonProcessTest {
     @Test
     void secondInstanceWithTheSamePidFileIsRefused() throws Exception {
         int port = Ports.free();
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
+        Path conf = fileLogged(port);
         long first = detach(conf);
         Path pidFile = dir.resolve("pgagroal." + port + ".pid");
 
-        Outcome outcome = run("-c", conf.toString(), "-a", hba().toString());
-        assertThat(outcome.status()).isEqualTo(1);
-        assertThat(outcome.output()).contains("pid file " + pidFile + " exists and names running process " + first)
-                .contains("is there another instance running?");
+        assertRefusedBeside(conf, "pid file " + pidFile + " exists and names running process " + first);
 
         assertThat(Files.readString(pidFile)).isEqualTo(first + "\n");
         assertThat(dir.resolve(".s.PGSQL." + port)).exists();
-        assertServes(port);
+        PG.assertServes(port);
         stop(first);
     }
 
     @Test
     void secondInstanceOnTheSameUnixSocketIsRefused() throws Exception {
         int port = Ports.free();
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
+        Path conf = fileLogged(port);
         long first = detach(conf);
         Path socket = dir.resolve(".s.PGSQL." + port);
 
         // Another address, so TCP binds and the Unix socket is what collides.
         Path second = configuration("second.conf", "127.0.0.2", port, "log_type = console\npidfile = " + dir.resolve("second.pid"));
-        Outcome outcome = run("-c", second.toString(), "-a", hba().toString());
-        assertThat(outcome.status()).isEqualTo(1);
-        assertThat(outcome.output()).contains("the Unix socket " + socket + " is in use by process " + first)
-                .contains("is there another instance running?");
+        assertRefusedBeside(second, "the Unix socket " + socket + " is in use by process " + first);
         assertThat(dir.resolve("second.pid")).doesNotExist();
 
         assertThat(socket).exists();
-        assertServes(port);
+        PG.assertServes(port);
         stop(first);
     }
 
     @Test
     void staleFilesAreReplaced() throws Exception {
         int port = Ports.free();
+        Path conf = fileLogged(port);
         Path log = dir.resolve("pgagroal.log");
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + log);
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         Files.writeString(dir.resolve("pgagroal." + port + ".pid"), gone.pid() + "\n");
@@ -206,7 +166,7 @@ class DaemonProcessTest {
         assertThat(socket).as("closing a Unix socket leaves its file, as a killed pooler does").exists();
 
         long pid = detach(conf);
-        assertServes(port);
+        PG.assertServes(port);
         assertThat(Files.readString(log)).contains("Removing stale pid file").contains("process " + gone.pid() + " is not running")
                 .contains("Removing stale Unix socket " + socket);
         stop(pid);
@@ -215,8 +175,8 @@ class DaemonProcessTest {
     @Test
     void sigabrtLogsAThreadDumpAndRemovesThePidFile() throws Exception {
         int port = Ports.free();
+        Path conf = fileLogged(port);
         Path log = dir.resolve("pgagroal.log");
-        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + log);
         long pid = detach(conf);
         ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
         assertThat(new ProcessBuilder("kill", "-ABRT", String.valueOf(pid)).start().waitFor()).isZero();
@@ -231,7 +191,7 @@ class DaemonProcessTest {
 
     /** Runs pgagroal to its end (with -d, until it returns), reading its output to the end. */
     private Outcome run(String... args) throws Exception {
-        Process process = builder(args).start();
+        Process process = PG.track(Daemon.command(List.of(), args).start());
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -243,47 +203,69 @@ class DaemonProcessTest {
         return new Outcome(process.exitValue(), output.get(10, TimeUnit.SECONDS));
     }
 
+    /** pgagroal on {@code conf}, started beside a running one, exits 1 saying {@code why} and what is likely. */
+    private void assertRefusedBeside(Path conf, String why) throws Exception {
+        Outcome outcome = run("-c", conf.toString(), "-a", hba().toString());
+        assertThat(outcome.status()).isEqualTo(1);
+        assertThat(outcome.output()).contains(why).contains("is there another instance running?");
+    }
+
     /** pgagroal -d: it returns 0 once the daemon listens, and its output ends (no daemon holds it). */
     private long detach(Path conf) throws Exception {
         Outcome outcome = run("-d", "-c", conf.toString(), "-a", hba().toString());
         assertThat(outcome.status()).as(outcome.output()).isZero();
         String line = outcome.output().lines().filter(l -> l.startsWith("pgagroal: running in the background as process "))
                 .findFirst().orElseThrow(() -> new AssertionError(outcome.output()));
-        long pid = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
-        started.add(pid);
-        return pid;
+        return PG.track(Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)));
     }
 
-    /** pgagroal in the foreground, its output in foreground.log. */
-    private Process foreground(Map<String, String> environment, String... args) throws IOException {
-        ProcessBuilder builder = builder(args).redirectOutput(dir.resolve("foreground.log").toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        started.add(process.pid());
-        return process;
-    }
+    /**
+     * A stand-in for systemd: the Unix datagram socket that NOTIFY_SOCKET names to the pgagroal it runs
+     * in the foreground, whose output goes to foreground.log.
+     */
+    private final class Systemd implements AutoCloseable {
 
-    private static ProcessBuilder builder(String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
-    }
+        final Path log = dir.resolve("foreground.log");
+        private final Path notify = dir.resolve("notify");
+        private final Socket socket;
 
-    /** The next datagram sent to {@code socket}, failing if the daemon exits first. */
-    private String receive(Socket socket, Process daemon) throws Exception {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
-        for (int i = 0; i < 300; i++) {
-            DomainDatagramSocketAddress from = socket.recvFromDomainSocket(buffer, 0, buffer.capacity());
-            if (from != null) {
-                return StandardCharsets.UTF_8.decode(buffer.limit(from.receivedAmount())).toString();
+        Systemd() throws IOException {
+            Epoll.ensureAvailability();
+            socket = Socket.newSocketDomainDgram();
+            try {
+                socket.bind(new DomainSocketAddress(notify.toString()));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
             }
-            if (!daemon.isAlive()) {
-                throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(dir.resolve("foreground.log")));
-            }
-            Thread.sleep(100);
         }
-        throw new AssertionError("no notification:\n" + Files.readString(dir.resolve("foreground.log")));
+
+        Process run(String... args) throws IOException {
+            ProcessBuilder builder = Daemon.command(List.of(), args).redirectOutput(log.toFile());
+            builder.environment().put("NOTIFY_SOCKET", notify.toString());
+            return PG.track(builder.start());
+        }
+
+        /** The next datagram sent to the socket, failing if the daemon exits first. */
+        String receive(Process daemon) throws Exception {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+            for (int i = 0; i < 300; i++) {
+                DomainDatagramSocketAddress from = socket.recvFromDomainSocket(buffer, 0, buffer.capacity());
+                if (from != null) {
+                    return StandardCharsets.UTF_8.decode(buffer.limit(from.receivedAmount())).toString();
+                }
+                if (!daemon.isAlive()) {
+                    throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no notification:\n" + Files.readString(log));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     private static void stop(long pid) throws Exception {
@@ -292,30 +274,17 @@ class DaemonProcessTest {
         daemon.onExit().get(15, TimeUnit.SECONDS);
     }
 
-    private static void assertServes(int port) throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("user", postgres.superuser());
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
-            assertThat(connection.createStatement().executeQuery("SELECT 1").next()).isTrue();
-        }
+    private Path hba() throws IOException {
+        return Daemon.trustHba(dir);
     }
 
-    private Path hba() throws IOException {
-        return Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+    /** pgagroal.conf on 127.0.0.1:{@code port} logging to pgagroal.log in the test's directory, as -d needs. */
+    private Path fileLogged(int port) throws IOException {
+        return configuration("pgagroal.conf", "127.0.0.1", port, "log_type = file\nlog_path = " + dir.resolve("pgagroal.log"));
     }
 
     /** A pgagroal.conf on {@code host:port} with its sockets in the test's directory, with extra [pgagroal] lines. */
     private Path configuration(String name, String host, int port, String extra) throws IOException {
-        return Files.writeString(dir.resolve(name), """
-                [pgagroal]
-                host = %s
-                port = %d
-                unix_socket_dir = %s
-                %s
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(host, port, dir, extra, postgres.host(), postgres.port()));
+        return PG.configuration(dir, name, host, port, extra);
     }
 }

@@ -6,23 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
+import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Ports;
-import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,58 +30,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonTest {
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final DaemonExtension PG = new DaemonExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.stop();
-    }
 
     @Test
     void sigtermStopsCleanly() throws Exception {
         int port = Ports.free();
         Path conf = configuration(port, "log_type = console\nlog_level = debug");
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path log = dir.resolve("console.log");
-        Process daemon = Daemon.start(log, List.of(), "-c", conf.toString(), "-a", hba.toString());
-        try {
-            Daemon.awaitListening(port, dir, daemon, log);
-            Path socket = dir.resolve(".s.PGSQL." + port);
-            assertThat(socket).exists();
-            Properties properties = new Properties();
-            properties.setProperty("user", postgres.superuser());
-            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
-                ResultSet rs = connection.createStatement().executeQuery("SELECT 1");
-                assertThat(rs.next()).isTrue();
-            }
-            assertThat(serverConnections()).as("the connection is pooled").isEqualTo("1");
+        Process daemon = PG.start(log, List.of(), "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString());
+        Daemon.awaitListening(port, dir, daemon, log);
+        Path socket = dir.resolve(".s.PGSQL." + port);
+        assertThat(socket).exists();
+        PG.assertServes(port);
+        assertThat(serverConnections()).as("the connection is pooled").isEqualTo("1");
 
-            daemon.destroy();
-            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops on SIGTERM").isTrue();
-            assertThat(daemon.exitValue()).isZero();
-            assertThat(socket).doesNotExist();
-            for (int i = 0; i < 50 && !serverConnections().equals("0"); i++) {
-                Thread.sleep(100);
-            }
-            assertThat(serverConnections()).as("Terminate was sent to the pooled connection").isEqualTo("0");
-            String output = Files.readString(log);
-            assertThat(output).contains("DEBUG").contains("Received SIGTERM").contains("pgagroal stopped");
-        } finally {
-            daemon.destroyForcibly();
+        daemon.destroy();
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops on SIGTERM").isTrue();
+        assertThat(daemon.exitValue()).isZero();
+        assertThat(socket).doesNotExist();
+        for (int i = 0; i < 50 && !serverConnections().equals("0"); i++) {
+            Thread.sleep(100);
         }
+        assertThat(serverConnections()).as("Terminate was sent to the pooled connection").isEqualTo("0");
+        String output = Files.readString(log);
+        assertThat(output).contains("DEBUG").contains("Received SIGTERM").contains("pgagroal stopped");
     }
 
     @Test
     void usersVaultThroughTheDaemon() throws Exception {
-        postgres.createRole("vaulted", "vault-secret");
+        PG.postgres().createRole("vaulted", "vault-secret");
         Path home = dir.resolve("home");
         Files.createDirectories(home);
         MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
@@ -95,24 +74,21 @@ class DaemonTest {
         Path conf = configuration(port, "allow_unknown_users = off");
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all scram-sha-256\n");
         Path log = dir.resolve("console.log");
-        Process daemon = Daemon.start(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
-        try {
-            Daemon.awaitListening(port, dir, daemon, log);
-            Properties properties = new Properties();
-            properties.setProperty("user", "vaulted");
-            properties.setProperty("password", "vault-secret");
-            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
-                assertThat(connection.createStatement().executeQuery("SELECT 1").next()).isTrue();
-            }
-        } finally {
-            daemon.destroy();
-            daemon.waitFor(15, TimeUnit.SECONDS);
+        Process daemon = PG.start(log, List.of("-Dpgagroal.home=" + home), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        Daemon.awaitListening(port, dir, daemon, log);
+        Properties properties = new Properties();
+        properties.setProperty("user", "vaulted");
+        properties.setProperty("password", "vault-secret");
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties)) {
+            assertThat(connection.createStatement().executeQuery("SELECT 1").next()).isTrue();
         }
+        daemon.destroy();
+        daemon.waitFor(15, TimeUnit.SECONDS);
 
         Path otherHome = dir.resolve("other-home");
         Files.createDirectories(otherHome);
         MasterKey.create(otherHome, "another-master-key", false);
-        Process refused = Daemon.start(log, List.of("-Dpgagroal.home=" + otherHome), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
+        Process refused = PG.start(log, List.of("-Dpgagroal.home=" + otherHome), "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString());
         assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(Files.readString(log)).contains(users.toString() + ":1").contains("master key");
@@ -125,26 +101,22 @@ class DaemonTest {
     @Test
     void fileLogWithStrftimeAndRepeatedWarningsLimited() throws Exception {
         int port = Ports.free();
-        Path conf = configuration(port, """
+        Path conf = Daemon.configuration(dir.resolve("pgagroal.conf"), "127.0.0.1", port, """
                 log_type = file
                 log_path = %s/pgagroal-%%Y%%m%%d.log
                 log_line_prefix = '[%%H:%%M:%%S] '
                 """.formatted(dir), "127.0.0.1", Ports.free());
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path output = dir.resolve("console.log");
-        Process daemon = Daemon.start(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
-        try {
-            Daemon.awaitListening(port, dir, daemon, output);
-            Properties properties = new Properties();
-            properties.setProperty("user", "app");
-            for (int i = 0; i < 20; i++) {
-                assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/appdb", properties))
-                        .isInstanceOf(SQLException.class);
-            }
-        } finally {
-            daemon.destroy();
-            daemon.waitFor(15, TimeUnit.SECONDS);
+        Process daemon = PG.start(output, List.of(), "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString());
+        Daemon.awaitListening(port, dir, daemon, output);
+        Properties properties = new Properties();
+        properties.setProperty("user", "app");
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/appdb", properties))
+                    .isInstanceOf(SQLException.class);
         }
+        daemon.destroy();
+        daemon.waitFor(15, TimeUnit.SECONDS);
         Path log = dir.resolve("pgagroal-" + DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.now()) + ".log");
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).allMatch(line -> line.matches("\\[\\d\\d:\\d\\d:\\d\\d] (INFO |WARN |ERROR) \\w+: .*"), "prefix, level, class");
@@ -155,9 +127,8 @@ class DaemonTest {
     @Test
     void aKeyWithoutEffectStopsTheStart() throws Exception {
         Path conf = configuration(Ports.free(), "tracker = on");
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
         Path output = dir.resolve("console.log");
-        Process daemon = Daemon.start(output, List.of(), "-c", conf.toString(), "-a", hba.toString());
+        Process daemon = PG.start(output, List.of(), "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString());
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(Files.readString(output)).contains(conf + ":5: tracker: not supported yet");
@@ -165,25 +136,11 @@ class DaemonTest {
 
     /** A pgagroal.conf listening on {@code port} in front of the test's PostgreSQL, with extra [pgagroal] lines. */
     private Path configuration(int port, String extra) throws IOException {
-        return configuration(port, extra, postgres.host(), postgres.port());
-    }
-
-    private Path configuration(int port, String extra, String serverHost, int serverPort) throws IOException {
-        return Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
-                %s
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(port, dir, extra, serverHost, serverPort));
+        return PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, extra);
     }
 
     private static String serverConnections() {
-        return postgres.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+        return PG.postgres().query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
                 + " AND pid <> pg_backend_pid()").trim();
     }
 }

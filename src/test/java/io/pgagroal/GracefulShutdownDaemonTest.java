@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
+import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
 import io.pgagroal.testing.Pgbench;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
-import io.pgagroal.testing.PostgresServer;
 import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import java.nio.file.Files;
@@ -20,9 +20,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,26 +38,21 @@ class GracefulShutdownDaemonTest {
     private static final String USER = "bench";
     private static final String DATABASE = "benchdb";
     private static final int CLIENTS = 4;
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final DaemonExtension PG = new DaemonExtension();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
-        postgres.createRole(USER, "bench-secret");
-        postgres.createDatabase(DATABASE, USER);
+    static void benchDatabase() {
+        PG.postgres().createRole(USER, "bench-secret");
+        PG.postgres().createDatabase(DATABASE, USER);
         Psql.query(database(), "CREATE TABLE shutdown_log (client int, step int); GRANT ALL ON shutdown_log TO bench").orThrow();
     }
 
-    @AfterAll
-    static void stopPostgres() {
-        postgres.stop();
-    }
-
     private static Endpoint database() {
-        return postgres.superuserEndpoint().withDatabase(DATABASE);
+        return PG.postgres().superuserEndpoint().withDatabase(DATABASE);
     }
 
     private static long logged(int step) {
@@ -68,75 +63,66 @@ class GracefulShutdownDaemonTest {
     void sessionPipelineLetsEveryClientFinish() throws Exception {
         int port = Ports.free();
         Process daemon = start(port, "session");
-        try {
-            CompletableFuture<PgbenchResult> bench = pgbench(port, 300);
-            Daemon.signal(daemon, "TRAP");
+        CompletableFuture<PgbenchResult> bench = pgbench(port, 300);
+        Daemon.signal(daemon, "TRAP");
 
-            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, null))
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("57P03");
-                        assertThat(e.getMessage()).contains("the pooler is shutting down");
-                    });
-            assertThat(daemon.isAlive()).as("pgbench still runs").isTrue();
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, null))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("57P03");
+                    assertThat(e.getMessage()).contains("the pooler is shutting down");
+                });
+        assertThat(daemon.isAlive()).as("pgbench still runs").isTrue();
 
-            PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
-            assertThat(result.process().exitCode()).as(result.process().describe()).isZero();
-            assertThat(result.processedTransactions()).hasValue(CLIENTS * 300L);
-            assertThat(result.failedTransactions()).hasValue(0);
-            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops once the clients left").isTrue();
-            assertThat(daemon.exitValue()).isZero();
-            assertThat(logged(1)).isEqualTo(CLIENTS * 300L);
-            assertThat(logged(2)).isEqualTo(CLIENTS * 300L);
-            assertThat(Files.readString(dir.resolve("console.log"))).contains("Received SIGTRAP").contains("pgagroal stopped");
-        } finally {
-            daemon.destroyForcibly();
-        }
+        PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
+        assertThat(result.process().exitCode()).as(result.process().describe()).isZero();
+        assertThat(result.processedTransactions()).hasValue(CLIENTS * 300L);
+        assertThat(result.failedTransactions()).hasValue(0);
+        assertStopsByItself(daemon);
+        assertThat(logged(1)).isEqualTo(CLIENTS * 300L);
+        assertThat(logged(2)).isEqualTo(CLIENTS * 300L);
+        assertThat(Files.readString(dir.resolve("console.log"))).contains("Received SIGTRAP").contains("pgagroal stopped");
     }
 
     @Test
     void transactionPipelineEndsEachClientAtATransactionEnd() throws Exception {
         int port = Ports.free();
         Process daemon = start(port, "transaction");
-        try {
-            CompletableFuture<PgbenchResult> bench = pgbench(port, 3000);
-            Daemon.signal(daemon, "TRAP");
+        CompletableFuture<PgbenchResult> bench = pgbench(port, 3000);
+        Daemon.signal(daemon, "TRAP");
 
-            PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
-            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops once the clients left").isTrue();
-            assertThat(daemon.exitValue()).isZero();
-            long processed = result.processedTransactions().orElseThrow();
-            assertThat(processed).as("the shutdown came before the clients' end").isPositive().isLessThan(CLIENTS * 3000L);
-            assertThat(result.failedTransactions()).hasValue(0);
-            assertThat(result.process().stderr()).contains("terminating connection due to administrator command")
-                    .doesNotContain("server closed the connection unexpectedly");
-            assertThat(logged(1)).as("every transaction pgbench counted committed, and no other").isEqualTo(processed);
-            assertThat(logged(2)).as("no transaction was cut between its two INSERTs").isEqualTo(processed);
-        } finally {
-            daemon.destroyForcibly();
-        }
+        PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
+        assertStopsByItself(daemon);
+        long processed = result.processedTransactions().orElseThrow();
+        assertThat(processed).as("the shutdown came before the clients' end").isPositive().isLessThan(CLIENTS * 3000L);
+        assertThat(result.failedTransactions()).hasValue(0);
+        assertThat(result.process().stderr()).contains("terminating connection due to administrator command")
+                .doesNotContain("server closed the connection unexpectedly");
+        assertThat(logged(1)).as("every transaction pgbench counted committed, and no other").isEqualTo(processed);
+        assertThat(logged(2)).as("no transaction was cut between its two INSERTs").isEqualTo(processed);
     }
 
     @Test
     void sigtermTellsAClientMidQuery() throws Exception {
         int port = Ports.free();
         Process daemon = start(port, "session");
-        try {
-            Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
-            CompletableFuture<ProcessResult> psql = CompletableFuture.supplyAsync(() -> Psql.query(pooler, "SELECT pg_sleep(3)"));
-            for (int i = 0; i < 250 && Psql.query(database(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'")
-                    .orThrow().stdout().trim().equals("0"); i++) {
-                Thread.sleep(20);
-            }
-            daemon.destroy();
-
-            ProcessResult result = psql.get(30, TimeUnit.SECONDS);
-            assertThat(result.exitCode()).isNotZero();
-            assertThat(result.stderr()).contains("FATAL:  terminating connection due to administrator command");
-            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
-            assertThat(daemon.exitValue()).isZero();
-        } finally {
-            daemon.destroyForcibly();
+        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
+        CompletableFuture<ProcessResult> psql = CompletableFuture.supplyAsync(() -> Psql.query(pooler, "SELECT pg_sleep(3)"));
+        for (int i = 0; i < 250 && Psql.query(database(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'")
+                .orThrow().stdout().trim().equals("0"); i++) {
+            Thread.sleep(20);
         }
+        daemon.destroy();
+
+        ProcessResult result = psql.get(30, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("FATAL:  terminating connection due to administrator command");
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isZero();
+    }
+
+    private static void assertStopsByItself(Process daemon) throws InterruptedException {
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("pgagroal stops once the clients left").isTrue();
+        assertThat(daemon.exitValue()).isZero();
     }
 
     /** pgbench running {@code transactions} per client through the pooler; returns once rows arrive. */
@@ -167,25 +153,15 @@ class GracefulShutdownDaemonTest {
         UsersFile file = UsersFile.openOrNew(users);
         file.add(USER, "bench-secret", key);
         file.write();
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
+        Path conf = PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, """
                 pipeline = %s
                 allow_unknown_users = off
                 max_connections = 8
-                blocking_timeout = 30
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(port, dir, pipeline, postgres.host(), postgres.port()));
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+                blocking_timeout = 30""".formatted(pipeline));
         Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + CLIENTS + " 1 1\n");
         Path log = dir.resolve("console.log");
-        Process daemon = Daemon.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
-                "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString(), "-l", limits.toString());
+        Process daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
+                "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", limits.toString());
         Daemon.awaitListening(port, dir, daemon, log);
         return daemon;
     }

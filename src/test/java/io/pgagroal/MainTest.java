@@ -2,6 +2,7 @@ package io.pgagroal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgagroal.testing.Daemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,6 +37,11 @@ class MainTest {
         }
     }
 
+    /** A pgagroal.conf whose line 5 is {@code extra}, in front of a server these tests never reach. */
+    private Path configuration(String extra) throws IOException {
+        return Daemon.configuration(dir.resolve("pgagroal.conf"), "127.0.0.1", 2345, extra, "127.0.0.1", 5432);
+    }
+
     @Test
     void versionAndHelp() {
         assertThat(run("-V").out()).contains("pgagroal 2.0.0");
@@ -44,38 +50,14 @@ class MainTest {
 
     @Test
     void daemonModeNeedsALogOtherThanTheConsole() throws IOException {
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = 2345
-                unix_socket_dir = %s
-                log_type = console
-
-                [primary]
-                host = 127.0.0.1
-                port = 5432
-                """.formatted(dir));
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
-        Outcome outcome = run("-d", "-c", conf.toString(), "-a", hba.toString());
+        Outcome outcome = run("-d", "-c", configuration("log_type = console").toString(), "-a", Daemon.trustHba(dir).toString());
         assertThat(outcome.status()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(outcome.err()).contains("-d/--daemon needs log_type = file or syslog");
     }
 
     @Test
     void badConfigurationStopsStartupNamingFileAndLine() throws IOException {
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = 2345
-                unix_socket_dir = %s
-                max_connections = many
-
-                [primary]
-                host = 127.0.0.1
-                port = 5432
-                """.formatted(dir));
-        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
-        Outcome outcome = run("-c", conf.toString(), "-a", hba.toString());
+        Outcome outcome = run("-c", configuration("max_connections = many").toString(), "-a", Daemon.trustHba(dir).toString());
         assertThat(outcome.status()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(outcome.err()).contains("pgagroal.conf:5").contains("max_connections");
     }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The daemon as an operator runs it: {@link Main} in a separate JVM with the tests' class path, its
- * console output written to a file, so that signals and the exit status are those of a real process.
+ * console output written to a file, so that signals and the exit status are those of a real process;
+ * and the files it is started with.
  */
 public final class Daemon {
 
@@ -20,12 +21,41 @@ public final class Daemon {
 
     /** Starts pgagroal with these JVM options and command-line arguments. */
     public static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
+        return command(jvmOptions, args).redirectOutput(log.toFile()).start();
+    }
+
+    /** The command line of pgagroal with these JVM options and arguments, its stderr merged into stdout. */
+    public static ProcessBuilder command(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    /**
+     * Writes {@code file}, a pgagroal.conf listening on {@code host:port} with its Unix socket in the file's
+     * directory, the {@code extra} [pgagroal] lines from line 5 on, and one server [primary].
+     */
+    public static Path configuration(Path file, String host, int port, String extra, String serverHost, int serverPort)
+            throws IOException {
+        return Files.writeString(file, """
+                [pgagroal]
+                host = %s
+                port = %d
+                unix_socket_dir = %s
+                %s
+
+                [primary]
+                host = %s
+                port = %d
+                """.formatted(host, port, file.toAbsolutePath().getParent(), extra, serverHost, serverPort));
+    }
+
+    /** Writes {@code dir}/pgagroal_hba.conf trusting every client. */
+    public static Path trustHba(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
     }
 
     /** Waits for the TCP listener, then for the Unix socket in {@code socketDir}, which pgagroal binds just after it. */
