@@ -126,8 +126,7 @@ class FlushTest {
     }
 
     private static void startTransactionPipeline() throws Exception {
-        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off")
-                .limit("appdb app 4 1 1"), "host all all all trust");
+        PG.restartWithVault("transaction", b -> b.limit("appdb app 4 1 1"), "host all all all trust");
         await(PG.pooler()::totalConnections, 1);
     }
 
@@ -143,8 +142,7 @@ class FlushTest {
 
     @Test
     void prefillRefillsToMinSizeAfterAFlush() throws Exception {
-        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", "session").set("allow_unknown_users", "off")
-                .limit("appdb app 4 2 2"), "host all all all trust");
+        PG.restartWithVault("session", b -> b.limit("appdb app 4 2 2"), "host all all all trust");
         await(PG.pooler()::totalConnections, 2);
         await(FlushTest::serverConnections, 2);
         String before = serverPids();

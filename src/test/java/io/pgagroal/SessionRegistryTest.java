@@ -30,14 +30,11 @@ class SessionRegistryTest {
 
     @BeforeAll
     static void table() throws Exception {
-        try (Connection setup = PG.connect()) {
-            setup.createStatement().execute("DROP TABLE IF EXISTS registry_log; CREATE TABLE registry_log (n int)");
-        }
+        PG.execute("DROP TABLE IF EXISTS registry_log; CREATE TABLE registry_log (n int)");
     }
 
     private static void start(String pipeline) throws Exception {
-        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", pipeline).set("allow_unknown_users", "off")
-                .set("max_connections", "4").limit("appdb app 4 1 1"), "host all all all scram-sha-256");
+        PG.restartWithVault(pipeline, b -> b.set("max_connections", "4").limit("appdb app 4 1 1"), "host all all all scram-sha-256");
     }
 
     private static Connection connect(String applicationName) throws SQLException {
@@ -115,9 +112,7 @@ class SessionRegistryTest {
     @ValueSource(strings = {"performance", "session", "transaction"})
     void terminateAtIdleLetsTheOpenTransactionCommitFirst(String pipeline) throws Exception {
         start(pipeline);
-        try (Connection setup = PG.connect()) {
-            setup.createStatement().execute("TRUNCATE registry_log");
-        }
+        PG.execute("TRUNCATE registry_log");
         try (Connection alpha = connect("alpha")) {
             alpha.setAutoCommit(false);
             Statement statement = alpha.createStatement();

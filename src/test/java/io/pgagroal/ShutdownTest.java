@@ -30,14 +30,11 @@ class ShutdownTest {
 
     @BeforeAll
     static void table() throws Exception {
-        try (Connection setup = PG.connect()) {
-            setup.createStatement().execute("DROP TABLE IF EXISTS shutdown_log; CREATE TABLE shutdown_log (n int)");
-        }
+        PG.execute("DROP TABLE IF EXISTS shutdown_log; CREATE TABLE shutdown_log (n int)");
     }
 
     private static void start(String pipeline) throws Exception {
-        PG.restartPooler(PoolerExtension.VAULT, b -> b.set("pipeline", pipeline).set("allow_unknown_users", "off")
-                .set("max_connections", "4").limit("appdb app 4 1 1"), "host all all all trust");
+        PG.restartWithVault(pipeline, b -> b.set("max_connections", "4").limit("appdb app 4 1 1"), "host all all all trust");
     }
 
     private static String logged(int n) {

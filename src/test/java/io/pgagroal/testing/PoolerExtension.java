@@ -119,6 +119,17 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
         restartPooler(poolerOptions.andThen(options));
     }
 
+    /**
+     * Stops the pooler and starts a new one in {@code pipeline} that logs in by itself with {@link #VAULT}
+     * (allow_unknown_users = off, as the transaction pipeline needs), with these settings and pgagroal_hba.conf lines.
+     */
+    public void restartWithVault(String pipeline, Consumer<PgagroalConfig.Builder> options, String... hbaLines) throws ConfigException {
+        restartPooler(VAULT, b -> {
+            b.set("pipeline", pipeline).set("allow_unknown_users", "off");
+            options.accept(b);
+        }, hbaLines);
+    }
+
     private void startPooler(Consumer<PgagroalConfig.Builder> options) throws ConfigException {
         PgagroalConfig.Builder builder = baseConfig().users(credentials.knownUsers());
         options.accept(builder);
@@ -169,6 +180,13 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
     /** The pooler over its Unix socket, as the application role. */
     public Endpoint unixEndpoint() {
         return new Endpoint(socketDir.toString(), pooler.port(), USER, PASSWORD, DATABASE);
+    }
+
+    /** Runs {@code sql} through the pooler as the application role, in the test database (set-up: tables, TRUNCATE). */
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = connect()) {
+            connection.createStatement().execute(sql);
+        }
     }
 
     /** A pgJDBC connection through the pooler as the application role. */
