@@ -98,9 +98,7 @@ class FlushTest {
     void transactionPipelineClosesAFlushedConnectionAtTheTransactionEnd() throws Exception {
         startTransactionPipeline();
         try (Connection client = PG.connect()) {
-            client.setAutoCommit(false);
-            client.createStatement().execute("SELECT 1");
-            int pid = inTransaction();
+            int pid = begin(client);
             assertThat(PG.pooler().flush(FlushMode.GRACEFULLY, PoolerExtension.DATABASE)).isPositive();
             client.createStatement().execute("SELECT 2");
             assertThat(inTransaction()).as("the transaction keeps its connection").isEqualTo(pid);
@@ -115,9 +113,7 @@ class FlushTest {
     void transactionPipelineAllEndsTheSessionMidTransaction() throws Exception {
         startTransactionPipeline();
         try (Connection client = PG.connect()) {
-            client.setAutoCommit(false);
-            client.createStatement().execute("SELECT 1");
-            int pid = inTransaction();
+            int pid = begin(client);
             assertThat(PG.pooler().flush(FlushMode.ALL, "*")).isPositive();
             assertThatThrownBy(() -> client.createStatement().execute("SELECT 2"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57P01"));
@@ -128,6 +124,13 @@ class FlushTest {
     private static void startTransactionPipeline() throws Exception {
         PG.restartWithVault("transaction", b -> b.limit("appdb app 4 1 1"), "host all all all trust");
         await(PG.pooler()::totalConnections, 1);
+    }
+
+    /** Opens a transaction on {@code client}; returns the server process it holds. */
+    private static int begin(Connection client) throws SQLException {
+        client.setAutoCommit(false);
+        client.createStatement().execute("SELECT 1");
+        return inTransaction();
     }
 
     /** The server process of the one client in a transaction (pg_backend_pid() would pin the client to it). */
