@@ -178,6 +178,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             chunk.release();
             return;
         }
+        session.active();
         pipeline.client(this, chunk);
     }
 
@@ -187,6 +188,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             chunk.release();
             return;
         }
+        session.active();
         pipeline.server(this, chunk);
         session.endIfAsked();
     }
