@@ -167,6 +167,55 @@ class MaintenanceTest {
             assertThatThrownBy(() -> statement.execute("SELECT pg_sleep(10)")).isInstanceOf(SQLException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
+        awaitBackends(0, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void transactionPipelineNeverHandsOutATerminatedConnection() throws Exception {
+        start(b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off").set("blocking_timeout", "0").set("validation", "foreground")
+                .limit("appdb app 2 1 1"));
+        awaitBackends(1, Duration.ofSeconds(5));
+        try (Connection connection = PG.connect()) {
+            String pid = transactionPid(connection);
+            for (int i = 0; i < 20; i++) {
+                assertThat(transactionPid(connection)).isEqualTo(pid);
+            }
+            PG.postgres().execute("SELECT pg_terminate_backend(" + pid + ")");
+            assertThat(transactionPid(connection)).as("the next transaction runs on a fresh connection").isNotEqualTo(pid);
+        }
+    }
+
+    /** The backend running this transaction, found without pg_backend_pid(), which pins the connection to the client. */
+    private static String transactionPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT pid::text FROM pg_stat_activity WHERE usename = 'app' AND state = 'active'")) {
+            rs.next();
+            String pid = rs.getString(1);
+            assertThat(rs.next()).as("one active backend").isFalse();
+            return pid;
+        }
+    }
+
+    @Test
+    void transactionPipelineBackgroundValidationReplacesAStoppedConnection() throws Exception {
+        start(b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off").set("blocking_timeout", "0").set("validation", "background")
+                .set("background_interval", "5").set("authentication_timeout", "1").limit("appdb app 2 1 1"));
+        awaitBackends(1, Duration.ofSeconds(5));
+        String stopped = backends().get(0);
+        signal("STOP", stopped);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(9).toNanos();
+            while (backends().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(backends()).as("the prefill replaced the connection validation closed").hasSize(2);
+        } finally {
+            signal("CONT", stopped);
+        }
+        awaitBackends(1, Duration.ofSeconds(3));
+        try (Connection connection = PG.connect()) {
+            assertThat(pid(connection)).isNotEqualTo(stopped);
+        }
     }
 
     @Test

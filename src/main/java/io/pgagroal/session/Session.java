@@ -323,7 +323,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     /**
      * disconnect_client: a relaying session without traffic for {@code idleNanos} is ended if it
      * stands idle (its connection goes back to the pool clean), or with {@code force} whatever it is
-     * doing (its connection is closed).
+     * doing (what runs on its connection is cancelled, and the connection closed).
      */
     void disconnectIfIdle(long idleNanos, boolean force) {
         client.eventLoop().execute(() -> {
@@ -336,6 +336,10 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
                 endIfAsked();
             } else if (force) {
                 LOG.info("Disconnect client {}/{}: no traffic for longer than disconnect_client (disconnect_client_force)", database, key.user());
+                ServerConnection running = cancelTarget;
+                if (running != null) {
+                    CancelForwarder.cancel(state, running, client.eventLoop());
+                }
                 fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to disconnect_client_force");
             }
         });
