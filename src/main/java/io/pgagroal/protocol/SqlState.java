@@ -7,13 +7,13 @@ public final class SqlState {
     public static final String CONNECTION_FAILURE = "08006";
     public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String ADMIN_SHUTDOWN = "57P01";
-    public static final String IDLE_SESSION_TIMEOUT = "57P05";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String TOO_MANY_CONNECTIONS = "53300";
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
     public static final String INTERNAL_ERROR = "XX000";
+    public static final String IDLE_SESSION_TIMEOUT = "57P05";
 
     private SqlState() {
     }
