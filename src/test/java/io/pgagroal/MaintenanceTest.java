@@ -218,6 +218,22 @@ class MaintenanceTest {
         }
     }
 
+    /** max_retries bounds the immediate retries: a full pool still refuses at once. */
+    @Test
+    void maxRetriesWithBlockingTimeoutZeroStillRefusesAFullPoolAtOnce() throws Exception {
+        start(b -> b.set("max_connections", "1").set("blocking_timeout", "0").set("max_retries", "100000"));
+        try (Connection held = PG.connect()) {
+            assertThat(pid(held)).isNotEmpty();
+            long started = System.nanoTime();
+            assertThatThrownBy(PG::connect).isInstanceOf(SQLException.class).hasMessageContaining("pool is full");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        }
+        PG.awaitIdle();
+        try (Connection connection = PG.connect()) {
+            assertThat(pid(connection)).isNotEmpty();
+        }
+    }
+
     @Test
     void prefillComesBackAfterPostgresRestarts() throws Exception {
         start(b -> b.limit("appdb app 4 2 2"));

@@ -321,9 +321,10 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     }
 
     /**
-     * disconnect_client: a relaying session without traffic for {@code idleNanos} is ended if it
-     * stands idle (its connection goes back to the pool clean), or with {@code force} whatever it is
-     * doing (what runs on its connection is cancelled, and the connection closed).
+     * disconnect_client, called every second: a relaying session without traffic for
+     * {@code idleNanos} is ended if it stands idle (its connection goes back to the pool clean), or
+     * with {@code force} whatever it is doing (what runs on its connection is cancelled, and the
+     * connection closed).
      */
     void disconnectIfIdle(long idleNanos, boolean force) {
         client.eventLoop().execute(() -> {
@@ -335,7 +336,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
                 atIdle = new Termination(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
                 endIfAsked();
             } else if (force) {
-                LOG.info("Disconnect client {}/{}: no traffic for longer than disconnect_client (disconnect_client_force)", database, key.user());
+                LOG.info("Disconnect client {}/{}: no traffic for longer than disconnect_client (force)", database, key.user());
                 ServerConnection running = cancelTarget;
                 if (running != null) {
                     CancelForwarder.cancel(state, running, client.eventLoop());

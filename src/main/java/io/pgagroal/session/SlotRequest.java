@@ -60,7 +60,7 @@ final class SlotRequest {
     private void ask() {
         Future<Checkout<ServerConnection>> first = state.pool.acquire(key, maxSize, client.eventLoop());
         int retries = state.config.main().maxRetries();
-        for (int retry = 0; retry < retries && first.isDone() && first.cause() instanceof PoolFullException && !state.shuttingDown; retry++) {
+        for (int retry = 0; retry < retries && first.cause() instanceof PoolFullException && !state.shuttingDown; retry++) {
             first = state.pool.acquire(key, maxSize, client.eventLoop());
         }
         Future<Checkout<ServerConnection>> future = first;
