@@ -65,14 +65,6 @@ public final class Pool<C extends PooledConnection> {
     private final AtomicIntegerArray states;
     private final AtomicReferenceArray<C> connections;
     private final PoolKey[] keys;
-    /**
-     * System.nanoTime when the slot's connection was attached, and when it last became FREE: written
-     * before the compare-and-set that publishes the slot, read after one that claims it.
-     */
-    private final long[] created;
-    private final long[] lastUsed;
-    /** max_connection_age in nanoseconds, 0 for none; set by the maintenance timer from the configuration. */
-    private volatile long maxAgeNanos;
     private final long blockingTimeoutNanos;
     private final Consumer<? super C> closer;
     private final Object lock = new Object();
@@ -82,6 +74,14 @@ public final class Pool<C extends PooledConnection> {
     /** Databases whose returned connections are closed, with until when (System.nanoTime); replaced under the lock. */
     private volatile Map<String, Long> draining = Map.of();
     private boolean closed;
+    /**
+     * System.nanoTime when the slot's connection was attached, and when it last became FREE: written
+     * before the compare-and-set that publishes the slot, read after one that claims it.
+     */
+    private final long[] created;
+    private final long[] lastUsed;
+    /** max_connection_age in nanoseconds, 0 for none; set by the maintenance timer from the configuration. */
+    private volatile long maxAgeNanos;
 
     /**
      * @param blockingTimeout how long a client waits for a connection: zero fails at once,
@@ -94,13 +94,13 @@ public final class Pool<C extends PooledConnection> {
         this.states = new AtomicIntegerArray(maxConnections);
         this.connections = new AtomicReferenceArray<>(maxConnections);
         this.keys = new PoolKey[maxConnections];
-        this.created = new long[maxConnections];
-        this.lastUsed = new long[maxConnections];
         this.blockingTimeoutNanos = blockingTimeout.compareTo(NO_DEADLINE) >= 0 ? Long.MAX_VALUE : blockingTimeout.toNanos();
         this.closer = closer;
         for (int i = 0; i < maxConnections; i++) {
             states.set(i, SlotState.NOTINIT.value);
         }
+        this.created = new long[maxConnections];
+        this.lastUsed = new long[maxConnections];
     }
 
     public int size() {
