@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -73,6 +74,14 @@ public final class Pool<C extends PooledConnection> {
     /** Databases whose returned connections are closed, with until when (System.nanoTime); replaced under the lock. */
     private volatile Map<String, Long> draining = Map.of();
     private boolean closed;
+    /**
+     * System.nanoTime when the slot's connection was attached, and when it last became FREE: written
+     * before the compare-and-set that publishes the slot, read after one that claims it.
+     */
+    private final long[] created;
+    private final long[] lastUsed;
+    /** max_connection_age in nanoseconds, 0 for none; set by the maintenance timer from the configuration. */
+    private volatile long maxAgeNanos;
 
     /**
      * @param blockingTimeout how long a client waits for a connection: zero fails at once,
@@ -90,6 +99,8 @@ public final class Pool<C extends PooledConnection> {
         for (int i = 0; i < maxConnections; i++) {
             states.set(i, SlotState.NOTINIT.value);
         }
+        this.created = new long[maxConnections];
+        this.lastUsed = new long[maxConnections];
     }
 
     public int size() {
@@ -206,19 +217,27 @@ public final class Pool<C extends PooledConnection> {
 
     /** A new connection was opened for a reserved slot: INIT becomes IN_USE. */
     public void attach(int slot, C connection) {
+        created[slot] = System.nanoTime();
         connections.set(slot, connection);
         if (!states.compareAndSet(slot, SlotState.INIT.value, SlotState.IN_USE.value)) {
             throw new IllegalStateException("slot " + slot + " is " + state(slot) + ", not INIT");
         }
     }
 
-    /** The client is done and the connection was reset: IN_USE becomes FREE, or it is closed. */
+    /**
+     * The client is done and the connection was reset: IN_USE becomes FREE, or it is closed (also
+     * when it is older than max_connection_age, spec §6.4 step 1).
+     */
     public void release(int slot) {
         C connection = connections.get(slot);
-        if (connection == null || !connection.reusable() || draining(connection.key().database())) {
+        long now = System.nanoTime();
+        long maxAge = maxAgeNanos;
+        if (connection == null || !connection.reusable() || draining(connection.key().database())
+                || (maxAge > 0 && now - created[slot] >= maxAge)) {
             kill(slot);
             return;
         }
+        lastUsed[slot] = now;
         if (!states.compareAndSet(slot, SlotState.IN_USE.value, SlotState.FREE.value)) {
             kill(slot);
             return;
@@ -333,19 +352,86 @@ public final class Pool<C extends PooledConnection> {
      * may have been remade between the first look and the claim.
      */
     private boolean removeFree(int slot, Predicate<? super C> which) {
+        return removeFree(slot, SlotState.REMOVE, (i, connection) -> which.test(connection));
+    }
+
+    /**
+     * As {@link #removeFree(int, Predicate)}, holding the slot in {@code holding} meanwhile; the test
+     * sees the slot number so that it can read the slot's times.
+     */
+    private boolean removeFree(int slot, SlotState holding, BiPredicate<Integer, ? super C> which) {
         C connection = connections.get(slot);
-        if (connection == null || !which.test(connection)
-                || !states.compareAndSet(slot, SlotState.FREE.value, SlotState.REMOVE.value)) {
+        if (connection == null || !which.test(slot, connection)
+                || !states.compareAndSet(slot, SlotState.FREE.value, holding.value)) {
             return false;
         }
         connection = connections.get(slot);
-        if (connection != null && which.test(connection)) {
+        if (connection != null && which.test(slot, connection)) {
             kill(slot);
             return true;
         }
-        states.compareAndSet(slot, SlotState.REMOVE.value, SlotState.FREE.value);
-        dispatch();
+        free(slot, holding);
         return false;
+    }
+
+    /** max_connection_age, applied when a connection is returned and by {@link #closeExpired}. */
+    public void maxConnectionAge(Duration maxAge) {
+        this.maxAgeNanos = maxAge.toNanos();
+    }
+
+    /**
+     * The maintenance scan of idle_timeout and max_connection_age (spec §6.6), from the highest slot
+     * down: a FREE connection unused for {@code idleTimeout} or older than {@code maxAge} (zero turns
+     * either off) is held (IDLE_CHECK or MAX_CONNECTION_AGE), so that nobody is handed it meanwhile,
+     * and closed.
+     *
+     * @return how many connections were closed
+     */
+    public int closeExpired(Duration idleTimeout, Duration maxAge) {
+        long idle = idleTimeout.toNanos();
+        long age = maxAge.toNanos();
+        int closed = 0;
+        for (int i = size() - 1; i >= 0; i--) {
+            if (states.get(i) != SlotState.FREE.value) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (idle > 0 && removeFree(i, SlotState.IDLE_CHECK, (slot, c) -> now - lastUsed[slot] >= idle)) {
+                closed++;
+            } else if (age > 0 && removeFree(i, SlotState.MAX_CONNECTION_AGE, (slot, c) -> now - created[slot] >= age)) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * Takes a FREE slot out of circulation for a check that needs I/O (background validation):
+     * FREE becomes {@code holding}.
+     *
+     * @return its connection, or null when the slot was not FREE
+     */
+    public C hold(int slot, SlotState holding) {
+        if (!states.compareAndSet(slot, SlotState.FREE.value, holding.value)) {
+            return null;
+        }
+        C connection = connections.get(slot);
+        if (connection == null) {
+            free(slot, holding);
+        }
+        return connection;
+    }
+
+    /**
+     * A held slot passed its check: it becomes FREE again and serves a waiter if there is one. If
+     * its state changed meanwhile (it must not), the connection is closed instead.
+     */
+    public void free(int slot, SlotState holding) {
+        if (states.compareAndSet(slot, holding.value, SlotState.FREE.value)) {
+            dispatch();
+        } else {
+            kill(slot);
+        }
     }
 
     /** Any open connection of this key, whatever its state (its startup messages serve as a template). */

@@ -14,6 +14,7 @@ public final class SqlState {
     public static final String TOO_MANY_CONNECTIONS = "53300";
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
     public static final String INTERNAL_ERROR = "XX000";
+    public static final String IDLE_SESSION_TIMEOUT = "57P05";
 
     private SqlState() {
     }

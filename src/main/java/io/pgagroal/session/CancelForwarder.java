@@ -36,14 +36,18 @@ final class CancelForwarder extends ChannelInboundHandlerAdapter {
             LOG.debug("CancelRequest for process {} dropped: it names no connection running a query", request.processId());
             return;
         }
-        ServerConnection connection = target.get();
+        cancel(state, target.get(), loop);
+    }
+
+    /** Sends a CancelRequest with the connection's real key (also disconnect_client_force, before it ends a session). */
+    static void cancel(PoolState state, ServerConnection connection, EventLoop loop) {
         LOG.debug("Forwarding CancelRequest to {}", connection);
         BackendKeyData key = connection.backendKey();
         StartupPacket.CancelRequest real = new StartupPacket.CancelRequest(key.processId(), key.secretKey());
         state.connect(connection.server().config(), loop, new CancelForwarder(real))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        LOG.warn("Could not forward CancelRequest to {}: {}", target.get().server(), f.cause().toString());
+                        LOG.warn("Could not forward CancelRequest to {}: {}", connection.server(), f.cause().toString());
                     }
                 });
     }

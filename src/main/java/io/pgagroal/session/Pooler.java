@@ -65,6 +65,7 @@ public final class Pooler implements AutoCloseable {
                 pool.onRemoved(prefill::minimum);
                 prefill.initial();
             }
+            Maintenance.schedule(state, prefill);
             LOG.info("pgagroal started: {} pipeline, {} transport, max_connections {}", config.main().pipeline(), transport, config.main().maxConnections());
             return new Pooler(state, boss, listeners);
         } catch (IOException | RuntimeException e) {

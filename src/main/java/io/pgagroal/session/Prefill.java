@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * and one database, with the user in the users vault, can be filled. Prefilled connections are
  * base connections (no startup parameters); a client adopts one by applying its parameters with
  * SET (see {@link ParameterAdoption}).
+ *
+ * <p>A fill that fails (PostgreSQL down or restarting, no primary) is tried again by the
+ * maintenance timer ({@link #retry}) after a pause that doubles from 1 s to 30 s, and the pause is
+ * back to none once a connection was opened. Until every entry once had initial_size connections
+ * the target stays initial_size, so a pooler started before PostgreSQL fills up when it comes.
  */
 final class Prefill {
 
@@ -31,7 +36,14 @@ final class Prefill {
 
     private final PoolState state;
     private final List<LimitEntry> entries;
+    private static final long FIRST_PAUSE = TimeUnit.SECONDS.toNanos(1);
+    private static final long LONGEST_PAUSE = TimeUnit.SECONDS.toNanos(30);
+
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean initialPending = true;
+    /** When a failed fill may be tried again (System.nanoTime), and the pause that led there; guarded by this. */
+    private long retryAt;
+    private long pause;
 
     Prefill(PoolState state) {
         this.state = state;
@@ -63,7 +75,50 @@ final class Prefill {
 
     /** Fills every entry up to initial_size. */
     void initial() {
-        fill(true);
+        fill(initialPending);
+    }
+
+    /** The maintenance timer: fills again if an entry is short and the pause after a failure is over. */
+    void retry() {
+        synchronized (this) {
+            if (System.nanoTime() - retryAt < 0) {
+                return;
+            }
+        }
+        if (!reached()) {
+            fill(initialPending);
+        }
+    }
+
+    /** Whether every entry has its target; the first time, the target becomes min_size. */
+    private boolean reached() {
+        boolean initial = initialPending;
+        for (LimitEntry entry : entries) {
+            if (state.pool.connections(entry.user(), entry.database()) < target(entry, initial)) {
+                return false;
+            }
+        }
+        initialPending = false;
+        return true;
+    }
+
+    private static int target(LimitEntry entry, boolean initial) {
+        return initial ? Math.max(entry.initialSize(), entry.minSize()) : entry.minSize();
+    }
+
+    /** A fill failed: the next try waits, twice as long as the last one did, up to 30 s. */
+    private synchronized void backOff() {
+        long now = System.nanoTime();
+        if (now - retryAt < 0) {
+            return;
+        }
+        pause = pause == 0 ? FIRST_PAUSE : Math.min(pause * 2, LONGEST_PAUSE);
+        retryAt = now + pause;
+    }
+
+    private synchronized void succeeded() {
+        pause = 0;
+        retryAt = System.nanoTime();
     }
 
     /** Fills every entry back up to min_size, soon; repeated calls meanwhile coalesce. */
@@ -71,7 +126,7 @@ final class Prefill {
         if (scheduled.compareAndSet(false, true)) {
             state.workers.schedule(() -> {
                 scheduled.set(false);
-                fill(false);
+                fill(initialPending);
             }, 100, TimeUnit.MILLISECONDS);
         }
     }
@@ -83,10 +138,11 @@ final class Prefill {
         Optional<Server> server = state.servers.primary();
         if (server.isEmpty()) {
             LOG.warn("Prefill: no primary detected");
+            backOff();
             return;
         }
         for (LimitEntry entry : entries) {
-            int target = initial ? entry.initialSize() : entry.minSize();
+            int target = target(entry, initial);
             for (int missing = target - state.pool.connections(entry.user(), entry.database()); missing > 0; missing--) {
                 int slot = state.pool.reserve(PoolKey.of(entry.user(), entry.database(), Map.of()), entry.maxSize());
                 if (slot < 0) {
@@ -133,6 +189,10 @@ final class Prefill {
             ServerConnection connection = new ServerConnection(channel, server,
                     PoolKey.of(entry.user(), entry.database(), Map.of()), authentication, replay, backendKey);
             state.pool.attach(slot, connection);
+            succeeded();
+            if (initialPending) {
+                reached();
+            }
             IdleServerHandler.park(channel.pipeline(), state.pool, slot, connection, ServerStartup.class, Frames.Decoder.class);
             LOG.debug("Prefilled slot {} for {}/{}", slot, entry.user(), entry.database());
         }
@@ -164,6 +224,7 @@ final class Prefill {
             }
             done = true;
             LOG.warn("Prefill of {}/{} failed: {}", entry.user(), entry.database(), why);
+            backOff();
             state.pool.kill(slot);
         }
     }

@@ -83,6 +83,8 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     private CancelKey cancelKey;
     private volatile ServerConnection cancelTarget;
     private Termination atIdle;
+    /** System.nanoTime of the last data relayed either way (disconnect_client); on the event loop only. */
+    private long lastActive = System.nanoTime();
 
     /** A request to end the session: the SQLSTATE and message of the FATAL the client is sent. */
     record Termination(String sqlState, String message) {
@@ -312,6 +314,37 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
             timeout.cancel(false);
             timeout = null;
         }
+    }
+
+    /** Data was relayed: the session is active now. */
+    void active() {
+        lastActive = System.nanoTime();
+    }
+
+    /**
+     * disconnect_client, called every second: a relaying session without traffic for
+     * {@code idleNanos} is ended if it stands idle (its connection goes back to the pool clean), or
+     * with {@code force} whatever it is doing (what runs on its connection is cancelled, and the
+     * connection closed).
+     */
+    void disconnectIfIdle(long idleNanos, boolean force) {
+        client.eventLoop().execute(() -> {
+            if (phase != Phase.RELAYING || System.nanoTime() - lastActive < idleNanos) {
+                return;
+            }
+            if (flow.idle()) {
+                LOG.info("Disconnect client {}/{}: idle for longer than disconnect_client", database, key.user());
+                atIdle = new Termination(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+                endIfAsked();
+            } else if (force) {
+                LOG.info("Disconnect client {}/{}: no traffic for longer than disconnect_client (force)", database, key.user());
+                ServerConnection running = cancelTarget;
+                if (running != null) {
+                    CancelForwarder.cancel(state, running, client.eventLoop());
+                }
+                fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to disconnect_client_force");
+            }
+        });
     }
 
     /** The flow reached an idle point: a pending end-at-idle request ends the session now. */

@@ -180,6 +180,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             chunk.release();
             return;
         }
+        session.active();
         pipeline.client(this, chunk);
     }
 
@@ -189,6 +190,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             chunk.release();
             return;
         }
+        session.active();
         pipeline.server(this, chunk);
         session.endIfAsked();
     }

@@ -29,6 +29,11 @@ public final class SessionRegistry {
         sessions.remove(session);
     }
 
+    /** The live sessions themselves, for the maintenance timer (disconnect_client). */
+    Iterable<Session> live() {
+        return sessions;
+    }
+
     /** A snapshot of the live sessions. */
     public List<SessionHandle> sessions() {
         return Collections.unmodifiableList(new ArrayList<>(sessions));

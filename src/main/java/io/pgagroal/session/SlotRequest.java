@@ -2,6 +2,7 @@ package io.pgagroal.session;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.pgagroal.config.ValidationMode;
 import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * A session's slot: asks the pool for one, brings a pooled connection to the session's event loop
  * (deregister, register) and asks again when that connection turns out to be gone, and then holds
  * the slot until it is given back, handed to a reset, or closed. At most one request or slot at a
- * time.
+ * time. With validation = foreground a pooled connection is checked ({@link ConnectionCheck}) before
+ * the session gets it; with blocking_timeout = 0 a refused request is asked again max_retries times.
  */
 final class SlotRequest {
 
@@ -50,8 +52,18 @@ final class SlotRequest {
         ask();
     }
 
+    /**
+     * The pool fails a request at once only with blocking_timeout = 0; then it is asked again up to
+     * max_retries times straight away (spec §6.3 step 7), as other event loops may give back or
+     * evict a connection meanwhile.
+     */
     private void ask() {
-        Future<Checkout<ServerConnection>> future = state.pool.acquire(key, maxSize, client.eventLoop());
+        Future<Checkout<ServerConnection>> first = state.pool.acquire(key, maxSize, client.eventLoop());
+        int retries = state.config.main().maxRetries();
+        for (int retry = 0; retry < retries && first.cause() instanceof PoolFullException && !state.shuttingDown; retry++) {
+            first = state.pool.acquire(key, maxSize, client.eventLoop());
+        }
+        Future<Checkout<ServerConnection>> future = first;
         pending = future;
         future.addListener(f -> acquired(future));
     }
@@ -114,7 +126,24 @@ final class SlotRequest {
             giveBackUnused();
             return;
         }
-        outcome.pooled(pooled);
+        if (state.config.main().validation() != ValidationMode.FOREGROUND) {
+            outcome.pooled(pooled);
+            return;
+        }
+        Checkout<ServerConnection> checking = checkout;
+        ConnectionCheck.run(pooled.channel(), ConnectionCheck.timeLimit(state.config.main())).addListener(checked -> {
+            if (checkout != checking) {
+                return;
+            }
+            if (!(Boolean) checked.getNow()) {
+                LOG.info("Pooled connection {} failed validation; closing it", pooled);
+                discardAndRetry(checking);
+            } else if (!client.isActive()) {
+                giveBackUnused();
+            } else {
+                outcome.pooled(pooled);
+            }
+        });
     }
 
     private void discardAndRetry(Checkout<ServerConnection> gone) {

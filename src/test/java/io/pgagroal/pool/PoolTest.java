@@ -102,6 +102,58 @@ class PoolTest {
     }
 
     @Test
+    void aSlotHeldForValidationIsNotHandedOutUntilFreed() throws Exception {
+        Pool<Connection> pool = pool(1, Duration.ofSeconds(5));
+        Checkout<Connection> first = take(pool.acquire(ALICE, 0, loop));
+        Connection connection = open(pool, first, ALICE);
+        pool.release(first.slot());
+        assertThat(pool.hold(first.slot(), SlotState.VALIDATION)).isSameAs(connection);
+        assertThat(pool.hold(first.slot(), SlotState.VALIDATION)).as("held once").isNull();
+
+        Future<Checkout<Connection>> waiting = pool.acquire(ALICE, 0, loop);
+        assertThat(waiting.isDone()).as("neither handed out nor evicted while held").isFalse();
+        pool.free(first.slot(), SlotState.VALIDATION);
+        assertThat(take(waiting).connection()).isSameAs(connection);
+        assertThat(closed).isEmpty();
+    }
+
+    @Test
+    void closeExpiredClosesOnlyFreeConnectionsPastTheirDeadline() throws Exception {
+        Pool<Connection> pool = pool(3, Duration.ofSeconds(1));
+        Checkout<Connection> idle = take(pool.acquire(ALICE, 0, loop));
+        Connection idleConnection = open(pool, idle, ALICE);
+        Checkout<Connection> busy = take(pool.acquire(BOB, 0, loop));
+        open(pool, busy, BOB);
+        pool.release(idle.slot());
+
+        assertThat(pool.closeExpired(Duration.ofHours(1), Duration.ofHours(1))).isZero();
+        assertThat(pool.closeExpired(Duration.ZERO, Duration.ZERO)).as("zero turns both off").isZero();
+        Thread.sleep(5);
+        assertThat(pool.closeExpired(Duration.ofMillis(1), Duration.ZERO)).isEqualTo(1);
+        assertThat(closed).containsExactly(idleConnection);
+        assertThat(pool.state(busy.slot())).as("a connection in use is not touched").isEqualTo(SlotState.IN_USE);
+        assertThat(pool.closeExpired(Duration.ZERO, Duration.ofMillis(1))).isZero();
+    }
+
+    @Test
+    void aConnectionOlderThanMaxConnectionAgeIsClosedWhenReturned() throws Exception {
+        Pool<Connection> pool = pool(2, Duration.ofSeconds(1));
+        Checkout<Connection> young = take(pool.acquire(ALICE, 0, loop));
+        open(pool, young, ALICE);
+        pool.maxConnectionAge(Duration.ofHours(1));
+        pool.release(young.slot());
+        assertThat(pool.state(young.slot())).isEqualTo(SlotState.FREE);
+
+        Checkout<Connection> old = take(pool.acquire(BOB, 0, loop));
+        Connection oldConnection = open(pool, old, BOB);
+        Thread.sleep(5);
+        pool.maxConnectionAge(Duration.ofMillis(1));
+        pool.release(old.slot());
+        assertThat(closed).containsExactly(oldConnection);
+        assertThat(pool.state(old.slot())).isEqualTo(SlotState.NOTINIT);
+    }
+
+    @Test
     void waitersAreServedInArrivalOrderWhenConnectionsReturn() throws Exception {
         Pool<Connection> pool = pool(4, Duration.ofSeconds(5));
         Checkout<Connection> held = take(pool.acquire(ALICE, 1, loop));

@@ -104,8 +104,10 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
 
     /** Stops the pooler and starts a new one with these settings over the defaults. */
     public void restartPooler(Consumer<PgagroalConfig.Builder> options) throws ConfigException {
-        pooler.close();
-        pooler = null;
+        if (pooler != null) {
+            pooler.close();
+            pooler = null;
+        }
         startPooler(options);
     }
 

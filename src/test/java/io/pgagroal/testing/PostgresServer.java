@@ -53,6 +53,7 @@ public final class PostgresServer implements AutoCloseable {
     private final String password;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "postgres-server-stop");
     private int port;
+    private String serverOptions;
     private boolean stopped;
 
     public static PostgresServer start(AuthMethod method) {
@@ -162,7 +163,7 @@ public final class PostgresServer implements AutoCloseable {
     private void startOnFreePort(int maxConnections) throws IOException {
         for (int attempt = 1; ; attempt++) {
             port = Ports.free();
-            String serverOptions = "-p " + port + " -k '" + baseDir + "' -c listen_addresses=" + HOST
+            serverOptions = "-p " + port + " -k '" + baseDir + "' -c listen_addresses=" + HOST
                     + " -c fsync=off -c max_connections=" + maxConnections;
             ProcessResult result = postgresCommand(PgBinaries.tool("pg_ctl").toString(), "-w", "-t", "60",
                     "-D", dataDir.toString(), "-l", logFile.toString(), "-o", serverOptions, "start");
@@ -238,6 +239,32 @@ public final class PostgresServer implements AutoCloseable {
 
     public void createDatabase(String name, String owner) {
         execute("CREATE DATABASE " + identifier(name) + " OWNER " + identifier(owner));
+    }
+
+    /** pg_ctl restart (fast): every session is cut, and the server is back on the same port. */
+    public synchronized void restart() {
+        ProcessResult result = postgresCommand(PgBinaries.tool("pg_ctl").toString(), "-w", "-t", "60", "-D", dataDir.toString(),
+                "-l", logFile.toString(), "-m", "fast", "restart");
+        if (!result.succeeded()) {
+            throw new IllegalStateException("PostgreSQL did not restart\n" + result.describe() + "\n" + log());
+        }
+    }
+
+    /** Stops the server (fast) and keeps its files, to {@link #resume} it later on the same port. */
+    public synchronized void pause() {
+        ProcessResult result = pgCtlStop("fast");
+        if (!result.succeeded()) {
+            throw new IllegalStateException("PostgreSQL did not stop\n" + result.describe());
+        }
+    }
+
+    /** Starts a {@link #pause paused} server again. */
+    public synchronized void resume() {
+        ProcessResult result = postgresCommand(PgBinaries.tool("pg_ctl").toString(), "-w", "-t", "60",
+                "-D", dataDir.toString(), "-l", logFile.toString(), "-o", serverOptions, "start");
+        if (!result.succeeded()) {
+            throw new IllegalStateException("PostgreSQL did not start again\n" + result.describe() + "\n" + log());
+        }
     }
 
     /** Stops the server (fast shutdown: sessions are cut, no checkpoint wait) and deletes its files. */
