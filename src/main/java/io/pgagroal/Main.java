@@ -113,6 +113,12 @@ public final class Main implements Callable<Integer> {
             return couldNotStart(e, configuration, notifier, log);
         }
         notifier.ready("Listening on port " + pooler.port());
+        pooler.afterReload(next -> Logging.configure(next.main()));
+        Signals.on("HUP", () -> {
+            notifier.reloading();
+            pooler.reload();
+            notifier.ready("Listening on port " + pooler.port());
+        });
         Signals.on("ABRT", () -> {
             log.error("{}", ThreadDump.now());
             pidFile.remove();

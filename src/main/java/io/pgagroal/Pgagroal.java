@@ -2,6 +2,7 @@ package io.pgagroal;
 
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
+import io.pgagroal.config.ConfigReload;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +38,13 @@ public final class Pgagroal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pgagroal.class);
 
     private final Pooler pooler;
-    private final PgagroalConfig config;
-    private final Credentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Object reloading = new Object();
+    private volatile Consumer<PgagroalConfig> afterReload = config -> { };
 
-    private Pgagroal(Pooler pooler, PgagroalConfig config, Credentials credentials) {
+    private Pgagroal(Pooler pooler) {
         this.pooler = pooler;
-        this.config = config;
-        this.credentials = credentials;
     }
 
     /**
@@ -62,7 +62,7 @@ public final class Pgagroal implements AutoCloseable {
     public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException, ConfigException {
         config.requireSupported();
         config.warnings().forEach(LOG::warn);
-        return new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()), config, credentials);
+        return new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Loads the configuration files (users-type files decrypted with the master key) and starts a pooler. */
@@ -71,8 +71,79 @@ public final class Pgagroal implements AutoCloseable {
         return start(PgagroalConfig.load(paths, credentials.knownUsers()), credentials);
     }
 
+    /** The configuration in force: the one started with, or the last one a reload installed. */
     public PgagroalConfig config() {
-        return config;
+        return pooler.config();
+    }
+
+    /**
+     * Reads every file this pooler was started from again (pgagroal.conf, HBA, databases, users,
+     * frontend users, admins, superuser) and, when they are all valid, puts them in force at once for
+     * new clients; sessions keep running. Restart-only keys that changed keep their running value and
+     * are reported. A broken file changes nothing and is reported as {@code file:line: key: problem}.
+     * A pooler started from a {@link PgagroalConfig} built in code has no files: this reports that, and
+     * {@link #reload(PgagroalConfig)} is the way to change it. Never throws, never stops the pooler.
+     */
+    public ReloadReport reload() {
+        synchronized (reloading) {
+            PgagroalConfig running = pooler.config();
+            ConfigPaths paths = running.paths();
+            if (paths == null) {
+                return failed("this pooler was started from a configuration built in code, not from files: nothing to reload;"
+                        + " call reload(PgagroalConfig) with a new configuration");
+            }
+            try {
+                Credentials credentials = Credentials.load(paths);
+                return apply(running, PgagroalConfig.load(paths, credentials.knownUsers()), credentials);
+            } catch (ConfigException e) {
+                return failed(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Puts a configuration built in code in force, as {@link #reload()} does with files (the known
+     * passwords stay those the pooler was started with). Only for a pooler started from a
+     * configuration built in code; one started from files reloads them.
+     */
+    public ReloadReport reload(PgagroalConfig next) {
+        synchronized (reloading) {
+            PgagroalConfig running = pooler.config();
+            if (running.paths() != null) {
+                return failed("this pooler was started from files: edit them and call reload()");
+            }
+            try {
+                return apply(running, next, pooler.credentials());
+            } catch (ConfigException e) {
+                return failed(e.getMessage());
+            }
+        }
+    }
+
+    /** Runs {@code action} with the new configuration after each successful reload (the daemon re-applies logging). */
+    void afterReload(Consumer<PgagroalConfig> action) {
+        afterReload = action;
+    }
+
+    private ReloadReport apply(PgagroalConfig running, PgagroalConfig candidate, Credentials credentials)
+            throws ConfigException {
+        candidate.requireSupported();
+        ConfigReload change = ConfigReload.of(running, candidate, credentials.knownUsers());
+        pooler.reconfigure(change.config(), credentials);
+        change.config().warnings().forEach(LOG::warn);
+        change.restartRequired().forEach(key -> LOG.warn("Reload: {} changed, which requires a restart; the running value is kept", key));
+        LOG.info("Configuration reloaded: {}", change.applied().isEmpty() ? "nothing to apply" : "applied " + String.join(", ", change.applied()));
+        try {
+            afterReload.accept(change.config());
+        } catch (RuntimeException e) {
+            LOG.error("Reload: {}", e.getMessage());
+        }
+        return ReloadReport.reloaded(change.applied(), change.restartRequired());
+    }
+
+    private static ReloadReport failed(String error) {
+        LOG.error("Reload failed, the running configuration is kept: {}", error);
+        return ReloadReport.failed(error);
     }
 
     /** The TCP port clients connect to. */
@@ -90,7 +161,7 @@ public final class Pgagroal implements AutoCloseable {
      * current rotated password), as pgagroal's management GET_PASSWORD reports it.
      */
     public Optional<String> frontendPassword(String user) {
-        return credentials.frontendPassword(user);
+        return pooler.credentials().frontendPassword(user);
     }
 
     /** Every live client session, with the operations that end one. */

@@ -1,9 +1,12 @@
 package io.pgagroal.config;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,9 +26,11 @@ public final class PgagroalConfig {
     private final ConfigPaths paths;
     private final List<String> warnings;
     private final List<ConfigException> notSupported;
+    private final Sources sources;
 
     private PgagroalConfig(MainConfig main, List<ServerConfig> servers, List<HbaEntry> hba, Limits limits,
-                           ConfigPaths paths, List<String> warnings, List<ConfigException> notSupported) {
+                           ConfigPaths paths, List<String> warnings, List<ConfigException> notSupported,
+                           Sources sources) {
         this.main = main;
         this.servers = servers;
         this.hba = hba;
@@ -33,6 +38,11 @@ public final class PgagroalConfig {
         this.paths = paths;
         this.warnings = warnings;
         this.notSupported = notSupported;
+        this.sources = sources;
+    }
+
+    /** The lines this snapshot was read from, kept so that a reload can read them again over a running snapshot. */
+    private record Sources(Source conf, Source hba, Source limit, Function<String, String> environment) {
     }
 
     /** Loads the files without any users files; see {@link #load(ConfigPaths, KnownUsers)}. */
@@ -50,22 +60,52 @@ public final class PgagroalConfig {
 
     static PgagroalConfig load(ConfigPaths paths, KnownUsers users, Function<String, String> environment)
             throws ConfigException {
-        return assemble(Source.read(paths.config()), Source.read(paths.hba()),
-                paths.limit() == null ? null : Source.read(paths.limit()), users, paths, environment);
+        return assemble(new Sources(Source.read(paths.config()), Source.read(paths.hba()),
+                paths.limit() == null ? null : Source.read(paths.limit()), environment), users, paths, null);
     }
 
-    private static PgagroalConfig assemble(Source conf, Source hbaFile, Source limitFile, KnownUsers users,
-                                           ConfigPaths paths, Function<String, String> environment)
-            throws ConfigException {
+    /**
+     * @param running when set, restart-only keys whose value differs keep {@code running}'s value and
+     *        the servers are {@code running}'s (a reload)
+     */
+    private static PgagroalConfig assemble(Sources sources, KnownUsers users, ConfigPaths paths,
+                                           PgagroalConfig running) throws ConfigException {
         Warnings warnings = new Warnings();
-        ConfFile.Content content = ConfFile.read(conf, environment, warnings);
-        List<HbaEntry> hba = HbaFile.read(hbaFile);
-        Limits limits = limitFile == null
+        ConfFile.Content content = ConfFile.read(sources.conf(), sources.environment(), warnings);
+        MainConfig main = content.main();
+        List<ServerConfig> servers = content.servers();
+        if (running != null) {
+            main = new MainConfig(main.source().keeping(running.main.source(), restartOnlyChanges(running.main, main)));
+            servers = running.servers;
+        }
+        List<HbaEntry> hba = HbaFile.read(sources.hba());
+        Limits limits = sources.limit() == null
                 ? Limits.NONE
-                : LimitsFile.read(limitFile, content.main().maxConnections(), users.users(), warnings);
-        Validation.check(content.main(), content.servers(), hba, limits, users, warnings);
-        return new PgagroalConfig(content.main(), content.servers(), hba, limits, paths, warnings.list(),
-                content.notSupported());
+                : LimitsFile.read(sources.limit(), main.maxConnections(), users.users(), warnings);
+        Validation.check(main, servers, hba, limits, users, warnings);
+        return new PgagroalConfig(main, servers, hba, limits, paths, warnings.list(), content.notSupported(),
+                sources);
+    }
+
+    /** The keys of the {@code [pgagroal]} section that only a restart applies and whose effective value differs. */
+    static Set<Setting> restartOnlyChanges(MainConfig running, MainConfig next) {
+        Set<Setting> changed = EnumSet.noneOf(Setting.class);
+        for (Setting setting : Setting.values()) {
+            if (setting.section() == Setting.Section.MAIN && !setting.reloadable()
+                    && !Objects.equals(running.value(setting), next.value(setting))) {
+                changed.add(setting);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * This configuration's files read again over {@code running}: every restart-only key whose value
+     * differs keeps its running value, the servers are the running ones, and the result is validated
+     * as a whole.
+     */
+    PgagroalConfig over(PgagroalConfig running, KnownUsers users) throws ConfigException {
+        return assemble(sources, users, paths, running);
     }
 
     public static Builder builder() {
@@ -160,9 +200,9 @@ public final class PgagroalConfig {
             List<String> conf = new ArrayList<>(List.of("[" + ConfFile.MAIN_SECTION + "]"));
             conf.addAll(main.values());
             conf.addAll(servers);
-            return assemble(new Source("<pgagroal.conf>", conf), new Source("<pgagroal_hba.conf>", hba),
-                    limits.isEmpty() ? null : new Source("<pgagroal_databases.conf>", limits), users, null,
-                    System::getenv);
+            return assemble(new Sources(new Source("<pgagroal.conf>", conf), new Source("<pgagroal_hba.conf>", hba),
+                    limits.isEmpty() ? null : new Source("<pgagroal_databases.conf>", limits), System::getenv),
+                    users, null, null);
         }
 
         private static String line(String text) {

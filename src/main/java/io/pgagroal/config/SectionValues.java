@@ -2,6 +2,7 @@ package io.pgagroal.config;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The settings of one INI section after conversion: the typed value, the text it came from and its
@@ -52,6 +53,25 @@ final class SectionValues {
                     : "only valid in the [pgagroal] section, ignored";
         }
         return "unknown key, ignored";
+    }
+
+    /**
+     * A copy in which {@code settings} read as in {@code other} (value, text and line), as a reload
+     * keeps the running value of a restart-only key.
+     */
+    SectionValues keeping(SectionValues other, Set<Setting> settings) {
+        SectionValues copy = new SectionValues(file, section);
+        copy.entries.putAll(entries);
+        copy.values.putAll(values);
+        for (Setting setting : settings) {
+            copy.entries.remove(setting);
+            copy.values.remove(setting);
+            if (other.entries.containsKey(setting)) {
+                copy.entries.put(setting, other.entries.get(setting));
+                copy.values.put(setting, other.values.get(setting));
+            }
+        }
+        return copy;
     }
 
     Object get(Setting setting) {

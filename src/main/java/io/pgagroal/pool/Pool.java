@@ -65,7 +65,7 @@ public final class Pool<C extends PooledConnection> {
     private final AtomicIntegerArray states;
     private final AtomicReferenceArray<C> connections;
     private final PoolKey[] keys;
-    private final long blockingTimeoutNanos;
+    private volatile long blockingTimeoutNanos;
     private final Consumer<? super C> closer;
     private final Object lock = new Object();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -94,13 +94,18 @@ public final class Pool<C extends PooledConnection> {
         this.states = new AtomicIntegerArray(maxConnections);
         this.connections = new AtomicReferenceArray<>(maxConnections);
         this.keys = new PoolKey[maxConnections];
-        this.blockingTimeoutNanos = blockingTimeout.compareTo(NO_DEADLINE) >= 0 ? Long.MAX_VALUE : blockingTimeout.toNanos();
+        blockingTimeout(blockingTimeout);
         this.closer = closer;
         for (int i = 0; i < maxConnections; i++) {
             states.set(i, SlotState.NOTINIT.value);
         }
         this.created = new long[maxConnections];
         this.lastUsed = new long[maxConnections];
+    }
+
+    /** Sets blocking_timeout for clients that ask from now on (a reload); waiters keep their deadline. */
+    public void blockingTimeout(Duration blockingTimeout) {
+        blockingTimeoutNanos = blockingTimeout.compareTo(NO_DEADLINE) >= 0 ? Long.MAX_VALUE : blockingTimeout.toNanos();
     }
 
     public int size() {
@@ -155,12 +160,13 @@ public final class Pool<C extends PooledConnection> {
                     checkout = tryAcquire(key, maxSize, loop);
                 }
                 if (checkout == null) {
-                    if (blockingTimeoutNanos <= 0) {
+                    long timeoutNanos = blockingTimeoutNanos;
+                    if (timeoutNanos <= 0) {
                         return promise.setFailure(new PoolFullException("connection pool is full"));
                     }
                     Waiter waiter = new Waiter(key, maxSize, loop, promise);
-                    if (blockingTimeoutNanos != Long.MAX_VALUE) {
-                        waiter.timeout = loop.schedule(() -> expire(waiter), blockingTimeoutNanos, TimeUnit.NANOSECONDS);
+                    if (timeoutNanos != Long.MAX_VALUE) {
+                        waiter.timeout = loop.schedule(() -> expire(waiter), timeoutNanos, TimeUnit.NANOSECONDS);
                     }
                     promise.addListener(f -> {
                         if (f.isCancelled()) {

@@ -143,6 +143,15 @@ public final class Credentials {
         }
     }
 
+    /** Takes over the rotated frontend passwords of {@code previous} for the users this vault still has (a reload). */
+    public void keepRotated(Credentials previous) {
+        previous.rotated.forEach((user, password) -> {
+            if (users.containsKey(user)) {
+                rotated.put(user, password);
+            }
+        });
+    }
+
     /** The frontend password a client of this user must present now, if one is defined. */
     public Optional<String> frontendPassword(String user) {
         return Optional.ofNullable(rotated.getOrDefault(user, frontendUsers.get(user)));

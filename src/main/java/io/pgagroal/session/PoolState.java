@@ -18,11 +18,17 @@ import io.pgagroal.server.Servers;
  * What every session shares, the seed's shared-memory segment: the configuration snapshot, the
  * known passwords, the servers, the slot table and the pipeline, plus the transport to open server
  * connections with.
+ *
+ * <p>The configuration, the HBA matcher and the passwords are one snapshot that a reload replaces
+ * ({@link #install}); read them at the moment they are needed, never copy them into a field. Each is
+ * a validated whole; a decision that reads several (admission) may, during the instant of a swap,
+ * combine the old one of one with the new one of another, as a client arriving a moment earlier or
+ * later would.
  */
 final class PoolState {
 
-    final PgagroalConfig config;
-    final HbaMatcher hba;
+    volatile PgagroalConfig config;
+    volatile HbaMatcher hba;
     final Servers servers;
     final Pool<ServerConnection> pool;
     final Pipeline pipeline;
@@ -31,7 +37,7 @@ final class PoolState {
     final DisabledDatabases disabled = new DisabledDatabases();
     final Transport transport;
     final EventLoopGroup workers;
-    final Credentials credentials;
+    volatile Credentials credentials;
     volatile boolean shuttingDown;
 
     PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool<ServerConnection> pool, Flows flows, Transport transport,
@@ -45,6 +51,13 @@ final class PoolState {
         this.pipeline = flows.pipeline();
         this.transport = transport;
         this.workers = workers;
+    }
+
+    /** Makes a reloaded configuration and its passwords the ones new clients see. */
+    void install(PgagroalConfig next, Credentials nextCredentials) {
+        credentials = nextCredentials;
+        hba = new HbaMatcher(next.hba());
+        config = next;
     }
 
     /** Opens a connection to a PostgreSQL server on {@code loop}. */

@@ -52,7 +52,7 @@ public final class Pooler implements AutoCloseable {
         Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers);
         workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
-        scheduleFrontendPasswordRotation(config, credentials, workers);
+        scheduleFrontendPasswordRotation(state);
         try {
             Listeners listeners = Listeners.bind(config.main(), transport, boss, workers, new ChannelInitializer<Channel>() {
                 @Override
@@ -89,17 +89,37 @@ public final class Pooler implements AutoCloseable {
      * rotate_frontend_password_timeout: every vault user gets a random frontend password at start and
      * a new one each period (only when no frontend users file gives them fixed ones).
      */
-    private static void scheduleFrontendPasswordRotation(PgagroalConfig config, Credentials credentials, EventLoopGroup workers) {
-        long period = config.main().rotateFrontendPasswordTimeout().toMillis();
-        if (period <= 0 || credentials.hasFrontendUsers()) {
+    private static void scheduleFrontendPasswordRotation(PoolState state) {
+        long period = state.config.main().rotateFrontendPasswordTimeout().toMillis();
+        if (period <= 0 || state.credentials.hasFrontendUsers()) {
             return;
         }
-        int length = config.main().rotateFrontendPasswordLength();
-        credentials.rotateFrontendPasswords(length);
-        workers.scheduleAtFixedRate(() -> {
-            credentials.rotateFrontendPasswords(length);
+        state.credentials.rotateFrontendPasswords(state.config.main().rotateFrontendPasswordLength());
+        state.workers.scheduleAtFixedRate(() -> {
+            state.credentials.rotateFrontendPasswords(state.config.main().rotateFrontendPasswordLength());
             LOG.info("Frontend passwords rotated");
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The configuration in force (the last one a reload installed). */
+    public PgagroalConfig config() {
+        return state.config;
+    }
+
+    /** The passwords in force. */
+    public Credentials credentials() {
+        return state.credentials;
+    }
+
+    /**
+     * Makes a reloaded configuration and its passwords the ones new clients see: HBA, limits, users,
+     * timeouts. Sessions keep running with what they were admitted with. Rotated frontend passwords
+     * of users still in the vault are kept.
+     */
+    public void reconfigure(PgagroalConfig config, Credentials credentials) {
+        credentials.keepRotated(state.credentials);
+        state.install(config, credentials);
+        state.pool.blockingTimeout(blockingTimeout(config));
     }
 
     public int port() {
