@@ -74,9 +74,7 @@ public final class Listeners implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childHandler(binding.clientInitializer);
         if (!unix) {
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, config.nodelay())
-                    .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive());
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
         }
         try {
             return bootstrap.bind(address).sync().channel();

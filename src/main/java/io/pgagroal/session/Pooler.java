@@ -2,10 +2,13 @@ package io.pgagroal.session;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.pgagroal.net.Listeners;
 import io.pgagroal.net.Transport;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.config.PipelineKind;
 import io.pgagroal.pipeline.Pipeline;
@@ -57,6 +60,12 @@ public final class Pooler implements AutoCloseable {
             Listeners listeners = Listeners.bind(config.main(), transport, boss, workers, new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    // here rather than as child options of the listener, so that a reload applies them
+                    if (ch instanceof SocketChannel) {
+                        MainConfig main = state.config.main();
+                        ch.config().setOption(ChannelOption.TCP_NODELAY, main.nodelay());
+                        ch.config().setOption(ChannelOption.SO_KEEPALIVE, main.keepAlive());
+                    }
                     FrontendHandler.install(ch.pipeline(), state);
                 }
             });
