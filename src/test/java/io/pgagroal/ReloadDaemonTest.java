@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SIGHUP to the daemon while pgbench -c 20 runs through it, in each pipeline. The reload brings a
  * reject line for another user in pgagroal_hba.conf, log_level = debug, authentication_timeout = 1
  * and a changed pgagroal_databases.conf: pgbench sees no failed transaction, the other user is
- * refused from then on, and a client that sends nothing is timed out after 1 s with a DEBUG line.
+ * refused from then on, a client that sends nothing is timed out after 1 s, and DEBUG lines appear.
  * Then a broken pgagroal.conf: the reload fails naming file, line and key, and the pooler keeps
  * serving with the configuration it had. Then a changed max_connections: reported as requiring a
  * restart and not applied.
@@ -85,6 +85,7 @@ class ReloadDaemonTest {
         try {
             Daemon.awaitListening(port, dir, daemon, log);
             selectOne(port, OTHER);
+            assertThat(Files.readString(log)).as("log_level = info at start").doesNotContain("DEBUG");
             CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() ->
                     Pgbench.against(endpoint(port)).clients(20).threads(2).seconds(8).run());
             Thread.sleep(2000);
@@ -99,8 +100,10 @@ class ReloadDaemonTest {
                     .hasMessageContaining("pgagroal_hba.conf rejects connection").hasMessageContaining("\"other\"");
             int before = Files.readString(log).length();
             try (Socket silent = new Socket("127.0.0.1", port)) {
-                awaitLog(log, before, 3000, List.of("DEBUG FrontendHandler: Authentication timeout"));
+                awaitLog(log, before, 3000, List.of("authentication timeout: address=127.0.0.1"));
             }
+            selectOne(port, USER);
+            awaitLog(log, before, 3000, List.of("DEBUG SlotRequest: Slot"));
 
             Files.writeString(conf, configuration(port, pipeline,
                     "log_level = debug\nauthentication_timeout = 1\nmax_connections = lots\n"));

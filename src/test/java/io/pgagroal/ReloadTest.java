@@ -114,6 +114,16 @@ class ReloadTest {
     }
 
     @Test
+    void aKeyNotSupportedYetIsRefusedAsAtStart() throws ConfigException {
+        PgagroalConfig before = PG.pooler().config();
+
+        ReloadReport report = PG.pooler().reload(running(1, 5).set("tracker", "on").build());
+
+        assertThat(report.error()).hasValueSatisfying(e -> assertThat(e).contains("tracker").contains("not supported yet"));
+        assertThat(PG.pooler().config()).isSameAs(before);
+    }
+
+    @Test
     void filesAreReadAgainAndABrokenOneChangesNothing() throws Exception {
         PG.postgres().createRole("latecomer", "late-secret");
         Path home = Files.createDirectories(dir.resolve("home"));
