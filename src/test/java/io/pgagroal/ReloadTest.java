@@ -102,6 +102,15 @@ class ReloadTest {
     }
 
     @Test
+    void allowUnknownUsersOffRefusesTheNextUnknownUser() throws Exception {
+        ReloadReport report = PG.pooler().reload(running(1, 5).set("allow_unknown_users", "off").build());
+
+        assertThat(report.applied()).containsExactly("allow_unknown_users");
+        PG.awaitIdle();
+        assertThatThrownBy(PG::connect).isInstanceOf(SQLException.class).hasMessageContaining("not known to pgagroal");
+    }
+
+    @Test
     void aRestartOnlyChangeIsReportedAndKept() throws ConfigException {
         ReloadReport report = PG.pooler().reload(running(1, 5).set("max_connections", "20").set("log_connections", "on").build());
 
