@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
+import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
 import io.pgagroal.testing.Pgbench;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
-import io.pgagroal.testing.PostgresServer;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -22,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,23 +43,18 @@ class ReloadDaemonTest {
     private static final String OTHER = "other";
     private static final String DATABASE = "benchdb";
     private static final String PASSWORD = "bench-secret";
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final DaemonExtension PG = new DaemonExtension();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start(PostgresServer.AuthMethod.TRUST);
-        postgres.createRole(USER, PASSWORD);
-        postgres.createRole(OTHER, PASSWORD);
-        postgres.createDatabase(DATABASE, USER);
-        Pgbench.initialize(postgres.endpoint(USER, PASSWORD, DATABASE), 1).orThrow();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.stop();
+    static void createBenchDatabase() {
+        PG.postgres().createRole(USER, PASSWORD);
+        PG.postgres().createRole(OTHER, PASSWORD);
+        PG.postgres().createDatabase(DATABASE, USER);
+        Pgbench.initialize(PG.postgres().endpoint(USER, PASSWORD, DATABASE), 1).orThrow();
     }
 
     @ParameterizedTest
@@ -73,14 +68,13 @@ class ReloadDaemonTest {
         file.add(USER, PASSWORD, key);
         file.add(OTHER, PASSWORD, key);
         file.write();
-        Path conf = dir.resolve("pgagroal.conf");
+        Path conf = configuration(port, pipeline, "log_level = info\nmax_connections = 40");
         Path hba = dir.resolve("pgagroal_hba.conf");
         Path limits = dir.resolve("pgagroal_databases.conf");
-        Files.writeString(conf, configuration(port, pipeline, "log_level = info\nmax_connections = 40\n"));
         Files.writeString(hba, "host all all all scram-sha-256\n");
         Files.writeString(limits, "benchdb bench 25 2 2\npostgres other 2 1 1\n");
         Path log = dir.resolve("console.log");
-        Process daemon = Daemon.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
+        Process daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
                 "-c", conf.toString(), "-a", hba.toString(), "-l", limits.toString(), "-u", users.toString());
         try {
             Daemon.awaitListening(port, dir, daemon, log);
@@ -90,8 +84,7 @@ class ReloadDaemonTest {
                     Pgbench.against(endpoint(port)).clients(20).threads(2).seconds(8).run());
             Thread.sleep(2000);
 
-            Files.writeString(conf, configuration(port, pipeline,
-                    "log_level = debug\nauthentication_timeout = 1\nmax_connections = 40\n"));
+            configuration(port, pipeline, "log_level = debug\nauthentication_timeout = 1\nmax_connections = 40");
             Files.writeString(hba, "host all other all reject\nhost all all all scram-sha-256\n");
             Files.writeString(limits, "benchdb bench 30 2 2\npostgres other 2 1 1\n");
             reload(daemon, log, "Configuration reloaded: applied log_level, authentication_timeout, pgagroal_hba.conf,"
@@ -105,14 +98,12 @@ class ReloadDaemonTest {
             selectOne(port, USER);
             awaitLog(log, before, 3000, List.of("DEBUG SlotRequest: Slot"));
 
-            Files.writeString(conf, configuration(port, pipeline,
-                    "log_level = debug\nauthentication_timeout = 1\nmax_connections = lots\n"));
-            reload(daemon, log, "Reload failed, the running configuration is kept: " + conf + ":8: max_connections: \"lots\" is not an integer");
+            configuration(port, pipeline, "log_level = debug\nauthentication_timeout = 1\nmax_connections = lots");
+            reload(daemon, log, "Reload failed, the running configuration is kept: " + conf + ":9: max_connections: \"lots\" is not an integer");
             selectOne(port, USER);
             assertThatThrownBy(() -> selectOne(port, OTHER)).isInstanceOf(SQLException.class);
 
-            Files.writeString(conf, configuration(port, pipeline,
-                    "log_level = debug\nauthentication_timeout = 1\nmax_connections = 50\n"));
+            configuration(port, pipeline, "log_level = debug\nauthentication_timeout = 1\nmax_connections = 50");
             reload(daemon, log, "max_connections changed, which requires a restart; the running value is kept",
                     "Configuration reloaded: nothing to apply");
             selectOne(port, USER);
@@ -126,28 +117,17 @@ class ReloadDaemonTest {
         } finally {
             daemon.destroy();
             daemon.waitFor(15, TimeUnit.SECONDS);
-            daemon.destroyForcibly();
         }
     }
 
-    private String configuration(int port, String pipeline, String extra) {
-        return """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
-                pipeline = %s
-                %s
-                allow_unknown_users = off
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(port, dir, pipeline, extra, postgres.host(), postgres.port());
+    /** pgagroal.conf for this pipeline, every client in the users vault, and the {@code extra} lines from line 7 on. */
+    private Path configuration(int port, String pipeline, String extra) throws IOException {
+        return PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port,
+                "pipeline = " + pipeline + "\nallow_unknown_users = off\n" + extra);
     }
 
     private static Endpoint endpoint(int port) {
-        return postgres.endpoint(USER, PASSWORD, DATABASE).withPort(port);
+        return PG.postgres().endpoint(USER, PASSWORD, DATABASE).withPort(port);
     }
 
     private static void selectOne(int port, String user) throws SQLException {

@@ -8,7 +8,9 @@ import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
+import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,17 +143,8 @@ class ReloadTest {
         UsersFile vault = UsersFile.openOrNew(users);
         vault.add(PoolerExtension.USER, PoolerExtension.PASSWORD, key);
         vault.write();
-        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), """
-                [pgagroal]
-                host = 127.0.0.1
-                port = %d
-                unix_socket_dir = %s
-                allow_unknown_users = off
-
-                [primary]
-                host = %s
-                port = %d
-                """.formatted(io.pgagroal.testing.Ports.free(), dir, PG.postgres().host(), PG.postgres().port()));
+        Path conf = Daemon.configuration(dir.resolve("pgagroal.conf"), "127.0.0.1", Ports.free(), "allow_unknown_users = off",
+                PG.postgres().host(), PG.postgres().port());
         Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all scram-sha-256\n");
         String previous = System.getProperty(MasterKey.HOME_PROPERTY);
         System.setProperty(MasterKey.HOME_PROPERTY, home.toString());
