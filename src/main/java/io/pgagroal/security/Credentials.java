@@ -143,13 +143,18 @@ public final class Credentials {
         }
     }
 
-    /** Takes over the rotated frontend passwords of {@code previous} for the users this vault still has (a reload). */
-    public void keepRotated(Credentials previous) {
-        previous.rotated.forEach((user, password) -> {
-            if (users.containsKey(user)) {
-                rotated.put(user, password);
-            }
-        });
+    /**
+     * A reload: when {@code previous} rotates frontend passwords, each user of this vault keeps its
+     * rotated password, and a user new to the vault gets one of {@code length} at once.
+     */
+    public void keepRotated(Credentials previous, int length) {
+        if (previous.rotated.isEmpty()) {
+            return;
+        }
+        for (String user : users.keySet()) {
+            String password = previous.rotated.get(user);
+            rotated.put(user, password != null ? password : PasswordGenerator.generate(length));
+        }
     }
 
     /** The frontend password a client of this user must present now, if one is defined. */

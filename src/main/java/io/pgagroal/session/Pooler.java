@@ -126,7 +126,7 @@ public final class Pooler implements AutoCloseable {
      * of users still in the vault are kept.
      */
     public void reconfigure(PgagroalConfig config, Credentials credentials) {
-        credentials.keepRotated(state.credentials);
+        credentials.keepRotated(state.credentials, config.main().rotateFrontendPasswordLength());
         state.install(config, credentials);
         state.pool.blockingTimeout(blockingTimeout(config));
     }
