@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param applied         reloadable keys whose value changed and now apply, and
  *                        {@code pgagroal_hba.conf} / {@code pgagroal_databases.conf} when their entries changed
- * @param restartRequired restart-only keys whose value changed (and {@code servers}); not applied
+ * @param restartRequired restart-only keys whose value changed (and {@code servers}, and
+ *                        {@code pgagroal_databases.conf initial_size/min_size}); not applied
  * @param error           why nothing was reloaded
  */
 public record ReloadReport(List<String> applied, List<String> restartRequired, Optional<String> error) {

@@ -17,9 +17,11 @@ import java.util.Set;
  * or nothing is.
  *
  * @param config          the snapshot to run with
- * @param applied         reloadable keys whose value changed, and {@code pgagroal_hba.conf} /
- *                        {@code pgagroal_databases.conf} when their entries changed
- * @param restartRequired restart-only keys whose value changed (and {@code servers}), not applied
+ * @param applied         reloadable keys whose value changed, {@code pgagroal_hba.conf} when its entries
+ *                        changed, {@code pgagroal_databases.conf} when names, aliases or max_size changed
+ * @param restartRequired restart-only keys whose value changed, {@code servers}, and
+ *                        {@code pgagroal_databases.conf initial_size/min_size} when the prefill would
+ *                        change (the prefill keeps the entries it was started with)
  */
 public record ConfigReload(PgagroalConfig config, List<String> applied, List<String> restartRequired) {
 
@@ -58,20 +60,29 @@ public record ConfigReload(PgagroalConfig config, List<String> applied, List<Str
         if (!entries(running.hba()).equals(entries(next.hba()))) {
             applied.add("pgagroal_hba.conf");
         }
-        if (!running.limits().entries().stream().map(ConfigReload::withoutLine).toList()
-                .equals(next.limits().entries().stream().map(ConfigReload::withoutLine).toList())) {
+        if (!admission(running).equals(admission(next))) {
             applied.add("pgagroal_databases.conf");
         }
+        if (!prefilled(running).equals(prefilled(next))) {
+            restartRequired.add("pgagroal_databases.conf initial_size/min_size");
+        }
         return new ConfigReload(next, applied, restartRequired);
+    }
+
+    /** What new clients are checked against: the entries' names, aliases and max_size. */
+    private static List<List<Object>> admission(PgagroalConfig config) {
+        return config.limits().entries().stream()
+                .map(e -> List.<Object>of(e.database(), e.aliases(), e.user(), e.maxSize())).toList();
+    }
+
+    /** What the prefill, set up at start, works from: the entries with initial_size or min_size. */
+    private static List<List<Object>> prefilled(PgagroalConfig config) {
+        return config.limits().entries().stream().filter(e -> e.initialSize() > 0 || e.minSize() > 0)
+                .map(e -> List.<Object>of(e.database(), e.user(), e.initialSize(), e.minSize())).toList();
     }
 
     /** HBA entries compared by what they match and decide, not by where they were written. */
     private static List<List<Object>> entries(List<HbaEntry> hba) {
         return hba.stream().map(e -> List.<Object>of(e.type(), e.database(), e.user(), e.address(), e.method())).toList();
-    }
-
-    private static LimitEntry withoutLine(LimitEntry entry) {
-        return new LimitEntry(entry.database(), entry.aliases(), entry.user(), entry.maxSize(), entry.initialSize(),
-                entry.minSize(), 0);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,18 @@ class ConfigReloadTest {
         assertThat(reload.config().main().blockingTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(reload.config().hba()).hasSize(2);
         assertThat(reload.config().limits().bestRule("u", "otherdb")).map(LimitEntry::maxSize).contains(2);
+    }
+
+    @Test
+    void prefillSizesAreRestartOnly() throws ConfigException {
+        KnownUsers users = new KnownUsers(Set.of("app"), Set.of(), Set.of(), Set.of());
+        PgagroalConfig running = base().users(users).build();
+        PgagroalConfig candidate = base().users(users).limit("otherdb app 2 1 1").build();
+
+        ConfigReload reload = ConfigReload.of(running, candidate, users);
+
+        assertThat(reload.applied()).containsExactly("pgagroal_databases.conf");
+        assertThat(reload.restartRequired()).containsExactly("pgagroal_databases.conf initial_size/min_size");
     }
 
     @Test
