@@ -1,15 +1,14 @@
 package io.pgagroal.management;
 
-import io.airlift.compress.MalformedInputException;
-import io.airlift.compress.zstd.ZstdCompressor;
-import io.airlift.compress.zstd.ZstdDecompressor;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -21,8 +20,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
  * and reads, and so what these do:
  * <ul>
  * <li>gzip: a gzip member (zlib's gzip wrapper) at level 9;
- * <li>zstd: one zstd frame that records the content size (pgagroal refuses a frame without it); pgagroal
- *     compresses at level 1, this at the library's level, which any decoder reads the same;
+ * <li>zstd: one zstd frame at level 1, which records the content size (pgagroal refuses a frame without it);
  * <li>lz4: one raw LZ4 block, see {@link Lz4Block};
  * <li>bzip2: a bzip2 stream with 900k blocks.
  * </ul>
@@ -63,34 +61,24 @@ public enum Compression {
     ZSTD(2) {
         @Override
         public byte[] compress(byte[] data) {
-            ZstdCompressor compressor = new ZstdCompressor();
-            byte[] out = new byte[compressor.maxCompressedLength(data.length)];
-            int length = compressor.compress(data, 0, data.length, out, 0, out.length);
-            return Arrays.copyOf(out, length);
+            return Zstd.compress(data, 1);
         }
 
         @Override
         public byte[] decompress(byte[] frame) {
-            long size;
-            try {
-                size = ZstdDecompressor.getDecompressedSize(frame, 0, frame.length);
-            } catch (MalformedInputException e) {
-                throw new FrameCodecException("zstd payload is not a zstd frame: " + e.getMessage(), e);
+            long size = Zstd.getFrameContentSize(frame);
+            if (size == ZSTD_CONTENTSIZE_UNKNOWN) {
+                throw new FrameCodecException("zstd payload does not record its decompressed size; pgagroal requires it");
             }
             if (size < 0) {
-                throw new FrameCodecException("zstd payload does not record its decompressed size; pgagroal requires it");
+                throw new FrameCodecException("zstd payload is not a zstd frame");
             }
             if (size > MAX_DECOMPRESSED) {
                 throw BoundedRead.tooLarge("zstd", MAX_DECOMPRESSED);
             }
-            byte[] out = new byte[(int) size];
             try {
-                int length = new ZstdDecompressor().decompress(frame, 0, frame.length, out, 0, out.length);
-                if (length != size) {
-                    throw new FrameCodecException("zstd payload holds " + length + " bytes, not the " + size + " its header says");
-                }
-                return out;
-            } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                return Zstd.decompress(frame, (int) size);
+            } catch (ZstdException e) {
                 throw new FrameCodecException("zstd payload is malformed: " + e.getMessage(), e);
             }
         }
@@ -120,6 +108,9 @@ public enum Compression {
 
     /** The most bytes a payload may decompress to: far above any management document pgagroal sends. */
     public static final int MAX_DECOMPRESSED = 16 * 1024 * 1024;
+
+    /** What libzstd's {@code ZSTD_getFrameContentSize} answers for a frame without a content size. */
+    private static final long ZSTD_CONTENTSIZE_UNKNOWN = -1;
 
     private final int code;
 
@@ -170,6 +161,6 @@ public enum Compression {
     }
 
     private String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

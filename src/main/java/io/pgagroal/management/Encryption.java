@@ -3,6 +3,7 @@ package io.pgagroal.management;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.PasswordCipher;
 import java.security.GeneralSecurityException;
+import java.util.Locale;
 
 /**
  * The encryption byte of a management frame (spec §8.1), with pgagroal's codes: AES in CBC mode with
@@ -66,6 +67,6 @@ public enum Encryption {
     }
 
     private String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

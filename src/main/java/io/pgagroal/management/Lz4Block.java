@@ -1,18 +1,20 @@
 package io.pgagroal.management;
 
-import io.airlift.compress.MalformedInputException;
-import io.airlift.compress.lz4.Lz4Compressor;
-import io.airlift.compress.lz4.Lz4Decompressor;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * A raw LZ4 block, as pgagroal's {@code LZ4_compress_default} writes it: no frame, no checksum, and the
  * original length does not travel. pgagroal decodes into a buffer of 4 times the block's size and writes
  * a terminating NUL after the text, so it fails on a block that expands 4 times or more; for such
  * (very repetitive) input this writes the text as one literal run instead, which every decoder reads.
+ * The codecs are lz4-java's pure-Java ones.
  */
 final class Lz4Block {
+
+    private static final LZ4Factory LZ4 = LZ4Factory.safeInstance();
 
     /** pgagroal's decoder: {@code max_decompressed_size = compressed_size * 4}, plus its NUL. */
     private static final int UPSTREAM_EXPANSION = 4;
@@ -23,22 +25,20 @@ final class Lz4Block {
     }
 
     static byte[] compress(byte[] data) {
-        Lz4Compressor compressor = new Lz4Compressor();
-        byte[] out = new byte[compressor.maxCompressedLength(data.length)];
-        int length = compressor.compress(data, 0, data.length, out, 0, out.length);
-        if ((long) length * UPSTREAM_EXPANSION <= data.length) {
+        byte[] block = LZ4.fastCompressor().compress(data);
+        if ((long) block.length * UPSTREAM_EXPANSION <= data.length) {
             return literals(data);
         }
-        return Arrays.copyOf(out, length);
+        return block;
     }
 
     static byte[] decompress(byte[] block, int limit) {
         int capacity = (int) Math.min(limit, (long) block.length * MAX_EXPANSION + 16);
         byte[] out = new byte[capacity];
         try {
-            int length = new Lz4Decompressor().decompress(block, 0, block.length, out, 0, out.length);
+            int length = LZ4.safeDecompressor().decompress(block, 0, block.length, out, 0, out.length);
             return Arrays.copyOf(out, length);
-        } catch (MalformedInputException | IndexOutOfBoundsException e) {
+        } catch (LZ4Exception e) {
             if (capacity == limit) {
                 throw new FrameCodecException("lz4 payload is malformed or decompresses to more than " + limit
                         + " bytes; refused", e);

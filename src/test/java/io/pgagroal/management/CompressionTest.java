@@ -3,7 +3,7 @@ package io.pgagroal.management;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.airlift.compress.zstd.ZstdDecompressor;
+import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -85,7 +85,16 @@ class CompressionTest {
     void zstdRecordsTheContentSizePgagroalNeeds() {
         byte[] frame = Compression.ZSTD.compress(PING.getBytes(StandardCharsets.UTF_8));
 
-        assertThat(ZstdDecompressor.getDecompressedSize(frame, 0, frame.length)).isEqualTo(PING.length());
+        assertThat(Zstd.getFrameContentSize(frame)).isEqualTo(PING.length());
+    }
+
+    /** {@code printf %s "$T" | zstd -1 -q -c | base64 -w0}: the zstd tool streams, leaving the size out. */
+    @Test
+    void zstdFrameWithoutContentSizeIsRefusedLikePgagroalDoes() {
+        byte[] streamed = Base64.getDecoder().decode("KLUv/QRIbQMAUkgaGnBJ3C//CxlNiQFL4Ilwuw8811Hf0r+v+r+Ey6Lo+22i2MJxST0z1W3hECw4Hnpm6r11bTF0fCbAnDzymMDJc31bqd8uZTimvpPWCeH4NNI41zNTz+2heVUCHY3RI5zWYuiK3i2SdnAlAN55WAw=");
+
+        assertThatThrownBy(() -> Compression.ZSTD.decompress(streamed)).isInstanceOf(FrameCodecException.class)
+                .hasMessageContaining("does not record its decompressed size");
     }
 
     /** pgagroal's lz4 decoder allows 4 times the block's size, so a block must never expand that far. */
