@@ -82,8 +82,7 @@ start_postgres() {
 start_pgagroal() {
   local pipeline=$1 port dir extra=()
   port=$(free_port)
-  dir="$work/pgagroal-$pipeline"
-  mkdir "$dir"
+  dir=$(mktemp -d "$work/pgagroal-$pipeline.XXXXXX")
   if [[ $pipeline == transaction ]]; then
     # The transaction pipeline needs a users vault and a prefilled pool: the master key lives in
     # the temporary directory (pgagroal.home), never in a real home directory.
