@@ -195,9 +195,12 @@ public final class Pgagroal implements AutoCloseable {
         return pooler.servers().all();
     }
 
-    /** Server connections held or being opened for this user and real database. */
+    /**
+     * Server connections held or being opened for this user and real database, {@code all} matching
+     * every name (a limit entry's count).
+     */
     public int connections(String user, String database) {
-        return pooler.pool().connections(user, database);
+        return pooler.pool().connectionsMatching(user, database);
     }
 
     /** Every live client session, with the operations that end one. */
