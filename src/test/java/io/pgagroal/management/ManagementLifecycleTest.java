@@ -56,6 +56,19 @@ class ManagementLifecycleTest {
     }
 
     @Test
+    void theCliAsAProcessExitsWithItsStatus() throws Exception {
+        Process ping = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), Cli.class.getName(), "-c", conf.toString(), "-v", "-F", "json", "ping")
+                .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        String out = new String(ping.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(ping.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ping.exitValue()).isZero();
+        assertThat(out).contains("\"Command\": \"ping\"");
+        assertThat(err).isEqualTo("pgagroal-cli: Success (0)\n");
+    }
+
+    @Test
     void confLsNamesTheFiles() {
         CliRun ls = CliRun.run(conf, "conf", "ls");
         assertThat(ls.out()).contains("main_configuration_path: " + conf).contains("hba_configuration_path: " + hba)
