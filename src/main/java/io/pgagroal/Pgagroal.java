@@ -131,6 +131,33 @@ public final class Pgagroal implements AutoCloseable {
         }
     }
 
+    /**
+     * Management's {@code conf set}: one {@code [pgagroal]} key of the running configuration set to
+     * {@code value}, validated with everything else. A reloadable key is put in force as a reload
+     * would ({@link ReloadReport#applied()} names it when its value changed); a restart-only key whose
+     * value would change is reported in {@link ReloadReport#restartRequired()} and nothing changes.
+     * The files are not written: a later reload from files brings their values back.
+     */
+    public ReloadReport set(String key, String value) {
+        synchronized (reloading) {
+            PgagroalConfig running = pooler.config();
+            Credentials credentials = pooler.credentials();
+            try {
+                PgagroalConfig candidate = running.with(key, value, credentials.knownUsers());
+                candidate.requireSupported();
+                List<String> restart = ConfigReload.of(running, candidate, credentials.knownUsers()).restartRequired();
+                if (!restart.isEmpty()) {
+                    LOG.warn("Configuration: {} = {} requires a restart; nothing changed", key, value);
+                    return ReloadReport.reloaded(List.of(), restart);
+                }
+                return apply(running, candidate, credentials);
+            } catch (ConfigException e) {
+                LOG.error("Configuration: {} = {} refused, nothing changed: {}", key, value, e.getMessage());
+                return ReloadReport.failed(e.getMessage());
+            }
+        }
+    }
+
     /** Runs {@code action} with the new configuration after each successful reload (the daemon re-applies logging). */
     void afterReload(Consumer<PgagroalConfig> action) {
         afterReload = action;

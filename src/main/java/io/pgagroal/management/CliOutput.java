@@ -30,6 +30,9 @@ final class CliOutput {
             return configValue(answer, request.configKey(), format);
         }
         int status = request.command() == ManagementCommand.CONFIG_SET && !succeeded ? 1 : 0;
+        if (format == Documents.OUTPUT_TEXT && request.command() == ManagementCommand.CONFIG_SET && succeeded) {
+            return new Printed(configSet(answer.path("Response")), status);
+        }
         if (format == Documents.OUTPUT_TEXT && request.command() == ManagementCommand.CONFIG_ALIAS && succeeded) {
             return new Printed(aliases(answer.path("Response").path("Databases")), status);
         }
@@ -69,6 +72,18 @@ final class CliOutput {
             ((ObjectNode) reduced.path("Outcome")).put("Status", false);
         }
         return new Printed(render(reduced, format), found ? 0 : 1);
+    }
+
+    /** pgagroal's blocks for a {@code conf set} that was applied, or that waits for a restart. */
+    private static String configSet(JsonNode response) {
+        boolean restart = response.path("restart_required").asBoolean();
+        return restart
+                ? "Configuration change requires manual restart\n  Parameter: %s\n  Current value: %s\n  Requested value: %s\n  Status: %s\n"
+                        .formatted(response.path("config_key").asText(), response.path("current_value").asText(),
+                                response.path("requested_value").asText(), response.path("status").asText())
+                : "Configuration change applied successfully\n  Parameter: %s\n  Old value: %s\n  New value: %s\n  Status: %s\n"
+                        .formatted(response.path("config_key").asText(), response.path("old_value").asText(),
+                                response.path("new_value").asText(), response.path("status").asText());
     }
 
     /** {@code # DATABASE=ALIASES  USER  MAX  INIT  MIN} and a row per limit entry. */

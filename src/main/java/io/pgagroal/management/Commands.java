@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgagroal.Pgagroal;
 import io.pgagroal.ReloadReport;
 import io.pgagroal.Version;
+import io.pgagroal.config.Setting;
 import io.pgagroal.session.FlushMode;
 import java.time.Duration;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ final class Commands {
                 response.put("Username", user);
                 response.put("Password", pgagroal.frontendPassword(user).orElse(null));
             }
-            case CONFIG_SET -> throw notSupported(ManagementException.CONF_SET_ERROR, "conf set");
+            case CONFIG_SET -> configSet(request, response);
             case SWITCH_TO -> throw notSupported(ManagementException.SWITCH_TO_FAILED, "switch-to");
             case CLEAR -> throw notSupported(ManagementException.METRICS_ERROR, "clear prometheus");
             case UNKNOWN -> throw new ManagementException(ManagementException.UNKNOWN_COMMAND, "unknown command 0");
@@ -109,6 +110,43 @@ final class Commands {
         response.put("Restart", report.needsRestart());
         report.applied().forEach(response.putArray("Applied")::add);
         report.restartRequired().forEach(response.putArray("RestartRequired")::add);
+    }
+
+    /**
+     * {@code conf set}: Response status {@code success} with old_value and new_value, or
+     * {@code success_restart_required} with current_value and requested_value (nothing changed);
+     * error 1004 without a key or value, 1002 for a key that is not a {@code [pgagroal]} key or a
+     * value that does not validate.
+     */
+    private void configSet(JsonNode request, ObjectNode response) throws ManagementException {
+        if (!request.path("ConfigKey").isTextual() || !request.path("ConfigValue").isTextual()) {
+            throw new ManagementException(ManagementException.CONF_SET_NO_KEY_OR_VALUE, "conf set needs ConfigKey and ConfigValue");
+        }
+        String key = request.path("ConfigKey").asText();
+        String value = request.path("ConfigValue").asText();
+        String name = key.startsWith("pgagroal.") ? key.substring("pgagroal.".length()) : key;
+        Setting setting = Setting.byKey(Setting.Section.MAIN, name).orElseThrow(() -> new ManagementException(
+                ManagementException.CONF_SET_ERROR_INVALID_KEY, name.contains(".")
+                        ? "conf set of server, hba and limit keys is not supported yet: " + key
+                        : "unknown configuration key " + key));
+        String old = pgagroal.config().main().rawValue(setting);
+        ReloadReport report = pgagroal.set(setting.key(), value);
+        if (!report.succeeded()) {
+            throw new ManagementException(ManagementException.CONF_SET_ERROR_INVALID_KEY, report.error().orElseThrow());
+        }
+        response.put("config_key", key);
+        response.put("restart_required", report.needsRestart());
+        if (report.needsRestart()) {
+            response.put("status", "success_restart_required");
+            response.put("message", setting.key() + " requires a restart; nothing changed");
+            response.put("current_value", old);
+            response.put("requested_value", value);
+        } else {
+            response.put("status", "success");
+            response.put("message", "configuration change applied");
+            response.put("old_value", old);
+            response.put("new_value", pgagroal.config().main().rawValue(setting));
+        }
     }
 
     private static ManagementException notSupported(int code, String what) {

@@ -8,7 +8,9 @@ final class ManagementException extends Exception {
     /** MANAGEMENT_ERROR_UNKNOWN_COMMAND. */
     static final int UNKNOWN_COMMAND = 2;
     static final int FLUSH_ERROR = 200;
-    static final int CONF_SET_ERROR = 1000;
+    /** conf set: a key that is no key, or a value that does not validate. */
+    static final int CONF_SET_ERROR_INVALID_KEY = 1002;
+    static final int CONF_SET_NO_KEY_OR_VALUE = 1004;
     static final int SWITCH_TO_FAILED = 1300;
     /** A reload that found a broken file; pgagroal has no code of its own for this (its reload is a signal). */
     static final int RELOAD_FAILED = 1100;

@@ -174,10 +174,10 @@ class ManagementCliTest {
 
     @Test
     void whatIsNotDoneYetSaysSo() {
-        CliRun set = cli("conf", "set", "log_level", "debug");
+        CliRun set = cli("conf", "set", "hba.all.method", "reject");
         assertThat(set.status()).isEqualTo(1);
-        assertThat(set.out()).contains("Error: 1000").contains("conf set is not supported yet");
-        assertThat(PG.pooler().config().main().rawValue(io.pgagroal.config.Setting.LOG_LEVEL)).isEqualTo("info");
+        assertThat(set.out()).contains("Error: 1002").contains("conf set of server, hba and limit keys is not supported yet");
+        assertThat(PG.pooler().config().hba()).singleElement().satisfies(e -> assertThat(e.method().configName()).isEqualTo("trust"));
         assertThat(cli("switch-to", "primary").out()).contains("Error: 1300").contains("switch-to is not supported yet");
         assertThat(cli("clear", "prometheus").out()).contains("clear prometheus is not supported yet");
 

@@ -94,6 +94,33 @@ class ManagementLifecycleTest {
     }
 
     @Test
+    void confSetAppliesAReloadableKeyAndOnlyReportsARestartOnlyOne() {
+        CliRun applied = CliRun.run(conf, "conf", "set", "blocking_timeout", "7");
+        assertThat(applied.status()).isZero();
+        assertThat(applied.out()).startsWith("Configuration change applied successfully\n").contains("Parameter: blocking_timeout")
+                .contains("Old value: 30").contains("New value: 7").contains("Status: success\n");
+        assertThat(pooler.config().main().blockingTimeout()).hasSeconds(7);
+        assertThat(CliRun.run(conf, "conf", "get", "blocking_timeout").out()).isEqualTo("7\n");
+
+        CliRun restart = CliRun.run(conf, "-F", "json", "conf", "set", "pgagroal.max_connections", "20");
+        assertThat(restart.status()).isZero();
+        assertThat(restart.json().at("/Response/status").asText()).isEqualTo("success_restart_required");
+        assertThat(restart.json().at("/Response/restart_required").asBoolean()).isTrue();
+        assertThat(restart.json().at("/Response/requested_value").asText()).isEqualTo("20");
+        assertThat(pooler.config().main().maxConnections()).isEqualTo(100);
+        assertThat(CliRun.run(conf, "conf", "set", "max_connections", "20").out())
+                .startsWith("Configuration change requires manual restart\n").contains("Current value: 100");
+
+        CliRun unknown = CliRun.run(conf, "conf", "set", "no_such_key", "1");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.out()).contains("Error: 1002").contains("unknown configuration key no_such_key");
+        CliRun invalid = CliRun.run(conf, "conf", "set", "blocking_timeout", "soon");
+        assertThat(invalid.status()).isEqualTo(1);
+        assertThat(invalid.out()).contains("Error: 1002").contains("blocking_timeout");
+        assertThat(pooler.config().main().blockingTimeout()).hasSeconds(7);
+    }
+
+    @Test
     void shutdownCancelAdmitsClientsAgain() throws Exception {
         try (Connection held = connect()) {
             assertThat(CliRun.run(conf, "shutdown", "gracefully").status()).isZero();
