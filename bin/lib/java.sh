@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bin/pgagroal, bin/pgagroal-quickstart, bench/run.sh and .ci/run (sourced, not run).
+# Shared by bin/pgagroal, bin/pgagroal-admin, bin/pgagroal-cli, bin/pgagroal-quickstart, bench/run.sh and .ci/run (sourced, not run).
 # Finds a JDK that can run pgagroal and the pgagroal jar.
 
 PGAGROAL_MIN_JAVA=21

@@ -4,6 +4,8 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.ConfigReload;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.management.ManagementServer;
+import io.pgagroal.server.Server;
 import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
 import io.pgagroal.session.SessionRegistry;
@@ -11,6 +13,7 @@ import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +45,7 @@ public final class Pgagroal implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Object reloading = new Object();
     private volatile Consumer<PgagroalConfig> afterReload = config -> { };
+    private volatile ManagementServer management;
 
     private Pgagroal(Pooler pooler) {
         this.pooler = pooler;
@@ -62,7 +66,14 @@ public final class Pgagroal implements AutoCloseable {
     public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException, ConfigException {
         config.requireSupported();
         config.warnings().forEach(LOG::warn);
-        return new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()));
+        Pgagroal pgagroal = new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()));
+        try {
+            pgagroal.management = ManagementServer.start(config.main().unixSocketDir(), pgagroal);
+        } catch (IOException | RuntimeException e) {
+            pgagroal.close();
+            throw e;
+        }
+        return pgagroal;
     }
 
     /** Loads the configuration files (users-type files decrypted with the master key) and starts a pooler. */
@@ -120,6 +131,33 @@ public final class Pgagroal implements AutoCloseable {
         }
     }
 
+    /**
+     * Management's {@code conf set}: one {@code [pgagroal]} key of the running configuration set to
+     * {@code value}, validated with everything else. A reloadable key is put in force as a reload
+     * would ({@link ReloadReport#applied()} names it when its value changed); a restart-only key whose
+     * value would change is reported in {@link ReloadReport#restartRequired()} and nothing changes.
+     * The files are not written: a later reload from files brings their values back.
+     */
+    public ReloadReport set(String key, String value) {
+        synchronized (reloading) {
+            PgagroalConfig running = pooler.config();
+            Credentials credentials = pooler.credentials();
+            try {
+                PgagroalConfig candidate = running.with(key, value, credentials.knownUsers());
+                candidate.requireSupported();
+                List<String> restart = ConfigReload.of(running, candidate, credentials.knownUsers()).restartRequired();
+                if (!restart.isEmpty()) {
+                    LOG.warn("Configuration: {} = {} requires a restart; nothing changed", key, value);
+                    return ReloadReport.reloaded(List.of(), restart);
+                }
+                return apply(running, candidate, credentials);
+            } catch (ConfigException e) {
+                LOG.error("Configuration: {} = {} refused, nothing changed: {}", key, value, e.getMessage());
+                return ReloadReport.failed(e.getMessage());
+            }
+        }
+    }
+
     /** Runs {@code action} with the new configuration after each successful reload (the daemon re-applies logging). */
     void afterReload(Consumer<PgagroalConfig> action) {
         afterReload = action;
@@ -162,6 +200,34 @@ public final class Pgagroal implements AutoCloseable {
      */
     public Optional<String> frontendPassword(String user) {
         return pooler.credentials().frontendPassword(user);
+    }
+
+    /** The management socket ({@code <unix_socket_dir>/.s.pgagroal}) pgagroal-cli talks to. */
+    public Path managementSocket() {
+        return management.socket();
+    }
+
+    /** Whether new clients are refused because a shutdown is under way (management STATUS). */
+    public boolean shuttingDown() {
+        return pooler.shuttingDown();
+    }
+
+    /** The disabled databases: {@code *} alone when every database is, else their names. */
+    public List<String> disabledDatabases() {
+        return pooler.disabledDatabases();
+    }
+
+    /** The configured servers and their states now. */
+    public List<Server> servers() {
+        return pooler.servers().all();
+    }
+
+    /**
+     * Server connections held or being opened for this user and real database, {@code all} matching
+     * every name (a limit entry's count).
+     */
+    public int connections(String user, String database) {
+        return pooler.pool().connectionsMatching(user, database);
     }
 
     /** Every live client session, with the operations that end one. */
@@ -266,6 +332,9 @@ public final class Pgagroal implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                if (management != null) {
+                    management.close();
+                }
                 pooler.close();
             } finally {
                 stopped.complete(null);

@@ -41,6 +41,17 @@ class PackageDependencyTest {
         });
     }
 
+    /**
+     * The management interface drives the pooler through {@link Pgagroal}, which alone starts it:
+     * the pooler's own packages know nothing of it.
+     */
+    @Test
+    void onlyTheEntryPointKnowsManagement() {
+        for (String pkg : new String[] {"config", "security", "pool", "protocol", "pipeline", "server", "net", "session", "admin"}) {
+            assertThat(usages(pkg, "management")).as("%s files using io.pgagroal.management", pkg).isEmpty();
+        }
+    }
+
     @Test
     void readsReferencesOutsideCommentsAndStrings() {
         String code = """

@@ -15,9 +15,10 @@ import java.util.TreeMap;
  * Renders the document a command answers with, in the two forms of the pgagroal tools (spec §1.2):
  * pretty JSON with sorted keys and a two-space indent, or a YAML-like text with {@code Key: value}
  * lines, nested objects indented by two spaces and array elements as {@code - } bullets.
- * Values are maps, collections of scalars, strings, numbers and booleans.
+ * Values are maps, collections (of scalars or maps), strings, numbers and booleans. pgagroal-cli
+ * prints the management documents with it too.
  */
-final class Output {
+public final class Output {
 
     private static final DefaultIndenter INDENT = new DefaultIndenter("  ", "\n");
     private static final ObjectWriter JSON = new ObjectMapper()
@@ -32,7 +33,7 @@ final class Output {
     private Output() {
     }
 
-    static String json(Map<String, ?> document) {
+    public static String json(Map<String, ?> document) {
         try {
             return JSON.writeValueAsString(document) + "\n";
         } catch (JsonProcessingException e) {
@@ -40,7 +41,7 @@ final class Output {
         }
     }
 
-    static String text(Map<String, ?> document) {
+    public static String text(Map<String, ?> document) {
         StringBuilder text = new StringBuilder();
         append(text, document, "");
         return text.toString();
@@ -57,11 +58,24 @@ final class Output {
             } else if (entry.getValue() instanceof Collection<?> list && !list.isEmpty()) {
                 text.append('\n');
                 for (Object element : list) {
-                    text.append(indent).append("  - ").append(scalar(element)).append('\n');
+                    appendElement(text, element, indent + "  ");
                 }
             } else {
                 text.append(' ').append(scalar(entry.getValue())).append('\n');
             }
+        }
+    }
+
+    /** A bullet; an object's first key goes on the bullet's line, the others below it. */
+    private static void appendElement(StringBuilder text, Object element, String indent) {
+        if (element instanceof Map<?, ?> map && !map.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> object = (Map<String, ?>) map;
+            StringBuilder nested = new StringBuilder();
+            append(nested, object, indent + "  ");
+            text.append(indent).append("- ").append(nested, indent.length() + 2, nested.length());
+        } else {
+            text.append(indent).append("- ").append(scalar(element)).append('\n');
         }
     }
 

@@ -22,6 +22,14 @@ public final class MainConfig {
     private final SectionValues source;
     private final Map<Setting, Object> values = new EnumMap<>(Setting.class);
 
+    /**
+     * The {@code [pgagroal]} section of a pgagroal.conf, read alone (no other file, no validation
+     * across files): what pgagroal-cli needs to find the management socket.
+     */
+    public static MainConfig read(Path file) throws ConfigException {
+        return ConfFile.read(Source.read(file), System::getenv, new Warnings()).main();
+    }
+
     MainConfig(SectionValues source) {
         this.source = source;
         for (Setting setting : Setting.values()) {

@@ -108,6 +108,36 @@ public final class PgagroalConfig {
         return assemble(sources, users, paths, running);
     }
 
+    /**
+     * This configuration with one {@code [pgagroal]} key set to {@code value} (management's conf set),
+     * read and validated as a whole as its files would be: the line {@code key = value} is added at
+     * the end of the section, where it wins over the file's own line. The files are not changed, so a
+     * reload from files brings their values back.
+     */
+    public PgagroalConfig with(String key, String value, KnownUsers users) throws ConfigException {
+        Setting setting = Setting.byKey(Setting.Section.MAIN, key)
+                .orElseThrow(() -> new ConfigException(sources.conf().name(), 0, key, "unknown key"));
+        List<String> lines = new ArrayList<>(sources.conf().lines());
+        int end = lines.size();
+        boolean inMain = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("[")) {
+                if (inMain) {
+                    end = i;
+                    break;
+                }
+                inMain = line.replaceAll("[\\[\\]\\s]", "").equals(ConfFile.MAIN_SECTION);
+            }
+        }
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new ConfigException(sources.conf().name(), 0, key, "line break in the value");
+        }
+        lines.add(end, setting.key() + " = " + value);
+        return assemble(new Sources(new Source(sources.conf().name(), lines), sources.hba(), sources.limit(),
+                sources.environment()), users, paths, null);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

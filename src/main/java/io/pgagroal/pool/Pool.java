@@ -216,6 +216,25 @@ public final class Pool<C extends PooledConnection> {
         }
     }
 
+    /**
+     * Slots holding or opening a connection for a limit entry's user and database, where {@code all}
+     * matches every name (management's Limits.ActiveConnections).
+     */
+    public int connectionsMatching(String user, String database) {
+        synchronized (lock) {
+            int n = 0;
+            for (int i = 0; i < size(); i++) {
+                PoolKey other = keys[i];
+                if (other != null && states.get(i) != SlotState.NOTINIT.value
+                        && (user.equals("all") || other.user().equals(user))
+                        && (database.equals("all") || other.database().equals(database))) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
     /** Called after a connection was closed and its slot emptied (to prefill up to min_size). */
     public void onRemoved(Runnable listener) {
         this.removed = listener;

@@ -1,6 +1,7 @@
 package io.pgagroal.session;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -41,5 +42,11 @@ final class DisabledDatabases {
     boolean disabled(String database) {
         Snapshot now = snapshot;
         return now.all() || now.names().contains(database);
+    }
+
+    /** What is disabled now: {@code *} alone when every database is, else the names, sorted. */
+    List<String> names() {
+        Snapshot now = snapshot;
+        return now.all() ? List.of("*") : now.names().stream().sorted().toList();
     }
 }

@@ -18,6 +18,7 @@ import io.pgagroal.server.Servers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,6 +183,16 @@ public final class Pooler implements AutoCloseable {
     /** New clients of {@code database} (or of every database, {@code *}) are admitted again. */
     public void enableDatabase(String database) {
         state.disabled.enable(database);
+    }
+
+    /** The disabled databases: {@code *} alone when every database is, else their names. */
+    public List<String> disabledDatabases() {
+        return state.disabled.names();
+    }
+
+    /** Whether new clients are refused because a shutdown is under way. */
+    public boolean shuttingDown() {
+        return state.shuttingDown;
     }
 
     /** The configured servers and their states. */
