@@ -48,7 +48,8 @@ final class Logging {
         if (current != null && wanted.equals(applied)) {
             return;
         }
-        root.addAppender(wanted.start(context));
+        boolean sameFile = current != null && applied != null && wanted.type() == applied.type() && wanted.path().equals(applied.path());
+        root.addAppender((sameFile ? wanted.appending() : wanted).start(context));
         if (current != null) {
             root.detachAppender(current);
             current.stop();

@@ -112,7 +112,6 @@ public final class Main implements Callable<Integer> {
             pidFile.remove();
             return couldNotStart(e, configuration, notifier, log);
         }
-        notifier.ready("Listening on port " + pooler.port());
         pooler.afterReload(next -> Logging.configure(next.main()));
         Signals.on("HUP", () -> {
             notifier.reloading();
@@ -137,6 +136,7 @@ public final class Main implements Callable<Integer> {
             pidFile.remove();
         }, "pgagroal-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        notifier.ready("Listening on port " + pooler.port());
         stop.await();
         log.info("Shutting down");
         notifier.stopping();

@@ -8,7 +8,7 @@ import sun.misc.SignalHandler;
 
 /**
  * The daemon's signal handling, as pgagroal's main process (spec §10.2): each signal name maps to
- * one action, run on the JVM's signal thread. SIGTERM and SIGINT stop it (immediate shutdown), and it
+ * one action, run on the JVM's signal thread. SIGTERM, SIGINT and SIGALRM stop it (immediate shutdown), and it
  * then exits with status 0 rather than the JVM's 128+signal. A signal that the parent process set to
  * "ignore" (a background job of a non-interactive shell ignores SIGINT) cannot be handled; the JVM's
  * shutdown hook still closes the pooler cleanly if such a signal arrives some other way.
@@ -16,7 +16,7 @@ import sun.misc.SignalHandler;
 final class Signals {
 
     private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
-    private static final List<String> STOP = List.of("TERM", "INT");
+    private static final List<String> STOP = List.of("TERM", "INT", "ALRM");
 
     private Signals() {
     }

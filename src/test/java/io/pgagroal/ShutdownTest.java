@@ -107,6 +107,23 @@ class ShutdownTest {
     }
 
     @Test
+    void cancellingWithdrawsTheRequestsToEndAtTheTransactionEnd() throws Exception {
+        start("transaction");
+        try (Connection inTransaction = PG.connect()) {
+            inTransaction.setAutoCommit(false);
+            Statement statement = inTransaction.createStatement();
+            statement.execute("INSERT INTO shutdown_log VALUES (3)");
+            PG.pooler().shutdownGracefully();
+            Thread.sleep(300);
+            assertThat(PG.pooler().cancelShutdown()).isTrue();
+            inTransaction.commit();
+            statement.execute("SELECT 1");
+            inTransaction.commit();
+        }
+        assertThat(logged(3)).isEqualTo("1");
+    }
+
+    @Test
     void gracefulTimeoutTurnsIntoImmediate() throws Exception {
         start("session");
         try (Connection running = PG.connect()) {

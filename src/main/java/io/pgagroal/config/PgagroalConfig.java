@@ -127,7 +127,7 @@ public final class PgagroalConfig {
                     end = i;
                     break;
                 }
-                inMain = line.replaceAll("[\\[\\]\\s]", "").equals(ConfFile.MAIN_SECTION);
+                inMain = line.substring(1, Math.max(1, line.indexOf(']'))).strip().equals(ConfFile.MAIN_SECTION);
             }
         }
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {

@@ -28,6 +28,11 @@ public record LogOutput(LogType type, String path, boolean append, long rotation
                 config.logRotationSize(), config.logRotationAge(), config.logLinePrefix());
     }
 
+    /** The same output opened in append mode: a reload reopening the file it writes keeps what it holds (log_mode = create truncates only at start). */
+    public LogOutput appending() {
+        return new LogOutput(type, path, true, rotationSize, rotationAge, linePrefix);
+    }
+
     /** A started appender named {@value #APPENDER_NAME}. */
     public Appender<ILoggingEvent> start(LoggerContext context) {
         Appender<ILoggingEvent> appender = switch (type) {

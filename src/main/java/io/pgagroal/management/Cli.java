@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
  * socket {@code <unix_socket_dir>/.s.pgagroal} ({@code unix_socket_dir} read from {@code -c}) and
  * prints the answer. Exit status 0 once an answer was read (the answer's Outcome may still be an
  * error), except {@code conf get <key>} and {@code conf set}, 1 when they failed; 1 when pgagroal
- * could not be reached or the command line is wrong. Remote management (-h/-p) and compressed or
- * encrypted frames (-C/-E other than none) are not supported yet.
+ * could not be reached or the command line is wrong. Remote management (-h/-p) is not supported
+ * yet.
  */
 @Command(name = "pgagroal-cli", version = "pgagroal-cli " + Version.VERSION, sortOptions = false,
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1,

@@ -9,6 +9,8 @@ import io.pgagroal.config.Setting;
 import io.pgagroal.session.FlushMode;
 import java.time.Duration;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out one management request on the running pooler and completes its document with
@@ -16,6 +18,8 @@ import java.util.Arrays;
  * ({@link Answer#after()}), since stopping closes the management socket too.
  */
 final class Commands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
 
     /** The completed document, and what to do once it has been sent (null for nothing). */
     record Answer(ObjectNode document, Runnable after) {
@@ -41,6 +45,9 @@ final class Commands {
             Documents.succeeded(document, Duration.ofNanos(System.nanoTime() - start));
         } catch (ManagementException e) {
             Documents.failed(document, e);
+        } catch (RuntimeException e) {
+            LOG.warn("Management command {} failed: {}", id, e.toString(), e);
+            Documents.failed(document, new ManagementException(ManagementException.BAD_PAYLOAD, "the command failed: " + e));
         }
         return new Answer(document, after);
     }

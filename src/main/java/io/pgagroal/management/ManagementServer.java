@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.Pgagroal;
 import io.pgagroal.net.Transport;
@@ -11,7 +12,6 @@ import io.pgagroal.net.UnixSocketClaim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,6 +29,8 @@ public final class ManagementServer implements AutoCloseable {
     public static final String SOCKET_NAME = ".s.pgagroal";
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    /** A request is one small frame: a client that has not sent it in this time is closed. */
+    private static final int READ_TIMEOUT_SECONDS = 10;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -56,12 +58,13 @@ public final class ManagementServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel client) {
-                            client.pipeline().addLast(new ManagementHandler(commands));
+                            client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new ManagementHandler(commands));
                         }
                     })
                     .bind(transport.unixAddress(binding)).sync().channel();
             Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-------"));
-            Files.move(binding, socket, StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(socket, binding);
+            Files.delete(binding);
             LOG.info("Management on {}", socket);
             return new ManagementServer(group, channel, socket);
         } catch (IOException | RuntimeException | InterruptedException e) {

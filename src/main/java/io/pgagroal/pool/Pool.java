@@ -80,7 +80,7 @@ public final class Pool<C extends PooledConnection> {
      */
     private final long[] created;
     private final long[] lastUsed;
-    /** max_connection_age in nanoseconds, 0 for none; set by the maintenance timer from the configuration. */
+    /** max_connection_age in nanoseconds, 0 for none; set at start and by each reload. */
     private volatile long maxAgeNanos;
 
     /**

@@ -52,7 +52,6 @@ final class Maintenance implements Runnable {
 
     private void tick(MainConfig main) {
         Pool<ServerConnection> pool = state.pool;
-        pool.maxConnectionAge(main.maxConnectionAge());
         if (!main.idleTimeout().isZero() || !main.maxConnectionAge().isZero()) {
             int closed = pool.closeExpired(main.idleTimeout(), main.maxConnectionAge());
             if (closed > 0) {

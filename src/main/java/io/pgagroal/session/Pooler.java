@@ -54,6 +54,7 @@ public final class Pooler implements AutoCloseable {
         Flows flows = Flows.of(config);
         flows.pipeline().initialize();
         Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
+        pool.maxConnectionAge(config.main().maxConnectionAge());
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers);
         workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
         scheduleFrontendPasswordRotation(state);
@@ -130,6 +131,7 @@ public final class Pooler implements AutoCloseable {
         credentials.keepRotated(state.credentials, config.main().rotateFrontendPasswordLength());
         state.install(config, credentials);
         state.pool.blockingTimeout(blockingTimeout(config));
+        state.pool.maxConnectionAge(config.main().maxConnectionAge());
     }
 
     public int port() {

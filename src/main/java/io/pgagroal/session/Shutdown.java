@@ -69,10 +69,9 @@ final class Shutdown {
         if (watcher == null || immediate) {
             return false;
         }
+        asked.forEach(SessionHandle::cancelTerminateAtIdle);
         stopWatching();
         state.shuttingDown = false;
-        asked.forEach(SessionHandle::cancelTerminateAtIdle);
-        asked.clear();
         LOG.info("Graceful shutdown cancelled: clients are admitted again");
         return true;
     }

@@ -3,6 +3,7 @@ package io.pgagroal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -43,6 +44,20 @@ class ConfigReloadTest {
         assertThat(reload.config().main().blockingTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(reload.config().hba()).hasSize(2);
         assertThat(reload.config().limits().bestRule("u", "otherdb")).map(LimitEntry::maxSize).contains(2);
+    }
+
+    @Test
+    void confSetReachesTheMainSectionWhateverItsHeaderCarries() throws Exception {
+        Path conf = Files.writeString(dir.resolve("pgagroal.conf"), String.join("\n",
+                "[pgagroal]   # the pooler", "host = 127.0.0.1", "port = 6432", "unix_socket_dir = " + dir,
+                "[primary]", "host = 127.0.0.1", "port = 5432", ""));
+        Path hba = Files.writeString(dir.resolve("pgagroal_hba.conf"), "host all all all trust\n");
+        PgagroalConfig running = PgagroalConfig.load(new ConfigPaths(conf, hba, null, null, null, null, null), KnownUsers.NONE);
+
+        PgagroalConfig changed = running.with("log_level", "debug", KnownUsers.NONE);
+
+        assertThat(changed.main().logLevel()).isEqualTo(LogLevel.DEBUG);
+        assertThat(changed.warnings()).isEmpty();
     }
 
     @Test

@@ -97,6 +97,10 @@ class ManagementCliTest {
                 assertThat(json.at("/Response/Status").asText()).as(encryption).isEqualTo("Running");
                 assertThat(json.at("/Header/Encryption").asInt()).as(encryption).isPositive();
             }
+            System.setProperty(MasterKey.HOME_PROPERTY, Files.createDirectories(dir.resolve("keyless")).toString());
+            CliRun keyless = cli("-v", "-E", "aes", "ping");
+            assertThat(keyless.status()).isEqualTo(1);
+            assertThat(keyless.err()).contains("master key");
         } finally {
             if (previous == null) {
                 System.clearProperty(MasterKey.HOME_PROPERTY);
@@ -104,9 +108,6 @@ class ManagementCliTest {
                 System.setProperty(MasterKey.HOME_PROPERTY, previous);
             }
         }
-        CliRun keyless = cli("-v", "-E", "aes", "ping");
-        assertThat(keyless.status()).isEqualTo(1);
-        assertThat(keyless.err()).contains("master key");
     }
 
     @Test
