@@ -16,6 +16,8 @@ source "$repo/bin/lib/pg.sh"
 # them before it starts pgagroal.
 pool_size=60
 tx_pool_size=10
+# How clients log in to the poolers: trust, or scram (see start_pgagroal and use_scram).
+pooler_auth=trust
 
 log() {
   echo "$*" >&2
@@ -76,27 +78,44 @@ start_postgres() {
   pg_start "$work" "$pg_port" "$1"
 }
 
+# use_scram: from now on PostgreSQL asks TCP clients for SCRAM-SHA-256 (user postgres, password
+# postgres, exported as PGPASSWORD for pgbench), and so do the poolers started afterwards.
+use_scram() {
+  as_server_user "$PG_BIN/psql" -q -h "$work" -p "$pg_port" -U postgres -d postgres \
+    -c "ALTER ROLE postgres PASSWORD 'postgres'" >/dev/null
+  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 scram-sha-256" >"$work/data/pg_hba.conf"
+  as_server_user "$PG_BIN/pg_ctl" -D "$work/data" reload >/dev/null
+  export PGPASSWORD=postgres
+  pooler_auth=scram
+}
+
 # start_pgagroal <pipeline>: bin/pgagroal (PGAGROAL_JAR or the checkout's jar) in the pipeline,
-# trust for every client, in front of the PostgreSQL of start_postgres. Sets pooler_pid (the JVM's
-# own PID) and pooler_port; returns 1 with pgagroal's output on stderr when it does not start.
+# in front of the PostgreSQL of start_postgres. With pooler_auth = trust every client is trusted;
+# with scram clients log in with SCRAM-SHA-256 (user postgres, password postgres) against a users
+# vault, which the pooler also logs in to PostgreSQL with. The transaction pipeline always has
+# the vault and a prefilled pool of tx_pool_size. Sets pooler_pid (the JVM's own PID) and
+# pooler_port; returns 1 with pgagroal's output on stderr when it does not start.
 start_pgagroal() {
-  local pipeline=$1 port dir extra=()
+  local pipeline=$1 port dir extra=() keys=()
+  keys=("log_level = info" "max_connections = $pool_size" "pipeline = $pipeline")
   port=$(free_port)
   dir=$(mktemp -d "$work/pgagroal-$pipeline.XXXXXX")
-  if [[ $pipeline == transaction ]]; then
-    # The transaction pipeline needs a users vault and a prefilled pool: the master key lives in
-    # the temporary directory (pgagroal.home), never in a real home directory.
+  if [[ $pipeline == transaction || $pooler_auth == scram ]]; then
+    # The master key lives in the temporary directory (pgagroal.home), never in a real home directory.
     mkdir -m 700 "$dir/home"
     PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -P bench-master-key master-key >/dev/null
     PGAGROAL_JAVA_OPTS="-Dpgagroal.home=$dir/home" "$repo/bin/pgagroal-admin" -f "$dir/pgagroal_users.conf" \
       -U postgres -P postgres user add >/dev/null
+    extra+=(-u "$dir/pgagroal_users.conf")
+  fi
+  if [[ $pipeline == transaction ]]; then
     echo "postgres postgres $tx_pool_size $tx_pool_size $tx_pool_size" >"$dir/pgagroal_databases.conf"
-    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-      "pipeline = transaction" "allow_unknown_users = off" "blocking_timeout = 0"
-    extra=(-u "$dir/pgagroal_users.conf" -l "$dir/pgagroal_databases.conf")
-  else
-    write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-      "pipeline = $pipeline"
+    keys+=("allow_unknown_users = off" "blocking_timeout = 0")
+    extra+=(-l "$dir/pgagroal_databases.conf")
+  fi
+  write_pgagroal_conf "$dir" "$port" "$pg_port" "${keys[@]}"
+  if [[ $pooler_auth == scram ]]; then
+    echo "host all all all scram-sha-256" >"$dir/pgagroal_hba.conf"
   fi
   chown -R --reference="$work" "$dir"
   PGAGROAL_JAVA_OPTS="${PGAGROAL_JAVA_OPTS:-} -Dpgagroal.home=$dir/home" \
