@@ -1,6 +1,7 @@
 package io.pgagroal.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.RelayPipeline;
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * pass-through client answers the request its connection's first client answered; then the client
  * is replayed the connection's startup messages, with a BackendKeyData that carries the backend's
  * process ID and a secret of the pooler's. On Terminate the connection is reset and goes back.
+ *
+ * <p>A client the pooler authenticated itself does not wait at login for a full pool: when its
+ * request would wait and a connection with its parameters exists, it is replayed that connection's
+ * startup messages (with process ID 0, as its backend is not known yet) and asks for a connection
+ * at its first message, which waits meanwhile; blocking_timeout applies to that wait.
  */
 final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest.Outcome, ParameterAdoption.Outcome {
 
@@ -31,6 +37,10 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     private final SlotRequest slot;
     private boolean adopting;
     private boolean relaying;
+    /** Logged in without a connection: the client was replayed a template's startup messages. */
+    private boolean deferred;
+    /** What a deferred client sent before its connection was ready. */
+    private CompositeByteBuf held;
 
     SessionFlow(Session session, RelayPipeline pipeline) {
         super(session);
@@ -42,12 +52,41 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     void start() {
         session.disarmTimeout();
         slot.request(session.key, session.maxSize, this);
+        if (slot.pending() && session.backendLogin() != null) {
+            state.pool.any(session.key).ifPresent(this::loginWithout);
+        }
+    }
+
+    /** The client's login ends with the template's startup messages; its request waits for its first message. */
+    private void loginWithout(ServerConnection template) {
+        slot.cancel();
+        deferred = true;
+        writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(template.startupReplay(), session.cancelKey(0).backendKeyData())));
+        session.startRelaying(new RelayHandler(this, true));
+        client.flush();
+    }
+
+    /** The first bytes of a deferred client: they wait, and so does the client, until it has a connection. */
+    private void hold(ByteBuf chunk) {
+        if (held == null && chunk.getByte(chunk.readerIndex()) == Protocol.TERMINATE) {
+            chunk.release();
+            session.terminated();
+            return;
+        }
+        if (held == null) {
+            held = client.alloc().compositeBuffer(Integer.MAX_VALUE);
+            client.config().setAutoRead(false);
+            slot.request(session.key, session.maxSize, this);
+        }
+        held.addComponent(true, chunk);
     }
 
     @Override
     public void newSlot() {
-        session.moveTo(Session.Phase.CONNECTING);
-        session.armTimeout();
+        if (!deferred) {
+            session.moveTo(Session.Phase.CONNECTING);
+            session.armTimeout();
+        }
         BackendAuthentication backendLogin = session.backendLogin();
         ServerStartup startup = backendLogin == null ? ServerStartup.passThrough(this, session, session.serverParameters)
                 : ServerStartup.login(this, session.serverParameters, backendLogin);
@@ -59,7 +98,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
         connection = new ServerConnection(backend, session.server, session.key, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
-        if (authentication.byPooler()) {
+        if (authentication.byPooler() && !deferred) {
             writeToClient(Unpooled.wrappedBuffer(withClientKey(replay)));
         }
         startRelay();
@@ -104,7 +143,9 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
         connection = pooled;
         backend = pooled.channel();
         if (!pooled.key().equals(session.key)) {
-            session.moveTo(Session.Phase.REPLAYING);
+            if (!deferred) {
+                session.moveTo(Session.Phase.REPLAYING);
+            }
             adopting = true;
             ParameterAdoption.start(this, backend, session.key.settings().orElseThrow());
             return;
@@ -133,7 +174,9 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     }
 
     private void replayStartup() {
-        writeToClient(Unpooled.wrappedBuffer(withClientKey(connection.startupReplay())));
+        if (!deferred) {
+            writeToClient(Unpooled.wrappedBuffer(withClientKey(connection.startupReplay())));
+        }
         startRelay();
     }
 
@@ -145,7 +188,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
      */
     @Override
     public void adopted(Map<String, String> reported, ErrorResponse error) {
-        if (!session.in(Session.Phase.REPLAYING)) {
+        if (!session.in(deferred ? Session.Phase.RELAYING : Session.Phase.REPLAYING)) {
             return;
         }
         adopting = false;
@@ -154,7 +197,9 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             session.fatal(error.code(), error.message());
             return;
         }
-        writeToClient(Unpooled.wrappedBuffer(withClientKey(StartupReplay.withParameters(connection.startupReplay(), reported))));
+        if (!deferred) {
+            writeToClient(Unpooled.wrappedBuffer(withClientKey(StartupReplay.withParameters(connection.startupReplay(), reported))));
+        }
         startRelay();
     }
 
@@ -170,14 +215,28 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
         Handlers.removeIfPresent(serverPipeline, IdleServerHandler.class, ServerStartup.class, Frames.Decoder.class);
         pipeline.start(this);
         session.cancelTarget(connection);
-        session.startRelaying(new RelayHandler(this, true));
-        client.flush();
+        if (!deferred) {
+            session.startRelaying(new RelayHandler(this, true));
+            client.flush();
+            return;
+        }
+        ByteBuf first = held;
+        held = null;
+        client.config().setAutoRead(true);
+        if (first != null) {
+            fromClient(first);
+            readComplete(true);
+        }
     }
 
     @Override
     void fromClient(ByteBuf chunk) {
         if (!relaying) {
-            chunk.release();
+            if (deferred && !session.ended()) {
+                hold(chunk);
+            } else {
+                chunk.release();
+            }
             return;
         }
         session.active();
@@ -240,6 +299,10 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     void abandon() {
         boolean wasRelaying = relaying;
         stopRelaying();
+        if (held != null) {
+            held.release();
+            held = null;
+        }
         slot.cancel();
         if (wasRelaying || adopting) {
             slot.kill();
@@ -262,14 +325,19 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
 
     @Override
     boolean idle() {
+        if (deferred && connection == null) {
+            return held == null;
+        }
         return relaying && relayState.transactionStatus() == Protocol.TRANSACTION_IDLE
                 && relayState.pendingReadyForQuery() == 0 && relayState.atMessageBoundary();
     }
 
     @Override
     void leaveIdle() {
-        stopRelaying();
-        reset();
+        if (connection != null) {
+            stopRelaying();
+            reset();
+        }
     }
 
     @Override

@@ -69,7 +69,13 @@ final class SlotRequest {
     }
 
     private void acquired(Future<Checkout<ServerConnection>> future) {
-        if (future != pending || future.isCancelled()) {
+        if (future != pending) {
+            if (future.isSuccess()) {
+                giveBack(future.getNow());
+            }
+            return;
+        }
+        if (future.isCancelled()) {
             return;
         }
         pending = null;
@@ -205,6 +211,15 @@ final class SlotRequest {
             kill();
         } else {
             release();
+        }
+    }
+
+    /** A request withdrawn after the pool had already granted it: its slot goes back unused. */
+    private void giveBack(Checkout<ServerConnection> granted) {
+        if (granted.isNew()) {
+            state.pool.kill(granted.slot());
+        } else {
+            state.pool.release(granted.slot());
         }
     }
 
