@@ -32,6 +32,8 @@ class RemoteManagementTest {
 
     private static final String ADMIN = "admin";
     private static final String ADMIN_PASSWORD = "admin-secret";
+    /** An admin whom pgagroal_hba.conf rejects for database admin. */
+    private static final String BLOCKED = "blocked";
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.TRUST);
@@ -41,9 +43,9 @@ class RemoteManagementTest {
     @BeforeAll
     static void startWithRemoteManagement() throws Exception {
         management = io.pgagroal.testing.Ports.free();
-        PG.restartPooler(PoolerExtension.VAULT.withAdmins(Map.of(ADMIN, ADMIN_PASSWORD)),
+        PG.restartPooler(PoolerExtension.VAULT.withAdmins(Map.of(ADMIN, ADMIN_PASSWORD, BLOCKED, ADMIN_PASSWORD)),
                 b -> b.set("pipeline", "session").set("management", Integer.toString(management)),
-                "host all all all trust");
+                "host admin " + BLOCKED + " all reject", "host all all all trust");
     }
 
     private static CliRun remote(String user, String password, String... args) {
@@ -75,7 +77,7 @@ class RemoteManagementTest {
     }
 
     @Test
-    void aWrongPasswordOrAStrangerIsRefused() {
+    void aWrongPasswordAStrangerOrAnHbaRejectIsRefused() {
         CliRun wrong = remote(ADMIN, "not-the-password", "-v", "status");
         assertThat(wrong.status()).isEqualTo(1);
         assertThat(wrong.out()).isEmpty();
@@ -85,6 +87,11 @@ class RemoteManagementTest {
         CliRun stranger = remote(PoolerExtension.USER, PoolerExtension.PASSWORD, "ping");
         assertThat(stranger.status()).isEqualTo(1);
         assertThat(stranger.err()).contains("Bad credentials for " + PoolerExtension.USER);
+
+        CliRun rejected = remote(BLOCKED, ADMIN_PASSWORD, "ping");
+        assertThat(rejected.status()).isEqualTo(1);
+        assertThat(rejected.err()).contains("Bad credentials for " + BLOCKED)
+                .contains("pgagroal_hba.conf rejects connection for host \"127.0.0.1\", user \"blocked\", database \"admin\"");
     }
 
     @Test
