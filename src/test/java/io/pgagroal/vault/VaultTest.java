@@ -13,10 +13,12 @@ import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -148,6 +150,22 @@ class VaultTest {
                 + PoolerExtension.USER)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(404);
         assertThat(post.body()).isEmpty();
+    }
+
+    /** What is no small HTTP request: a request line over 1 KiB, a body. */
+    @Test
+    void oversizedRequestsAreRefused() throws Exception {
+        assertThat(raw("GET /users/" + "x".repeat(2000) + " HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(raw("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")).startsWith("HTTP/1.1 413 ");
+        assertThat(raw("GET /status HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK").contains("connection: close");
+    }
+
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", vault.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     @Test
