@@ -62,7 +62,7 @@ public final class Vault implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgagroal-vault-stop"));
-        server.channel().closeFuture().await();
+        server.awaitClosed();
         return 0;
     }
 

@@ -78,8 +78,9 @@ public final class VaultServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    public Channel channel() {
-        return channel;
+    /** Returns once the server stopped listening ({@link #close()}). */
+    public void awaitClosed() throws InterruptedException {
+        channel.closeFuture().await();
     }
 
     @Override

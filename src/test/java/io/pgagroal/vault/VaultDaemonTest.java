@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ import picocli.CommandLine;
 /**
  * The programs as an operator runs them: the pgagroal daemon with its admins file (-A) and a
  * management port, pgagroal-cli logging in to it with -h/-p/-U/-P, and pgagroal-vault as a process
- * of its own handing out the frontend password the daemon rotates; SIGTERM stops the vault.
+ * of its own handing out the frontend password the daemon rotates; SIGTERM stops the vault, and
+ * {@code shutdown immediate} over remote management the daemon.
  */
 class VaultDaemonTest {
 
@@ -61,11 +63,8 @@ class VaultDaemonTest {
         Process daemon = PG.start(log, jvm, "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString(), "-A", admins.toString());
         Daemon.awaitListening(port, dir, daemon, log);
 
-        StringWriter out = new StringWriter();
-        int status = new CommandLine(new Cli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()))
-                .execute("-h", "127.0.0.1", "-p", Integer.toString(management), "-U", ADMIN, "-P", ADMIN_PASSWORD, "status");
-        assertThat(status).isZero();
-        assertThat(out.toString()).contains("Status: Running");
+        assertThat(cli(management, ADMIN_PASSWORD, "ping")).isZero();
+        assertThat(cli(management, "not-the-password", "ping")).isEqualTo(1);
 
         int vaultPort = Ports.free();
         Path vaultConf = Files.writeString(dir.resolve("pgagroal_vault.conf"), """
@@ -102,6 +101,18 @@ class VaultDaemonTest {
 
         vault.destroy();
         assertThat(vault.waitFor(15, TimeUnit.SECONDS)).as("SIGTERM stops pgagroal-vault").isTrue();
+
+        assertThat(cli(management, ADMIN_PASSWORD, "shutdown", "immediate")).isZero();
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("shutdown over remote management stops the daemon").isTrue();
+    }
+
+    /** pgagroal-cli in remote mode as the admin, with this password; its exit status. */
+    private static int cli(int management, String password, String... command) {
+        List<String> args = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(management), "-U", ADMIN,
+                "-P", password));
+        args.addAll(List.of(command));
+        return new CommandLine(new Cli()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()))
+                .execute(args.toArray(String[]::new));
     }
 
     private Path usersFile(String name, String user, String password, MasterKey key) throws Exception {
