@@ -105,6 +105,10 @@ class RemoteManagementTest {
         assertThat(both.status()).isEqualTo(1);
         assertThat(both.err()).contains("use either -c or -h/-p");
 
+        CliRun noPassword = CliRun.run(null, "-h", "127.0.0.1", "-p", Integer.toString(management), "-U", ADMIN, "ping");
+        assertThat(noPassword.status()).as("no -P and no terminal to ask on").isEqualTo(1);
+        assertThat(noPassword.err()).contains("no terminal to ask \"Password :\" on: give -P");
+
         CliRun noServer = CliRun.run(null, "-h", "127.0.0.1", "-p", Integer.toString(io.pgagroal.testing.Ports.free()),
                 "-U", ADMIN, "-P", ADMIN_PASSWORD, "ping");
         assertThat(noServer.status()).isEqualTo(1);
