@@ -1,7 +1,7 @@
 package io.pgagroal.management;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -20,7 +20,6 @@ import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupPacket;
-import io.pgagroal.protocol.StartupPacketDecoder;
 import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.security.ScramException;
 import io.pgagroal.security.ScramServer;
@@ -52,6 +51,10 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
     /** SASLInitialResponse and SASLResponse are well under a kilobyte. */
     private static final int MAX_AUTH_MESSAGE = 8192;
     private static final String DATABASE = "admin";
+    /** The names of the decoders in front of this handler: the startup packet's, then the SASL messages'. */
+    static final String STARTUP_DECODER = "startup";
+    static final String FRAME_DECODER = "frames";
+    private static final long LINGER_MILLIS = 1000;
 
     private final Pgagroal pgagroal;
     private final Commands commands;
@@ -59,6 +62,7 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
     private String user;
     private ScramServer scram;
     private boolean saslStarted;
+    private boolean refused;
 
     RemoteLogin(Pgagroal pgagroal, Commands commands) {
         this.pgagroal = pgagroal;
@@ -79,6 +83,10 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         try {
             switch (msg) {
                 case StartupPacket.SslRequest ssl -> sslRequest(ctx);
@@ -137,7 +145,7 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         scram = new ScramServer(verifier.get(), RANDOM);
-        ctx.pipeline().replace(StartupPacketDecoder.class, "frames", new LengthFieldBasedFrameDecoder(MAX_AUTH_MESSAGE, 1, 4, -4, 0));
+        ctx.pipeline().replace(STARTUP_DECODER, FRAME_DECODER, new LengthFieldBasedFrameDecoder(MAX_AUTH_MESSAGE, 1, 4, -4, 0));
         ctx.writeAndFlush(new AuthenticationSASL(List.of(AuthenticationSASL.SCRAM_SHA_256)).encode(ctx.alloc()));
     }
 
@@ -170,14 +178,33 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(AuthenticationOk.INSTANCE.encode(ctx.alloc()));
         LOG.debug("Remote management: {} logged in from {}", user, ctx.channel().remoteAddress());
         ctx.pipeline().replace(this, "management", new ManagementHandler(commands));
-        ctx.pipeline().remove("frames");
+        ctx.pipeline().remove(FRAME_DECODER);
     }
 
-    private static void refuse(ChannelHandlerContext ctx, String sqlState, String message) {
-        if (!ctx.channel().isActive()) {
+    /**
+     * Sends the FATAL error, then ends the connection: output shut down at once, the connection
+     * closed shortly after. What the client still sends meanwhile is read and dropped, so that the
+     * close does not reset the connection (a reset can make the client lose the error unread).
+     */
+    private void refuse(ChannelHandlerContext ctx, String sqlState, String message) {
+        if (refused || !ctx.channel().isActive()) {
             return;
         }
-        ctx.writeAndFlush(Messages.fatal(ctx.alloc(), sqlState, message)).addListener(ChannelFutureListener.CLOSE);
+        refused = true;
+        deadline.cancel(false);
+        for (String decoder : List.of(STARTUP_DECODER, FRAME_DECODER)) {
+            if (ctx.pipeline().get(decoder) != null) {
+                ctx.pipeline().remove(decoder);
+            }
+        }
+        ctx.writeAndFlush(Messages.fatal(ctx.alloc(), sqlState, message)).addListener(written -> {
+            if (ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override

@@ -83,8 +83,9 @@ public final class RemoteManagementServer implements AutoCloseable {
         }
         connections++;
         client.closeFuture().addListener(closed -> connections--);
-        client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new StartupPacketDecoder(),
-                new RemoteLogin(pgagroal, commands));
+        client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
+                .addLast(RemoteLogin.STARTUP_DECODER, new StartupPacketDecoder())
+                .addLast(new RemoteLogin(pgagroal, commands));
     }
 
     /** The port listened on. */

@@ -1,13 +1,18 @@
 package io.pgagroal.vault;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.pgagroal.Version;
+import io.pgagroal.config.LogType;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.VaultConfig;
+import io.pgagroal.logging.LogOutput;
 import io.pgagroal.management.RemoteManagement;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,8 @@ import picocli.CommandLine.Option;
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1,
         description = "Hands out the current frontend passwords of pgagroal's users over HTTP")
 public final class Vault implements Callable<Integer> {
+
+    private static final String LINE_PREFIX = "%Y-%m-%d %H:%M:%S";
 
     @Option(names = {"-c", "--config"}, paramLabel = "CONFIG_FILE",
             description = "Set the path to the pgagroal_vault.conf file (default: /etc/pgagroal/pgagroal_vault.conf)")
@@ -54,6 +61,7 @@ public final class Vault implements Callable<Integer> {
             System.err.println("pgagroal-vault: -d/--daemon is not supported yet: run it in the foreground (for example under systemd)");
             return 1;
         }
+        consoleLog();
         VaultServer server;
         try {
             server = start(config, users);
@@ -64,6 +72,19 @@ public final class Vault implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgagroal-vault-stop"));
         server.awaitClosed();
         return 0;
+    }
+
+    /**
+     * The log as pgagroal_vault.conf's defaults say (the vault refuses other values yet): the console,
+     * level info, lines prefixed with {@code %Y-%m-%d %H:%M:%S}.
+     */
+    private static void consoleLog() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+        root.addAppender(new LogOutput(LogType.CONSOLE, null, true, 0, Duration.ZERO, LINE_PREFIX).start(context));
     }
 
     /**

@@ -5,10 +5,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection of pgagroal-vault: its one request is answered by {@link Routes} on a lookup
- * thread, and the connection closed after the answer. A request that is not valid HTTP or too large
- * is answered 400 (upstream: 404).
+ * thread, from its request line alone, and the connection closed after the answer; a body is ignored,
+ * as upstream ignores whatever follows its 1 KiB read. A request that is not valid HTTP or too long is
+ * answered 400 (upstream: 404).
  */
-final class VaultHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class VaultHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static final Logger LOG = LoggerFactory.getLogger(VaultHandler.class);
 
@@ -35,9 +37,14 @@ final class VaultHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.lookups = lookups;
     }
 
+    private boolean answered;
+
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        ctx.channel().config().setAutoRead(false);
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
+        if (answered || !(message instanceof HttpRequest request)) {
+            return;
+        }
+        answered = true;
         if (request.decoderResult().isFailure()) {
             send(ctx, new Routes.Answer(400, null, ""));
             return;

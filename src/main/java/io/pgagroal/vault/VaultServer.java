@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * pgagroal-vault's HTTP server (spec §1.4) on {@code [pgagroal-vault] host:port}. Requests are small
- * and one per connection, as upstream's (a request line and headers of at most 1 KiB, no body); the
+ * and one per connection, as upstream's (a request line and headers of at most 1 KiB each); the
  * answer closes the connection. Asking pgagroal is a blocking login and request, so it runs on a
  * virtual thread of its own, never on the event loop.
  */
@@ -60,8 +59,7 @@ public final class VaultServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel client) {
                             client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                                    new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, MAX_REQUEST),
-                                    new HttpObjectAggregator(0), new VaultHandler(routes, lookups));
+                                    new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, MAX_REQUEST), new VaultHandler(routes, lookups));
                         }
                     })
                     .bind(address).sync().channel();
