@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * answer closes the connection. Asking pgagroal is a blocking login and request, so it runs on a
  * virtual thread of its own, never on the event loop.
  */
-public final class VaultServer implements AutoCloseable {
+final class VaultServer implements AutoCloseable {
 
     /** Upstream reads a request into a 1 KiB buffer. */
     static final int MAX_REQUEST = 1024;
@@ -43,7 +43,7 @@ public final class VaultServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static VaultServer start(VaultConfig config, RemoteManagement pgagroal) throws IOException {
+    static VaultServer start(VaultConfig config, RemoteManagement pgagroal) throws IOException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-vault"));
         ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
@@ -72,12 +72,12 @@ public final class VaultServer implements AutoCloseable {
         }
     }
 
-    public int port() {
+    int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     /** Returns once the server stopped listening ({@link #close()}). */
-    public void awaitClosed() throws InterruptedException {
+    void awaitClosed() throws InterruptedException {
         channel.closeFuture().await();
     }
 
