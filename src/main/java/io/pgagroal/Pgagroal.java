@@ -5,11 +5,13 @@ import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.ConfigReload;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.management.ManagementServer;
+import io.pgagroal.management.RemoteManagementServer;
 import io.pgagroal.server.Server;
 import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
 import io.pgagroal.session.SessionRegistry;
 import io.pgagroal.security.Credentials;
+import io.pgagroal.security.ScramVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +48,7 @@ public final class Pgagroal implements AutoCloseable {
     private final Object reloading = new Object();
     private volatile Consumer<PgagroalConfig> afterReload = config -> { };
     private volatile ManagementServer management;
+    private volatile RemoteManagementServer remoteManagement;
 
     private Pgagroal(Pooler pooler) {
         this.pooler = pooler;
@@ -69,6 +72,9 @@ public final class Pgagroal implements AutoCloseable {
         Pgagroal pgagroal = new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()));
         try {
             pgagroal.management = ManagementServer.start(config.main().unixSocketDir(), pgagroal);
+            if (config.main().management() > 0) {
+                pgagroal.remoteManagement = RemoteManagementServer.start(pgagroal);
+            }
         } catch (IOException | RuntimeException e) {
             pgagroal.close();
             throw e;
@@ -202,6 +208,11 @@ public final class Pgagroal implements AutoCloseable {
         return pooler.credentials().frontendPassword(user);
     }
 
+    /** What a remote-management login of this admin (pgagroal_admins.conf) is checked against, if it is one. */
+    public Optional<ScramVerifier> adminVerifier(String admin) {
+        return pooler.credentials().adminVerifier(admin);
+    }
+
     /** The management socket ({@code <unix_socket_dir>/.s.pgagroal}) pgagroal-cli talks to. */
     public Path managementSocket() {
         return management.socket();
@@ -332,6 +343,9 @@ public final class Pgagroal implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                if (remoteManagement != null) {
+                    remoteManagement.close();
+                }
                 if (management != null) {
                     management.close();
                 }

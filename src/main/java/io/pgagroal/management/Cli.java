@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgagroal.Version;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.MainConfig;
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Spec;
  * socket {@code <unix_socket_dir>/.s.pgagroal} ({@code unix_socket_dir} read from {@code -c}) and
  * prints the answer. Exit status 0 once an answer was read (the answer's Outcome may still be an
  * error), except {@code conf get <key>} and {@code conf set}, 1 when they failed; 1 when pgagroal
- * could not be reached or the command line is wrong. Remote management (-h/-p) is not supported
- * yet.
+ * could not be reached, refused the login, or the command line is wrong. With -h and -p it logs in
+ * to the pooler's remote management port instead ({@link ManagementClient.Remote}).
  */
 @Command(name = "pgagroal-cli", version = "pgagroal-cli " + Version.VERSION, sortOptions = false,
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 1,
@@ -47,10 +49,10 @@ public final class Cli implements Callable<Integer> {
             description = "Set the path to the pgagroal.conf file (default: /etc/pgagroal/pgagroal.conf)")
     private Path config;
 
-    @Option(names = {"-h", "--host"}, paramLabel = "HOST", description = "Set the host name (remote management: not supported yet)")
+    @Option(names = {"-h", "--host"}, paramLabel = "HOST", description = "Set the host name (remote management)")
     private String host;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Set the port number (remote management: not supported yet)")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Set the port number (remote management)")
     private Integer port;
 
     @Option(names = {"-U", "--user"}, paramLabel = "USERNAME", description = "Set the user name (remote management)")
@@ -116,18 +118,10 @@ public final class Cli implements Callable<Integer> {
         int output = choice("-F", format, FORMATS);
         int compression = choice("-C", compress, COMPRESSIONS);
         int encryption = choice("-E", encrypt, ENCRYPTIONS);
-        Path socket = socket();
         ObjectNode document = Documents.request(request.command(), output, compression, encryption);
         ObjectNode arguments = (ObjectNode) document.path("Request");
         request.arguments().forEach((key, value) -> arguments.set(key, Documents.MAPPER.valueToTree(value)));
-        ObjectNode answer;
-        try {
-            answer = ManagementClient.exchange(socket, document);
-        } catch (IOException e) {
-            throw new Failure("no connection to pgagroal on " + socket + " (" + e.getMessage() + ")");
-        } catch (ManagementException e) {
-            throw new Failure(e.getMessage());
-        }
+        ObjectNode answer = host != null || port != null ? remote(document) : local(document);
         CliOutput.Printed printed = CliOutput.print(answer, request, output);
         out.print(printed.text());
         out.flush();
@@ -135,22 +129,59 @@ public final class Cli implements Callable<Integer> {
     }
 
     /** Local mode: {@code <unix_socket_dir>/.s.pgagroal} of -c's file. */
-    private Path socket() throws Failure {
-        if (host != null || port != null) {
-            if (config != null) {
-                throw new Failure("-c cannot be used together with -h/-p");
-            }
-            throw new Failure("remote management (-h/-p) is not supported yet; run pgagroal-cli on the pooler's host with -c");
-        }
+    private ObjectNode local(ObjectNode document) throws Failure {
         if (user != null || password != null) {
             throw new Failure("-U and -P are for remote management (-h/-p)");
         }
         Path file = config == null ? DEFAULT_CONFIG : config;
+        Path socket;
         try {
-            return MainConfig.read(file).unixSocketDir().resolve(ManagementServer.SOCKET_NAME);
+            socket = MainConfig.read(file).unixSocketDir().resolve(ManagementServer.SOCKET_NAME);
         } catch (ConfigException e) {
             throw new Failure("cannot read the configuration " + file + ": " + e.getMessage());
         }
+        try {
+            return ManagementClient.exchange(socket, document);
+        } catch (IOException e) {
+            throw new Failure("no connection to pgagroal on " + socket + " (" + e.getMessage() + ")");
+        } catch (ManagementException e) {
+            throw new Failure(e.getMessage());
+        }
+    }
+
+    /** Remote mode (spec §1.2, §8.4): -h and -p, the user and password from -U and -P or asked on the terminal. */
+    private ObjectNode remote(ObjectNode document) throws Failure {
+        if (host == null || port == null) {
+            throw new Failure("you need both -h and -p options to perform a remote connection");
+        }
+        if (config != null) {
+            throw new Failure("use either -c or -h/-p to define endpoint");
+        }
+        String name = user != null ? user : ask("User name: ", false);
+        String secret = password != null ? password : ask("Password : ", true);
+        try {
+            return ManagementClient.exchange(new ManagementClient.Remote(host, port, name, secret), document);
+        } catch (RemoteLoginClient.Refused e) {
+            throw new Failure("Bad credentials for " + name + " (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new Failure("no connection to pgagroal on " + host + ":" + port + " (" + e.getMessage() + ")");
+        } catch (ManagementException e) {
+            throw new Failure(e.getMessage());
+        }
+    }
+
+    /** Asks on the terminal, as pgagroal-cli does for a missing -U or -P (the password without echo). */
+    private static String ask(String question, boolean secret) throws Failure {
+        Console console = System.console();
+        if (console == null) {
+            throw new Failure("no terminal to ask \"" + question.strip() + "\" on: give " + (secret ? "-P" : "-U"));
+        }
+        String answer = secret ? Optional.ofNullable(console.readPassword("%s", question)).map(String::new).orElse(null)
+                : console.readLine("%s", question);
+        if (answer == null || answer.isEmpty()) {
+            throw new Failure("no " + (secret ? "password" : "user name") + " given");
+        }
+        return answer;
     }
 
     private static int choice(String option, String value, Map<String, Integer> choices) throws Failure {

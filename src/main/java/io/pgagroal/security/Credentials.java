@@ -30,11 +30,12 @@ public final class Credentials {
 
     private final Map<String, String> users;
     private final Map<String, String> frontendUsers;
-    private final Set<String> admins;
+    private final Map<String, String> admins;
     private final String superuser;
     private final String superuserPassword;
     private final Map<String, String> rotated = new ConcurrentHashMap<>();
     private final Map<String, UserSecret> secrets = new ConcurrentHashMap<>();
+    private final Map<String, ScramVerifier> adminVerifiers = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -43,14 +44,14 @@ public final class Credentials {
      * @param superuser the auth_query user, or null
      */
     public Credentials(Map<String, String> users, Map<String, String> frontendUsers, String superuser, String superuserPassword) {
-        this(users, frontendUsers, Set.of(), superuser, superuserPassword);
+        this(users, frontendUsers, Map.of(), superuser, superuserPassword);
     }
 
-    private Credentials(Map<String, String> users, Map<String, String> frontendUsers, Set<String> admins, String superuser,
+    private Credentials(Map<String, String> users, Map<String, String> frontendUsers, Map<String, String> admins, String superuser,
             String superuserPassword) {
         this.users = Map.copyOf(users);
         this.frontendUsers = Map.copyOf(frontendUsers);
-        this.admins = Set.copyOf(admins);
+        this.admins = Map.copyOf(admins);
         this.superuser = superuser;
         this.superuserPassword = superuserPassword;
     }
@@ -82,7 +83,7 @@ public final class Credentials {
             throw new ConfigException(paths.superuser().toString(), 0, null, "holds " + superusers.size() + " users; the superuser file holds one");
         }
         Map.Entry<String, String> superuser = superusers.entrySet().stream().findFirst().orElse(null);
-        return new Credentials(users, frontendUsers, passwords(paths.admins(), key).keySet(),
+        return new Credentials(users, frontendUsers, passwords(paths.admins(), key),
                 superuser == null ? null : superuser.getKey(), superuser == null ? null : superuser.getValue());
     }
 
@@ -100,7 +101,7 @@ public final class Credentials {
 
     /** The names config validation needs (limits with prefill, transaction pipeline, auth_query). */
     public KnownUsers knownUsers() {
-        return new KnownUsers(users.keySet(), frontendUsers.keySet(), admins, superuser == null ? Set.of() : Set.of(superuser));
+        return new KnownUsers(users.keySet(), frontendUsers.keySet(), admins.keySet(), superuser == null ? Set.of() : Set.of(superuser));
     }
 
     /** The password the pooler logs in to PostgreSQL with, if the user is in the vault. */
@@ -122,6 +123,27 @@ public final class Credentials {
             secrets.put(user, secret);
         }
         return Optional.of(secret);
+    }
+
+    /** These passwords with {@code admins} (user name to password) as the remote-management accounts (-A). */
+    public Credentials withAdmins(Map<String, String> admins) {
+        return new Credentials(users, frontendUsers, admins, superuser, superuserPassword);
+    }
+
+    /**
+     * The SCRAM verifier a remote-management login of this admin is checked against, if it is one;
+     * derived once per admin, like {@link #clientSecret}.
+     */
+    public Optional<ScramVerifier> adminVerifier(String admin) {
+        String password = admins.get(admin);
+        if (password == null) {
+            return Optional.empty();
+        }
+        return Optional.of(adminVerifiers.computeIfAbsent(admin, name -> {
+            byte[] salt = new byte[SALT_BYTES];
+            random.nextBytes(salt);
+            return ScramVerifier.fromPassword(password, salt, SCRAM_ITERATIONS);
+        }));
     }
 
     public Optional<String> superuser() {

@@ -51,11 +51,6 @@ class ManagementCliTest {
         return CliRun.run(conf, args);
     }
 
-    /** pgagroal-cli without -c. */
-    private static CliRun cliWithout(String... args) {
-        return CliRun.run(null, args);
-    }
-
     @Test
     void theSocketIsOnlyForThePoolersUser() throws IOException {
         Path socket = PG.pooler().managementSocket();
@@ -211,12 +206,6 @@ class ManagementCliTest {
         assertThat(PG.pooler().config().hba()).singleElement().satisfies(e -> assertThat(e.method().configName()).isEqualTo("trust"));
         assertThat(cli("switch-to", "primary").out()).contains("Error: 1300").contains("switch-to is not supported yet");
         assertThat(cli("clear", "prometheus").out()).contains("clear prometheus is not supported yet");
-
-        CliRun remote = CliRun.run(conf, "-h", "localhost", "-p", "2347", "ping");
-        assertThat(remote.err()).contains("-c cannot be used together with -h/-p");
-        remote = cliWithout("-h", "localhost", "-p", "2347", "ping");
-        assertThat(remote.status()).isEqualTo(1);
-        assertThat(remote.err()).contains("remote management (-h/-p) is not supported yet");
     }
 
     @Test

@@ -26,10 +26,15 @@ public final class Daemon {
 
     /** The command line of pgagroal with these JVM options and arguments, its stderr merged into stdout. */
     public static ProcessBuilder command(List<String> jvmOptions, String... args) {
+        return command(Main.class, jvmOptions, args);
+    }
+
+    /** The command line of another of our programs ({@code main}: pgagroal-vault's, say), as {@link #command(List, String...)}. */
+    public static ProcessBuilder command(Class<?> main, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
-        command.add(Main.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
