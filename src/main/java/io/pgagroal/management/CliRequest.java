@@ -25,7 +25,10 @@ record CliRequest(ManagementCommand command, Map<String, Object> arguments, Stri
               conf ls                                 The configuration files in use
               conf get [key]                          The configuration, or one key
               conf set <key> <value>                  Change a configuration key
-              conf alias                              The databases and their aliases""";
+              conf alias                              The databases and their aliases
+              pause [database]                        New transactions and server connections wait (default: all)
+              resume [database]                       Let what waits go on (default: all)
+              terminate <id>                          End one client session (ids: status details)""";
 
     /** Thrown with a short explanation when the words are no command of the table. */
     static final class UsageException extends Exception {
@@ -65,6 +68,14 @@ record CliRequest(ManagementCommand command, Map<String, Object> arguments, Stri
             }
             case "clear" -> clear(second, rest, words);
             case "conf" -> conf(second, rest, words);
+            case "pause" -> database(ManagementCommand.PAUSE, afterFirst);
+            case "resume" -> database(ManagementCommand.RESUME, afterFirst);
+            case "terminate" -> {
+                if (afterFirst.size() != 1 || !second.matches("[0-9]{1,18}")) {
+                    throw new UsageException("terminate needs one session id (status details lists them)");
+                }
+                yield new CliRequest(ManagementCommand.TERMINATE, Map.of("Session", Long.parseLong(second)), null);
+            }
             default -> throw unknown(words);
         };
     }

@@ -84,7 +84,10 @@ final class Commands {
                 response.put("Password", pgagroal.frontendPassword(user).orElse(null));
             }
             case CONFIG_SET -> configSet(request, response);
-            case SWITCH_TO -> throw notSupported(ManagementException.SWITCH_TO_FAILED, "switch-to");
+            case SWITCH_TO -> SessionCommands.switchTo(pgagroal, request, response);
+            case PAUSE -> SessionCommands.pause(pgagroal, request, response);
+            case RESUME -> SessionCommands.resume(pgagroal, request, response);
+            case TERMINATE -> SessionCommands.terminate(pgagroal, request, response);
             case CLEAR -> throw notSupported(ManagementException.METRICS_ERROR, "clear prometheus");
             case UNKNOWN -> throw new ManagementException(ManagementException.UNKNOWN_COMMAND, "unknown command 0");
         }
@@ -133,8 +136,8 @@ final class Commands {
         String value = request.path("ConfigValue").asText();
         String name = key.startsWith("pgagroal.") ? key.substring("pgagroal.".length()) : key;
         Setting setting = Setting.byKey(Setting.Section.MAIN, name).orElseThrow(() -> new ManagementException(
-                ManagementException.CONF_SET_ERROR_INVALID_KEY, name.contains(".")
-                        ? "conf set of server, hba and limit keys is not supported yet: " + key
+                ManagementException.CONF_SET_ERROR_INVALID_KEY, name.matches("(server|hba|limit)\\..+")
+                        ? "conf set of server, hba and limit keys is not supported yet: " + key + "; " + ConfigReport.whereToChange(name)
                         : "unknown configuration key " + key));
         String old = pgagroal.config().main().rawValue(setting);
         ReloadReport report = pgagroal.set(setting.key(), value);
