@@ -1,6 +1,10 @@
 package io.pgagroal.management;
 
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +33,25 @@ record CliRequest(ManagementCommand command, Map<String, Object> arguments, Stri
               pause [database]                        New transactions and server connections wait (default: all)
               resume [database]                       Let what waits go on (default: all)
               terminate <id>                          End one client session (ids: status details)""";
+
+    /**
+     * The words of {@link #USAGE}'s commands, first words first, without the placeholders
+     * (database, key, and those in angle brackets): what shell completion offers.
+     */
+    static final class Words implements Iterable<String> {
+        private static final Set<String> PLACEHOLDERS = Set.of("database", "key");
+
+        @Override
+        public Iterator<String> iterator() {
+            Set<String> words = new LinkedHashSet<>();
+            USAGE.lines().skip(1).map(line -> line.strip().split("\\s+")[0]).forEach(words::add);
+            USAGE.lines().skip(1).map(line -> line.strip().split("\\s{2,}")[0].split("\\s+"))
+                    .flatMap(command -> Arrays.stream(command).skip(1))
+                    .flatMap(argument -> Arrays.stream(argument.replaceAll("[\\[\\]]", "").split("\\|")))
+                    .filter(word -> word.matches("[a-z]+") && !PLACEHOLDERS.contains(word)).forEach(words::add);
+            return words.iterator();
+        }
+    }
 
     /** Thrown with a short explanation when the words are no command of the table. */
     static final class UsageException extends Exception {
