@@ -48,6 +48,7 @@ class SessionCommandsDaemonTest {
     Path dir;
 
     private Path conf;
+    private Process daemon;
 
     @BeforeAll
     static void benchDatabase() {
@@ -166,6 +167,34 @@ class SessionCommandsDaemonTest {
         }
     }
 
+    @Test
+    void anImmediateShutdownWhilePausedEndsTheWaitingClient() throws Exception {
+        int port = start();
+        try (Connection loggedIn = connect(port, null)) {
+            cli("pause", DATABASE);
+            CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return select(loggedIn, 44);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(waiting).isNotDone();
+            assertThat(cli("shutdown", "immediate").status()).isZero();
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SQLException.class)
+                    .rootCause().hasMessageContaining("terminating connection due to administrator command");
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isZero();
+        }
+    }
+
+    private static long select(Connection connection, int value) throws SQLException {
+        ResultSet rs = connection.createStatement().executeQuery("SELECT " + value);
+        rs.next();
+        return rs.getLong(1);
+    }
+
     /**
      * status details names each session (id, user, database, application_name, pin reason) and each
      * server connection (slot, state, backend pid); terminate ends one session: its client reads
@@ -259,7 +288,7 @@ class SessionCommandsDaemonTest {
                 blocking_timeout = 1""");
         Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + CLIENTS + " 1 1\n");
         Path log = dir.resolve("console.log");
-        Process daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
+        daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
                 "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", limits.toString());
         Daemon.awaitListening(port, dir, daemon, log);
         return port;
