@@ -88,7 +88,8 @@ final class Commands {
             case PAUSE -> SessionCommands.pause(pgagroal, request, response);
             case RESUME -> SessionCommands.resume(pgagroal, request, response);
             case TERMINATE -> SessionCommands.terminate(pgagroal, request, response);
-            case CLEAR -> throw notSupported(ManagementException.METRICS_ERROR, "clear prometheus");
+            case CLEAR -> throw new ManagementException(ManagementException.METRICS_ERROR,
+                    "clear prometheus is not supported yet: the pooler has no metrics yet");
             case UNKNOWN -> throw new ManagementException(ManagementException.UNKNOWN_COMMAND, "unknown command 0");
         }
         return null;
@@ -157,9 +158,5 @@ final class Commands {
             response.put("old_value", old);
             response.put("new_value", pgagroal.config().main().rawValue(setting));
         }
-    }
-
-    private static ManagementException notSupported(int code, String what) {
-        return new ManagementException(code, what + " is not supported yet");
     }
 }

@@ -189,6 +189,23 @@ class SessionCommandsDaemonTest {
         }
     }
 
+    /** What is not done says why: clear prometheus (no metrics), conf set of an hba key (a file and a reload). */
+    @Test
+    void clearPrometheusAndConfSetOfAnHbaKeySayWhy() throws Exception {
+        start();
+        JsonNode clear = cli("-F", "json", "clear", "prometheus").json();
+        assertThat(clear.at("/Header/Command").asText()).isEqualTo("clear");
+        assertThat(clear.at("/Outcome/Error").asInt()).isEqualTo(100);
+        assertThat(clear.at("/Outcome/Message").asText()).isEqualTo("clear prometheus is not supported yet: the pooler has no metrics yet");
+
+        BinCli set = cli("conf", "set", "hba.all.method", "reject");
+        assertThat(set.status()).isEqualTo(1);
+        assertThat(set.out()).contains("Error: 1002").contains("change pgagroal_hba.conf and run conf reload");
+        BinCli restart = cli("-F", "json", "conf", "set", "max_connections", "20");
+        assertThat(restart.json().at("/Response/status").asText()).isEqualTo("success_restart_required");
+        assertThat(cli("conf", "get", "max_connections").out()).as("nothing changed").isEqualTo("8\n");
+    }
+
     private static long select(Connection connection, int value) throws SQLException {
         ResultSet rs = connection.createStatement().executeQuery("SELECT " + value);
         rs.next();
