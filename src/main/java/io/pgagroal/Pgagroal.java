@@ -9,6 +9,7 @@ import io.pgagroal.management.RemoteManagementServer;
 import io.pgagroal.server.Server;
 import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
+import io.pgagroal.session.ServerConnectionInfo;
 import io.pgagroal.session.SessionRegistry;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.ScramVerifier;
@@ -246,6 +247,11 @@ public final class Pgagroal implements AutoCloseable {
         return pooler.sessions();
     }
 
+    /** The server connections open or being opened now, slot by slot. */
+    public List<ServerConnectionInfo> serverConnections() {
+        return pooler.serverConnections();
+    }
+
     /** Server connections handed out to clients now. */
     public int activeConnections() {
         return pooler.pool().activeConnections();
@@ -320,6 +326,46 @@ public final class Pgagroal implements AutoCloseable {
     /** {@code pgagroal-cli enable [database]}: new clients of {@code database} ({@code *} for all) are admitted again. */
     public void enableDatabase(String database) {
         pooler.enableDatabase(database);
+    }
+
+    /**
+     * {@code pgagroal-cli switch-to <server>}: the named server becomes PRIMARY and new server
+     * connections go to it; the server they went to until now becomes FAILED (until {@code clear
+     * server}) and its connections are flushed: idle ones closed, those handed out closed when their
+     * clients give them back (at the end of the transaction in the transaction pipeline, of the
+     * session in the others).
+     *
+     * @throws IllegalArgumentException when no server section has this name
+     */
+    public void switchTo(String server) {
+        pooler.switchTo(server);
+    }
+
+    /**
+     * {@code pgagroal-cli pause [database]} (ours): new server connections to {@code database}
+     * ({@code *} for all) wait until it is resumed, without error and without blocking_timeout
+     * counting: in the transaction pipeline each transaction that starts, in the other pipelines each
+     * new session. Transactions (transaction pipeline) and sessions (others) holding a connection run
+     * on. A graceful shutdown ends every pause; an immediate one ends the waiting sessions as any other.
+     */
+    public void pause(String database) {
+        pooler.pause(database);
+    }
+
+    /**
+     * {@code pgagroal-cli resume [database]} (ours): what waits for {@code database} ({@code *} for
+     * all) goes on.
+     *
+     * @return how many waiting requests were released
+     * @throws IllegalArgumentException for one database while every database is paused
+     */
+    public int resume(String database) {
+        return pooler.resume(database);
+    }
+
+    /** The paused databases: {@code *} alone when every database is, else their names. */
+    public List<String> pausedDatabases() {
+        return pooler.pausedDatabases();
     }
 
     /**

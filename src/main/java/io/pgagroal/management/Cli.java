@@ -82,7 +82,8 @@ public final class Cli implements Callable<Integer> {
     @Option(names = {"-?", "--help"}, usageHelp = true, description = "Display help")
     private boolean help;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (below)")
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", completionCandidates = CliRequest.Words.class,
+            description = "The command and its arguments (below)")
     private List<String> words;
 
     public static void main(String[] args) {

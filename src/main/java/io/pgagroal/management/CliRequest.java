@@ -1,6 +1,10 @@
 package io.pgagroal.management;
 
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +29,29 @@ record CliRequest(ManagementCommand command, Map<String, Object> arguments, Stri
               conf ls                                 The configuration files in use
               conf get [key]                          The configuration, or one key
               conf set <key> <value>                  Change a configuration key
-              conf alias                              The databases and their aliases""";
+              conf alias                              The databases and their aliases
+              pause [database]                        New transactions and server connections wait (default: all)
+              resume [database]                       Let what waits go on (default: all)
+              terminate <id>                          End one client session (ids: status details)""";
+
+    /**
+     * The words of {@link #USAGE}'s commands, first words first, without the placeholders
+     * (database, key, and those in angle brackets): what shell completion offers.
+     */
+    static final class Words implements Iterable<String> {
+        private static final Set<String> PLACEHOLDERS = Set.of("database", "key");
+
+        @Override
+        public Iterator<String> iterator() {
+            Set<String> words = new LinkedHashSet<>();
+            USAGE.lines().skip(1).map(line -> line.strip().split("\\s+")[0]).forEach(words::add);
+            USAGE.lines().skip(1).map(line -> line.strip().split("\\s{2,}")[0].split("\\s+"))
+                    .flatMap(command -> Arrays.stream(command).skip(1))
+                    .flatMap(argument -> Arrays.stream(argument.replaceAll("[\\[\\]]", "").split("\\|")))
+                    .filter(word -> word.matches("[a-z]+") && !PLACEHOLDERS.contains(word)).forEach(words::add);
+            return words.iterator();
+        }
+    }
 
     /** Thrown with a short explanation when the words are no command of the table. */
     static final class UsageException extends Exception {
@@ -65,6 +91,14 @@ record CliRequest(ManagementCommand command, Map<String, Object> arguments, Stri
             }
             case "clear" -> clear(second, rest, words);
             case "conf" -> conf(second, rest, words);
+            case "pause" -> database(ManagementCommand.PAUSE, afterFirst);
+            case "resume" -> database(ManagementCommand.RESUME, afterFirst);
+            case "terminate" -> {
+                if (afterFirst.size() != 1 || !second.matches("[0-9]{1,18}")) {
+                    throw new UsageException("terminate needs one session id (status details lists them)");
+                }
+                yield new CliRequest(ManagementCommand.TERMINATE, Map.of("Session", Long.parseLong(second)), null);
+            }
             default -> throw unknown(words);
         };
     }

@@ -84,8 +84,12 @@ final class Commands {
                 response.put("Password", pgagroal.frontendPassword(user).orElse(null));
             }
             case CONFIG_SET -> configSet(request, response);
-            case SWITCH_TO -> throw notSupported(ManagementException.SWITCH_TO_FAILED, "switch-to");
-            case CLEAR -> throw notSupported(ManagementException.METRICS_ERROR, "clear prometheus");
+            case SWITCH_TO -> SessionCommands.switchTo(pgagroal, request, response);
+            case PAUSE -> SessionCommands.pause(pgagroal, request, response);
+            case RESUME -> SessionCommands.resume(pgagroal, request, response);
+            case TERMINATE -> SessionCommands.terminate(pgagroal, request, response);
+            case CLEAR -> throw new ManagementException(ManagementException.METRICS_ERROR,
+                    "clear prometheus is not supported yet: the pooler has no metrics yet");
             case UNKNOWN -> throw new ManagementException(ManagementException.UNKNOWN_COMMAND, "unknown command 0");
         }
         return null;
@@ -133,8 +137,8 @@ final class Commands {
         String value = request.path("ConfigValue").asText();
         String name = key.startsWith("pgagroal.") ? key.substring("pgagroal.".length()) : key;
         Setting setting = Setting.byKey(Setting.Section.MAIN, name).orElseThrow(() -> new ManagementException(
-                ManagementException.CONF_SET_ERROR_INVALID_KEY, name.contains(".")
-                        ? "conf set of server, hba and limit keys is not supported yet: " + key
+                ManagementException.CONF_SET_ERROR_INVALID_KEY, name.matches("(server|hba|limit)\\..+")
+                        ? "conf set of server, hba and limit keys is not supported yet: " + key + "; " + ConfigReport.whereToChange(name)
                         : "unknown configuration key " + key));
         String old = pgagroal.config().main().rawValue(setting);
         ReloadReport report = pgagroal.set(setting.key(), value);
@@ -154,9 +158,5 @@ final class Commands {
             response.put("old_value", old);
             response.put("new_value", pgagroal.config().main().rawValue(setting));
         }
-    }
-
-    private static ManagementException notSupported(int code, String what) {
-        return new ManagementException(code, what + " is not supported yet");
     }
 }

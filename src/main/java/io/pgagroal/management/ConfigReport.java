@@ -75,4 +75,17 @@ final class ConfigReport {
     private static String nonNull(String value) {
         return value == null ? "" : value;
     }
+
+    /**
+     * What to do instead of conf set of a {@code server.}, {@code hba.} or {@code limit.} key: server sections, HBA
+     * entries and limits are whole entries of their files, put in force by a reload (which checks
+     * them together and says what needs a restart).
+     */
+    static String whereToChange(String key) {
+        return switch (key.substring(0, key.indexOf('.'))) {
+            case "hba" -> "change pgagroal_hba.conf and run conf reload";
+            case "limit" -> "change pgagroal_databases.conf and run conf reload";
+            default -> "change the server's section of pgagroal.conf and run conf reload";
+        };
+    }
 }

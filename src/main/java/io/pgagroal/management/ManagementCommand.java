@@ -3,7 +3,7 @@ package io.pgagroal.management;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The management command ids of pgagroal (spec §8.2), with the words pgagroal-cli's json output shows. */
+/** The management command ids of pgagroal (spec §8.2) and ours (101 on), with the words pgagroal-cli's json output shows. */
 enum ManagementCommand {
     UNKNOWN(0, "unknown"),
     CANCEL_SHUTDOWN(1, "cancel-shutdown"),
@@ -23,7 +23,11 @@ enum ManagementCommand {
     SHUTDOWN(15, "shutdown"),
     STATUS(16, "status"),
     SWITCH_TO(17, "switch-to"),
-    CONFIG_ALIAS(18, "conf-alias");
+    CONFIG_ALIAS(18, "conf-alias"),
+    /** Ours, beyond pgagroal's ids. */
+    PAUSE(101, "pause"),
+    RESUME(102, "resume"),
+    TERMINATE(103, "terminate");
 
     private final int id;
     private final String word;

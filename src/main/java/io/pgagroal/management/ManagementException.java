@@ -15,6 +15,10 @@ final class ManagementException extends Exception {
     /** A reload that found a broken file; pgagroal has no code of its own for this (its reload is a signal). */
     static final int RELOAD_FAILED = 1100;
     static final int METRICS_ERROR = 100;
+    /** Ours: a resume that cannot apply (one database while every one is paused). */
+    static final int RESUME_ERROR = 2100;
+    /** Ours: terminate of an id no live session has. */
+    static final int NO_SUCH_SESSION = 2200;
 
     private final int code;
 

@@ -30,6 +30,10 @@ public final class Server {
         return state.compareAndSet(expected, next);
     }
 
+    void setState(ServerState next) {
+        state.set(next);
+    }
+
     @Override
     public String toString() {
         return config.name() + " (" + config.host() + ":" + config.port() + ")";

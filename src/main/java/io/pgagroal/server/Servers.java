@@ -33,6 +33,23 @@ public final class Servers {
         return server.compareAndSetState(ServerState.FAILED, ServerState.NOTINIT);
     }
 
+    /**
+     * {@code switch-to <name>} (spec §10.1): the named server becomes PRIMARY; the server new
+     * connections went to until now ({@link #primary()}), when another, becomes FAILED.
+     *
+     * @return the server new connections went to until now (the named one itself when it was the
+     *         primary already), or empty when there was none
+     * @throws IllegalArgumentException when no server section has this name
+     */
+    public synchronized Optional<Server> switchTo(String name) {
+        Server target = servers.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no server named \"" + name + "\""));
+        Optional<Server> old = primary();
+        old.filter(server -> server != target).ifPresent(server -> server.setState(ServerState.FAILED));
+        target.setState(ServerState.PRIMARY);
+        return old;
+    }
+
     public Optional<Server> primary() {
         Server notInitPrimary = null;
         Server usable = null;

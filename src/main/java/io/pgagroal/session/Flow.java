@@ -5,8 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.protocol.SqlState;
+import io.pgagroal.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pgagroal.pipeline.PinReason;
 import io.pgagroal.pipeline.Relay;
 import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.pipeline.TransactionServerState;
@@ -37,6 +39,8 @@ abstract class Flow implements Relay {
     Channel backend;
     ServerConnection connection;
     RelayState relayState;
+    /** The server the last {@link #connect} went to. */
+    Server connecting;
 
     Flow(Session session) {
         this.session = session;
@@ -46,14 +50,21 @@ abstract class Flow implements Relay {
 
     /** Opens a new server connection on the client's loop; {@code startup} logs in on it. */
     final void connect(ServerStartup startup) {
-        ChannelFuture future = state.connect(session.server.config(), client.eventLoop(), startup.initializer());
+        Server server = target();
+        connecting = server;
+        ChannelFuture future = state.connect(server.config(), client.eventLoop(), startup.initializer());
         backend = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess() && !session.ended()) {
-                LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
-                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
+                LOG.warn("Could not connect to server {}: {}", server, f.cause().toString());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + server.name());
             }
         });
+    }
+
+    /** The server a new connection goes to: the one chosen at admission. */
+    Server target() {
+        return session.server;
     }
 
     /** The pool gave no connection (SlotRequest.Outcome): full, or failed. */
@@ -92,6 +103,14 @@ abstract class Flow implements Relay {
 
     /** The slot held now, or -1. */
     abstract int slot();
+
+    /** How long a connection has been asked for without answer (nanoseconds), 0 when none is. */
+    abstract long waitingNanos();
+
+    /** Why the session is pinned to its connection (transaction pipeline), or null. */
+    PinReason pin() {
+        return null;
+    }
 
     @Override
     public void writeToServer(ByteBuf buf) {

@@ -1,6 +1,7 @@
 package io.pgagroal.session;
 
 import io.pgagroal.protocol.SqlState;
+import io.pgagroal.server.Server;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -34,6 +35,18 @@ final class Flush {
         Predicate<ServerConnection> matches = database.equals("*")
                 ? connection -> true
                 : connection -> database.equals(connection.key().database());
+        return flush(mode, matches, database);
+    }
+
+    /**
+     * flush_server (switch-to): the idle connections to {@code server} are closed, those handed
+     * out are closed when given back.
+     */
+    int server(Server server) {
+        return flush(FlushMode.GRACEFULLY, connection -> connection.server() == server, "server " + server.name());
+    }
+
+    private int flush(FlushMode mode, Predicate<ServerConnection> matches, String database) {
         int closed = state.pool.closeFree(matches);
         int marked = 0;
         if (mode != FlushMode.IDLE) {

@@ -35,6 +35,7 @@ final class PoolState {
     final Flows flows;
     final SessionRegistry registry = new SessionRegistry();
     final DisabledDatabases disabled = new DisabledDatabases();
+    final Pause pause = new Pause();
     final Transport transport;
     final EventLoopGroup workers;
     volatile Credentials credentials;

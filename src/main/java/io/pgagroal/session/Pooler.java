@@ -14,11 +14,13 @@ import io.pgagroal.config.PipelineKind;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
+import io.pgagroal.server.Server;
 import io.pgagroal.server.Servers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,6 +166,7 @@ public final class Pooler implements AutoCloseable {
      * @return false when a shutdown is under way already
      */
     public boolean shutdownGracefully(Duration timeout, Runnable stop) {
+        state.pause.end();
         return shutdown.gracefully(timeout, stop);
     }
 
@@ -190,6 +193,48 @@ public final class Pooler implements AutoCloseable {
     /** The disabled databases: {@code *} alone when every database is, else their names. */
     public List<String> disabledDatabases() {
         return state.disabled.names();
+    }
+
+    /** New server connections and transactions of {@code database} (or of every database, {@code *}) wait. */
+    public void pause(String database) {
+        state.pause.pause(database);
+    }
+
+    /**
+     * What waits for {@code database} (or for every database, {@code *}) goes on.
+     *
+     * @return how many waiting requests were released
+     */
+    public int resume(String database) {
+        return state.pause.resume(database);
+    }
+
+    /**
+     * switch-to: {@code name} becomes the primary, the old one FAILED and its connections flushed
+     * (idle ones closed, those handed out closed when given back); with no old primary, every
+     * connection is flushed so.
+     *
+     * @throws IllegalArgumentException when no server section has this name
+     */
+    public void switchTo(String name) {
+        Optional<Server> old = state.servers.switchTo(name);
+        if (old.isEmpty()) {
+            LOG.info("Switch-to: {} is the primary now", name);
+            flush.flush(FlushMode.GRACEFULLY, "*");
+        } else if (!old.get().name().equals(name)) {
+            LOG.info("Switch-to: {} is the primary now; {} is failed", name, old.get().name());
+            flush.server(old.get());
+        }
+    }
+
+    /** The server connections open or being opened now. */
+    public List<ServerConnectionInfo> serverConnections() {
+        return ServerConnectionInfo.of(state);
+    }
+
+    /** The paused databases: {@code *} alone when every database is, else their names. */
+    public List<String> pausedDatabases() {
+        return state.pause.names();
     }
 
     /** Whether new clients are refused because a shutdown is under way. */

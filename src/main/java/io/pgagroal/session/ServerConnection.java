@@ -10,6 +10,7 @@ import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.StartupReplay;
 import io.pgagroal.server.Server;
+import java.time.Instant;
 
 /**
  * An authenticated connection to PostgreSQL, as a pool slot holds it, with what a later client
@@ -27,6 +28,7 @@ final class ServerConnection implements PooledConnection {
     private final byte[] startupReplay;
     private final BackendKeyData backendKey;
     private final TransactionServerState serverState;
+    private final Instant opened = Instant.now();
     /** Read and written on the connection's event loop only. */
     private boolean discarded;
 
@@ -39,6 +41,11 @@ final class ServerConnection implements PooledConnection {
         this.startupReplay = startupReplay;
         this.backendKey = backendKey;
         this.serverState = new TransactionServerState(StartupReplay.parameters(startupReplay));
+    }
+
+    /** When the connection finished logging in. */
+    Instant opened() {
+        return opened;
     }
 
     Channel channel() {

@@ -7,12 +7,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgagroal.pipeline.PinReason;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.server.Server;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -72,6 +74,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     final Map<String, String> serverParameters;
     final Server server;
     final Login login;
+    private final long id;
     private final String database;
     private final String address;
     private final Instant started = Instant.now();
@@ -100,6 +103,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
         this.serverParameters = serverParameters;
         this.server = server;
         this.login = login;
+        this.id = state.registry.nextId();
         this.address = client.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "[local]";
         this.flow = state.flows.open(this);
     }
@@ -361,6 +365,11 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     }
 
     @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
     public String user() {
         return key.user();
     }
@@ -393,6 +402,16 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     @Override
     public int slot() {
         return flow.slot();
+    }
+
+    @Override
+    public Duration waiting() {
+        return Duration.ofNanos(flow.waitingNanos());
+    }
+
+    @Override
+    public PinReason pin() {
+        return flow.pin();
     }
 
     @Override

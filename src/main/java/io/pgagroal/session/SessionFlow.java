@@ -96,7 +96,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     /** In pass-through the client was sent the startup messages as they came; otherwise it is replayed them now. */
     @Override
     public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
-        connection = new ServerConnection(backend, session.server, session.key, authentication, replay, backendKey);
+        connection = new ServerConnection(backend, connecting, session.key, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
         if (authentication.byPooler() && !deferred) {
             writeToClient(Unpooled.wrappedBuffer(withClientKey(replay)));
@@ -348,5 +348,10 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     @Override
     int slot() {
         return slot.slot();
+    }
+
+    @Override
+    long waitingNanos() {
+        return slot.waitingNanos();
     }
 }

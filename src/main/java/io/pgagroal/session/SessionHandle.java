@@ -1,5 +1,7 @@
 package io.pgagroal.session;
 
+import io.pgagroal.pipeline.PinReason;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -9,6 +11,9 @@ import java.time.Instant;
  * loop.
  */
 public interface SessionHandle {
+
+    /** A number no other session of this pooler had (management's {@code terminate <id>}). */
+    long id();
 
     String user();
 
@@ -28,6 +33,12 @@ public interface SessionHandle {
 
     /** The pool slot the session holds now, or -1. */
     int slot();
+
+    /** How long the session has been waiting for a server connection (paused or queued); zero when it is not. */
+    Duration waiting();
+
+    /** Why the transaction pipeline pinned the session to its connection, or null. */
+    PinReason pin();
 
     /**
      * Ends the session now: the client is sent a FATAL ErrorResponse with this SQLSTATE and message

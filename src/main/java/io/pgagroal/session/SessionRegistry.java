@@ -6,7 +6,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every live client session of the pooler, whatever its pipeline, and the cancel keys they were
@@ -20,6 +22,7 @@ public final class SessionRegistry {
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Map<Long, Session> byCancelKey = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
 
     void add(Session session) {
         sessions.add(session);
@@ -37,6 +40,15 @@ public final class SessionRegistry {
     /** A snapshot of the live sessions. */
     public List<SessionHandle> sessions() {
         return Collections.unmodifiableList(new ArrayList<>(sessions));
+    }
+
+    /** The live session with this {@link SessionHandle#id()}. */
+    public Optional<SessionHandle> byId(long id) {
+        return sessions.stream().filter(session -> session.id() == id).map(SessionHandle.class::cast).findFirst();
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
     }
 
     public int size() {

@@ -39,6 +39,10 @@ final class SlotRequest {
     private PoolKey key;
     private int maxSize;
     private Outcome outcome;
+    /** A request held while its database is paused ({@link Pause}). */
+    private Pause.Held paused;
+    /** System.nanoTime when the request was made, 0 while none waits; read by management from other threads. */
+    private volatile long waitingSince;
 
     SlotRequest(PoolState state, Channel client) {
         this.state = state;
@@ -49,7 +53,19 @@ final class SlotRequest {
         key = requested;
         maxSize = limit;
         outcome = to;
-        ask();
+        waitingSince = System.nanoTime();
+        paused = state.shuttingDown ? null : state.pause.hold(key.database(), client.eventLoop(), this::released);
+        if (paused == null) {
+            ask();
+        }
+    }
+
+    /** The database was resumed: the request goes to the pool now, unless it was withdrawn. */
+    private void released(Pause.Held request) {
+        if (paused == request) {
+            paused = null;
+            ask();
+        }
     }
 
     /**
@@ -79,6 +95,7 @@ final class SlotRequest {
             return;
         }
         pending = null;
+        waitingSince = 0;
         if (!future.isSuccess()) {
             outcome.refused(future.cause());
             return;
@@ -162,7 +179,13 @@ final class SlotRequest {
     }
 
     boolean pending() {
-        return pending != null;
+        return pending != null || paused != null;
+    }
+
+    /** How long the request has been waiting for a connection (paused or queued), in nanoseconds; 0 when none waits. */
+    long waitingNanos() {
+        long since = waitingSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
     }
 
     boolean held() {
@@ -180,6 +203,11 @@ final class SlotRequest {
 
     /** Withdraws a request still waiting for the pool. */
     void cancel() {
+        waitingSince = 0;
+        if (paused != null) {
+            state.pause.withdraw(paused);
+            paused = null;
+        }
         if (pending != null) {
             Future<Checkout<ServerConnection>> future = pending;
             pending = null;

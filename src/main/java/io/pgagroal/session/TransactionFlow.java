@@ -13,6 +13,7 @@ import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupReplay;
+import io.pgagroal.server.Server;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,6 +94,12 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         return shown;
     }
 
+    /** Each transaction's new connection goes to the primary of the moment (a switch-to may have changed it). */
+    @Override
+    Server target() {
+        return state.servers.primary().orElse(session.server);
+    }
+
     @Override
     public void newSlot() {
         if (!replayed) {
@@ -106,7 +113,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     @Override
     public void serverReady(Authentication authentication, byte[] replay, BackendKeyData backendKey) {
-        connection = new ServerConnection(backend, session.server, poolKey, authentication, replay, backendKey);
+        connection = new ServerConnection(backend, connecting, poolKey, authentication, replay, backendKey);
         state.pool.attach(slot.slot(), connection);
         Handlers.removeIfPresent(backend.pipeline(), ServerStartup.class, Frames.Decoder.class);
         synchronizeParameters();
@@ -480,5 +487,15 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     @Override
     int slot() {
         return slot.slot();
+    }
+
+    @Override
+    long waitingNanos() {
+        return slot.waitingNanos();
+    }
+
+    @Override
+    PinReason pin() {
+        return transactionState.pin();
     }
 }

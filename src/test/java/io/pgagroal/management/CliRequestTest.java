@@ -47,6 +47,20 @@ class CliRequestTest {
     }
 
     @Test
+    void oursPauseResumeAndTerminate() throws Exception {
+        assertThat(parse("pause").command()).isEqualTo(ManagementCommand.PAUSE);
+        assertThat(parse("pause").arguments()).isEqualTo(Map.of("Database", "*"));
+        assertThat(parse("pause mydb").arguments()).isEqualTo(Map.of("Database", "mydb"));
+        assertThat(parse("resume mydb").command()).isEqualTo(ManagementCommand.RESUME);
+        assertThat(parse("terminate 42").command()).isEqualTo(ManagementCommand.TERMINATE);
+        assertThat(parse("terminate 42").arguments()).isEqualTo(Map.of("Session", 42L));
+        assertThat(ManagementCommand.TERMINATE.id()).as("above pgagroal's ids").isGreaterThan(23);
+        assertThatThrownBy(() -> parse("terminate")).hasMessageContaining("one session id");
+        assertThatThrownBy(() -> parse("terminate abc")).hasMessageContaining("one session id");
+        assertThatThrownBy(() -> parse("pause a b")).hasMessageContaining("unexpected argument(s) b");
+    }
+
+    @Test
     void wrongWordsAreRefused() {
         assertThatThrownBy(() -> parse("stop")).hasMessage("unknown command: stop");
         assertThatThrownBy(() -> parse("ping now")).hasMessageContaining("unexpected argument(s) now");

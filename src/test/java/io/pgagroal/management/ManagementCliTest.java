@@ -202,9 +202,10 @@ class ManagementCliTest {
     void whatIsNotDoneYetSaysSo() {
         CliRun set = cli("conf", "set", "hba.all.method", "reject");
         assertThat(set.status()).isEqualTo(1);
-        assertThat(set.out()).contains("Error: 1002").contains("conf set of server, hba and limit keys is not supported yet");
+        assertThat(set.out()).contains("Error: 1002").contains("conf set of server, hba and limit keys is not supported yet")
+                .contains("change pgagroal_hba.conf and run conf reload");
         assertThat(PG.pooler().config().hba()).singleElement().satisfies(e -> assertThat(e.method().configName()).isEqualTo("trust"));
-        assertThat(cli("switch-to", "primary").out()).contains("Error: 1300").contains("switch-to is not supported yet");
+        assertThat(cli("switch-to", "nowhere").out()).contains("Error: 1300").contains("switch-to failed: no server named \"nowhere\"");
         assertThat(cli("clear", "prometheus").out()).contains("clear prometheus is not supported yet");
     }
 
