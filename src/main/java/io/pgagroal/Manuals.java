@@ -2,6 +2,7 @@ package io.pgagroal;
 
 import io.pgagroal.admin.Admin;
 import io.pgagroal.management.Cli;
+import io.pgagroal.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  */
 public final class Manuals {
 
-    /** Every program, by the name it is run as: add pgagroal-vault here. */
+    /** Every program, by the name it is run as. */
     static final Map<String, Supplier<Object>> PROGRAMS = programs();
 
     private Manuals() {
@@ -32,6 +33,7 @@ public final class Manuals {
         programs.put("pgagroal", Main::new);
         programs.put("pgagroal-cli", Cli::new);
         programs.put("pgagroal-admin", Admin::new);
+        programs.put("pgagroal-vault", Vault::new);
         return programs;
     }
 

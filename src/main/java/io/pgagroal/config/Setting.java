@@ -64,7 +64,8 @@ public enum Setting {
     LOG_DISCONNECTIONS(MAIN, "log_disconnections", bool(), "off", RELOAD,
             "Log every client disconnection"),
     BLOCKING_TIMEOUT(MAIN, "blocking_timeout", duration(0), "30", RELOAD,
-            "How long a client waits for a free connection; 0 = do not wait (transaction pipeline: no deadline)"),
+            "How long a client waits for a free connection; 0 = do not wait (transaction pipeline: no deadline). A client the pooler"
+                    + " authenticates itself that logged in while the pool was full waits from its first message (doc/ARCHITECTURE.md)"),
     IDLE_TIMEOUT(MAIN, "idle_timeout", duration(0), "0", RELOAD,
             "Close a pooled connection unused for this long (checked every second); 0 disables it"),
     MAX_CONNECTION_AGE(MAIN, "max_connection_age", duration(0), "0", RELOAD,
