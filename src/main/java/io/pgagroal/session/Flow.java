@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.protocol.SqlState;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.pgagroal.pipeline.Relay;
@@ -51,7 +52,8 @@ abstract class Flow implements Relay {
         future.addListener(f -> {
             if (!f.isSuccess() && !session.ended()) {
                 LOG.warn("Could not connect to server {}: {}", session.server, f.cause().toString());
-                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + session.server.name()
+                        + (f.cause() instanceof SSLException ? ": " + f.cause().getMessage() : ""));
             }
         });
     }
