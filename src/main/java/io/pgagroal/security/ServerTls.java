@@ -62,7 +62,7 @@ public final class ServerTls {
             try {
                 builder.trustManager(new File(server.tlsCaFile()));
             } catch (IllegalArgumentException e) {
-                throw config.serverError(server, Setting.SERVER_TLS_CA_FILE, problem(e));
+                throw config.serverError(server, Setting.SERVER_TLS_CA_FILE, problem(server.tlsCaFile(), e));
             }
         } else {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
@@ -71,19 +71,29 @@ public final class ServerTls {
             try {
                 builder.keyManager(new File(server.tlsCertFile()), new File(server.tlsKeyFile()));
             } catch (IllegalArgumentException e) {
-                boolean key = problem(e).contains("private key");
-                throw config.serverError(server, key ? Setting.SERVER_TLS_KEY_FILE : Setting.SERVER_TLS_CERT_FILE, problem(e));
+                boolean key = e.getMessage() != null && e.getMessage().contains("private key");
+                throw config.serverError(server, key ? Setting.SERVER_TLS_KEY_FILE : Setting.SERVER_TLS_CERT_FILE,
+                        problem(key ? server.tlsKeyFile() : server.tlsCertFile(), e));
             }
         }
         try {
             return builder.build();
         } catch (SSLException e) {
-            throw config.serverError(server, Setting.SERVER_TLS_MODE, "cannot set up TLS: " + problem(e));
+            throw config.serverError(server, Setting.SERVER_TLS_MODE, "cannot set up TLS: " + reason(e));
         }
     }
 
-    private static String problem(Exception e) {
-        return e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause().getMessage();
+    /** As FileChecks words it: the file, then what is wrong with it. */
+    private static String problem(String file, Exception e) {
+        return '"' + file + "\": " + reason(e);
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     public ServerTlsMode mode() {

@@ -100,6 +100,12 @@ class ServerTlsSettingsTest {
     void aFileThatDoesNotLoadStopsStartUpAtItsLine() throws ConfigException {
         PgagroalConfig config = files.load(replicaSection("tls_mode = verify-ca", "tls_ca_file = " + ca));
         assertThatThrownBy(() -> ServerTls.forServers(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(":9: tls_ca_file: ");
+                .hasMessageEndingWith(":9: tls_ca_file: \"" + ca + "\": found no certificates in input stream");
+        String cert = files.writeWithMode("client.crt", "rw-r--r--", "no certificate either").toString();
+        String key = files.writeWithMode("client.key", "rw-------", "no key").toString();
+        PgagroalConfig withClientCertificate = files.load(replicaSection("tls_mode = require", "tls_cert_file = " + cert,
+                "tls_key_file = " + key));
+        assertThatThrownBy(() -> ServerTls.forServers(withClientCertificate)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(":9: tls_cert_file: \"" + cert + "\": ");
     }
 }
