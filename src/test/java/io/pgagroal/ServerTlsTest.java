@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +145,26 @@ class ServerTlsTest {
         }
     }
 
+    /** auth_query's lookup is a connection of its own: on a hostssl-only server it must use TLS too. */
+    @Test
+    void authQueryLooksUpPasswordsOverTls() throws Exception {
+        Psql.script(PG.postgres().superuserEndpoint().withDatabase(PoolerExtension.DATABASE), """
+                CREATE OR REPLACE FUNCTION public.pgagroal_get_password(p_user name) RETURNS TABLE (passwd text)
+                LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+                AS $$SELECT passwd FROM pg_shadow WHERE usename = p_user$$;
+                REVOKE ALL ON FUNCTION public.pgagroal_get_password(name) FROM PUBLIC;
+                """).orThrow();
+        Credentials superuser = new Credentials(Map.of(), Map.of(), PG.postgres().superuser(), PG.postgres().superuserPassword());
+        try (Pgagroal pooler = Pgagroal.start(poolerFor(PG.postgres()).users(superuser.knownUsers()).set("auth_query", "on")
+                .serverSet("tls_mode", "verify-full").serverSet("tls_ca_file", CA.caCertificate().toString())
+                .hba("host all all all all").build(), superuser);
+                Connection connection = DriverManager.getConnection(appEndpoint(pooler).jdbcUrl(), PoolerExtension.USER,
+                        PoolerExtension.PASSWORD)) {
+            String pid = backendPidOf(connection);
+            assertThat(PG.postgres().query("SELECT ssl FROM pg_stat_ssl WHERE pid = " + pid)).isEqualTo("t");
+        }
+    }
+
     @Test
     void cancelReachesAHostsslOnlyServer() throws Exception {
         try (Connection connection = PG.connect(); Statement sleeping = connection.createStatement()) {
@@ -227,21 +248,24 @@ class ServerTlsTest {
         return builder.set("unix_socket_dir", socketDir.toString()).serverSet("tls_mode", "verify-full").serverSet("tls_ca_file", CA.caCertificate().toString());
     }
 
-    /** A pooler in front of {@code server} alone, as section [other] with these lines. */
+    /** A pooler in front of {@code server} alone, as section [other] with these lines, trust at the pooler. */
     private static PgagroalConfig other(PostgresServer server, String... serverLines) throws ConfigException {
-        PgagroalConfig.Builder builder = PgagroalConfig.builder()
-                .set("host", "127.0.0.1")
-                .set("port", Integer.toString(Ports.free()))
-                .set("unix_socket_dir", socketDir.toString())
-                .set("authentication_timeout", "5")
-                .set("blocking_timeout", "5")
-                .server("other", server.host(), server.port())
-                .hba("host all all all trust");
+        PgagroalConfig.Builder builder = poolerFor(server).hba("host all all all trust");
         for (String line : serverLines) {
             String[] keyValue = line.split(" = ", 2);
             builder.serverSet(keyValue[0], keyValue[1]);
         }
         return builder.build();
+    }
+
+    private static PgagroalConfig.Builder poolerFor(PostgresServer server) {
+        return PgagroalConfig.builder()
+                .set("host", "127.0.0.1")
+                .set("port", Integer.toString(Ports.free()))
+                .set("unix_socket_dir", socketDir.toString())
+                .set("authentication_timeout", "5")
+                .set("blocking_timeout", "5")
+                .server("other", server.host(), server.port());
     }
 
     private static Connection connect(Pgagroal pooler, String user, String database) throws SQLException {
