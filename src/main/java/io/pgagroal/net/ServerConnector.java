@@ -39,7 +39,7 @@ public final class ServerConnector {
                 protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(request, handler);
                 }
-            }));
+            }), loop);
         }
         return connect(transport, config, server, loop, handler);
     }

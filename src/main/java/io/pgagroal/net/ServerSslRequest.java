@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.pgagroal.config.ServerConfig;
 import io.pgagroal.protocol.Messages;
@@ -39,14 +40,14 @@ final class ServerSslRequest extends ChannelInboundHandlerAdapter {
     }
 
     /** The future of the whole connection: TCP connect, then TLS (or prefer's cleartext). */
-    ChannelFuture ready(ChannelFuture connected) {
+    ChannelFuture ready(ChannelFuture connected, EventLoop loop) {
         ChannelPromise promise = connected.channel().newPromise();
         connected.addListener(f -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
             }
         });
-        connected.channel().eventLoop().execute(() -> {
+        loop.execute(() -> {
             ready = promise;
             settle();
         });
