@@ -228,7 +228,7 @@ class ServerTlsTest {
     }
 
     @Test
-    void requireRefusesAServerWithoutTlsAndPreferFallsBackToCleartext() throws Exception {
+    void requireRefusesAServerWithoutTlsAndPreferFallsBackToCleartextOnlyThere() throws Exception {
         try (Pgagroal pooler = Pgagroal.start(other(plain, "tls = on"))) {
             assertThatThrownBy(() -> connect(pooler, plain.superuser(), "postgres").close())
                     .isInstanceOf(PSQLException.class)
@@ -240,6 +240,11 @@ class ServerTlsTest {
         try (Pgagroal pooler = Pgagroal.start(other(plain, "tls_mode = prefer"));
                 Connection connection = connect(pooler, plain.superuser(), "postgres")) {
             assertThat(plain.query("SELECT ssl FROM pg_stat_ssl WHERE pid = " + backendPidOf(connection))).isEqualTo("f");
+        }
+        try (Pgagroal pooler = Pgagroal.start(other(otherName, "tls_mode = prefer"));
+                Connection connection = connect(pooler, otherName.superuser(), "postgres")) {
+            assertThat(otherName.query("SELECT ssl FROM pg_stat_ssl WHERE pid = " + backendPidOf(connection)))
+                    .as("prefer takes TLS when offered").isEqualTo("t");
         }
     }
 
