@@ -26,8 +26,9 @@ public final class ServerConnector {
     }
 
     /**
-     * @param tls the server's TLS, or {@code null} without (tls_mode = disable): the future then
-     *        completes once TLS is up, and {@code handler} sees channelActive only then
+     * @param tls the server's TLS, or {@code null} for tls_mode = disable. With TLS the future
+     *        completes once TLS is up (or declined under prefer), and {@code handler} sees
+     *        channelActive only then
      */
     public static ChannelFuture connect(Transport transport, MainConfig config, ServerConfig server, ServerTls tls, EventLoop loop,
             ChannelHandler handler) {
