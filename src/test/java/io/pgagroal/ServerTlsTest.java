@@ -17,6 +17,9 @@ import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.Psql;
 import io.pgagroal.testing.ProcessResult;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,11 +29,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,6 +64,8 @@ class ServerTlsTest {
             .postgresOptions(b -> b.tls(CA.server(), CA.caCertificate()).hostsslOnly()
                     .hbaEntry("hostssl all " + CERT_USER + " 127.0.0.1/32 cert"))
             .configure(b -> b.serverSet("tls_mode", "verify-full").serverSet("tls_ca_file", CA.caCertificate().toString()));
+
+    private static final String SSL_REQUEST = "0000000804d2162f";
 
     private static PostgresServer plain;
     private static PostgresServer otherName;
@@ -165,9 +172,23 @@ class ServerTlsTest {
         }
     }
 
+    /**
+     * PostgreSQL takes a CancelRequest before it looks at pg_hba.conf, so a cleartext one would work
+     * too: the recording relay in front of the server shows that the cancel's connection, like the
+     * session's, starts with an SSLRequest (libpq 17 encrypts cancels likewise).
+     */
     @Test
-    void cancelReachesAHostsslOnlyServer() throws Exception {
-        try (Connection connection = PG.connect(); Statement sleeping = connection.createStatement()) {
+    void cancelReachesAHostsslOnlyServerOverTls() throws Exception {
+        try (FirstPackets relay = new FirstPackets(PG.postgres().port());
+                Pgagroal pooler = Pgagroal.start(PgagroalConfig.builder().set("host", "127.0.0.1")
+                        .set("port", Integer.toString(Ports.free())).set("unix_socket_dir", socketDir.toString())
+                        .set("authentication_timeout", "5").set("blocking_timeout", "5")
+                        .server("relayed", "127.0.0.1", relay.port())
+                        .serverSet("tls_mode", "verify-full").serverSet("tls_ca_file", CA.caCertificate().toString())
+                        .hba("host all all all trust").build());
+                Connection connection = DriverManager.getConnection(appEndpoint(pooler).jdbcUrl(), PoolerExtension.USER,
+                        PoolerExtension.PASSWORD);
+                Statement sleeping = connection.createStatement()) {
             CompletableFuture<Boolean> query = CompletableFuture.supplyAsync(() -> {
                 try {
                     return sleeping.execute("SELECT pg_sleep(20)");
@@ -180,6 +201,8 @@ class ServerTlsTest {
             sleeping.cancel();
             assertThatThrownBy(() -> query.get(10, TimeUnit.SECONDS)).hasMessageContaining("57014");
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
+            assertThat(relay.packets()).as("the session's connection, then the cancel's").hasSize(2)
+                    .allSatisfy(first -> assertThat(first).isEqualTo(SSL_REQUEST));
         }
     }
 
@@ -305,6 +328,78 @@ class ServerTlsTest {
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    /**
+     * A TCP relay in front of a server that keeps the first 8 bytes each connection sent (in hex):
+     * an SSLRequest, a StartupMessage's length and version, or a CancelRequest's length and code.
+     */
+    private static final class FirstPackets implements AutoCloseable {
+        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<String> packets = new CopyOnWriteArrayList<>();
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final int target;
+
+        FirstPackets(int target) throws IOException {
+            this.target = target;
+            Thread.ofVirtual().start(this::accept);
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        List<String> packets() {
+            return packets;
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket client = listener.accept();
+                    Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+                    sockets.add(client);
+                    sockets.add(server);
+                    Thread.ofVirtual().start(() -> relay(client, server));
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }
+
+        private void relay(Socket client, Socket server) {
+            try {
+                byte[] first = client.getInputStream().readNBytes(8);
+                packets.add(HexFormat.of().formatHex(first));
+                server.getOutputStream().write(first);
+                Thread.ofVirtual().start(() -> pump(server, client));
+                pump(client, server);
+            } catch (IOException e) {
+                // a side closed
+            }
+        }
+
+        private static void pump(Socket from, Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (IOException e) {
+                // a side closed
+            } finally {
+                try {
+                    to.shutdownOutput();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }
