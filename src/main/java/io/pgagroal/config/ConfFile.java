@@ -23,7 +23,9 @@ final class ConfFile {
 
     static final String MAIN_SECTION = "pgagroal";
 
-    record Content(MainConfig main, List<ServerConfig> servers, List<ConfigException> notSupported) {
+    /** @param serverSections each server's section by name, so that a later check can point at its lines */
+    record Content(MainConfig main, List<ServerConfig> servers, List<ConfigException> notSupported,
+                   Map<String, SectionValues> serverSections) {
     }
 
     private ConfFile() {
@@ -31,19 +33,21 @@ final class ConfFile {
 
     static Content read(Source source, Function<String, String> environment, Warnings warnings)
             throws ConfigException {
-        MainConfig main = null;
+        SectionValues main = null;
         List<ServerConfig> servers = new ArrayList<>();
         Map<String, SectionValues> byAddress = new HashMap<>();
         List<ConfigException> notSupported = new ArrayList<>();
+        Map<String, SectionValues> serverSections = new HashMap<>();
         for (Ini.Section section : Ini.parse(source, environment, warnings)) {
             boolean isMain = section.name().equals(MAIN_SECTION);
             SectionValues values = SectionValues.read(source.name(), section,
                     isMain ? Setting.Section.MAIN : Setting.Section.SERVER, warnings);
             NotSupported.collect(values, notSupported);
             if (isMain) {
-                main = new MainConfig(values);
+                main = values;
             } else {
-                servers.add(server(values, byAddress));
+                servers.add(server(values, byAddress, warnings));
+                serverSections.put(values.name(), values);
             }
         }
         if (main == null) {
@@ -53,23 +57,23 @@ final class ConfFile {
             throw new ConfigException(source.name(), 0, null,
                     "no server section; add one such as [primary] with host and port");
         }
-        return new Content(main, List.copyOf(servers), List.copyOf(notSupported));
+        return new Content(new MainConfig(main, MainConfig.anyServerTls(servers)), List.copyOf(servers),
+                List.copyOf(notSupported), Map.copyOf(serverSections));
     }
 
     /** Servers are told apart by host text and port, without name resolution (localhost is not 127.0.0.1). */
-    private static ServerConfig server(SectionValues values, Map<String, SectionValues> byAddress)
+    private static ServerConfig server(SectionValues values, Map<String, SectionValues> byAddress, Warnings warnings)
             throws ConfigException {
+        String host = (String) values.get(SERVER_HOST);
+        ServerTlsMode tlsMode = ServerTlsSettings.mode(values, host.startsWith("/"), warnings);
         ServerConfig server = new ServerConfig(values.name(), (String) values.get(SERVER_HOST),
                 (int) values.get(SERVER_PORT), (boolean) values.get(SERVER_PRIMARY), (boolean) values.get(SERVER_TLS),
                 (String) values.get(SERVER_TLS_CERT_FILE), (String) values.get(SERVER_TLS_KEY_FILE),
-                (String) values.get(SERVER_TLS_CA_FILE));
+                (String) values.get(SERVER_TLS_CA_FILE), tlsMode);
         SectionValues same = byAddress.putIfAbsent(server.host() + ':' + server.port(), values);
         if (same != null) {
             throw new ConfigException(values.file(), values.sectionLine(), null, "server [" + server.name()
                     + "] has the same host and port as server [" + same.name() + "] (line " + same.sectionLine() + ")");
-        }
-        if (server.tls()) {
-            FileChecks.tlsFiles(values, SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_CA_FILE);
         }
         return server;
     }

@@ -5,6 +5,7 @@ import static io.pgagroal.config.Setting.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,7 +31,8 @@ public final class MainConfig {
         return ConfFile.read(Source.read(file), System::getenv, new Warnings()).main();
     }
 
-    MainConfig(SectionValues source) {
+    /** @param serverTls whether a server is connected to with TLS, which makes pipeline = auto the session pipeline */
+    MainConfig(SectionValues source, boolean serverTls) {
         this.source = source;
         for (Setting setting : Setting.values()) {
             if (setting.section() == Section.MAIN) {
@@ -60,21 +62,25 @@ public final class MainConfig {
         values.put(EV_BACKEND, choice(EventBackend.class, EV_BACKEND));
         values.put(UPDATE_PROCESS_TITLE, choice(UpdateProcessTitle.class, UPDATE_PROCESS_TITLE));
         values.put(TRANSACTION_PINNING, choice(TransactionPinning.class, TRANSACTION_PINNING));
-        values.put(PIPELINE, resolvePipeline(string(PIPELINE)));
+        values.put(PIPELINE, resolvePipeline(string(PIPELINE), serverTls));
     }
 
     /**
-     * Spec §2.2: auto is the session pipeline when failover, TLS with a certificate or key, or
-     * disconnect_client needs it, otherwise the performance pipeline.
+     * Spec §2.2: auto is the session pipeline when failover, TLS with a certificate or key, TLS to a
+     * server, or disconnect_client needs it, otherwise the performance pipeline.
      */
-    private PipelineKind resolvePipeline(String configured) {
+    private PipelineKind resolvePipeline(String configured, boolean serverTls) {
         if (!configured.equals("auto")) {
             return PipelineKind.valueOf(configured.toUpperCase(Locale.ROOT));
         }
         boolean tlsWithFiles = tls() && (tlsCertFile() != null || tlsKeyFile() != null);
-        return failover() || tlsWithFiles || !disconnectClient().isZero()
+        return failover() || tlsWithFiles || serverTls || !disconnectClient().isZero()
                 ? PipelineKind.SESSION
                 : PipelineKind.PERFORMANCE;
+    }
+
+    static boolean anyServerTls(List<ServerConfig> servers) {
+        return servers.stream().anyMatch(ServerConfig::usesTls);
     }
 
     /** The effective value: String, Integer, Boolean, Duration, Long (bytes), Path or an enum; null when unset. */

@@ -27,10 +27,12 @@ public final class PgagroalConfig {
     private final List<String> warnings;
     private final List<ConfigException> notSupported;
     private final Sources sources;
+    private final Map<String, SectionValues> serverSections;
 
     private PgagroalConfig(MainConfig main, List<ServerConfig> servers, List<HbaEntry> hba, Limits limits,
                            ConfigPaths paths, List<String> warnings, List<ConfigException> notSupported,
-                           Sources sources) {
+                           Sources sources, Map<String, SectionValues> serverSections) {
+        this.serverSections = serverSections;
         this.main = main;
         this.servers = servers;
         this.hba = hba;
@@ -74,9 +76,12 @@ public final class PgagroalConfig {
         ConfFile.Content content = ConfFile.read(sources.conf(), sources.environment(), warnings);
         MainConfig main = content.main();
         List<ServerConfig> servers = content.servers();
+        Map<String, SectionValues> serverSections = content.serverSections();
         if (running != null) {
-            main = new MainConfig(main.source().keeping(running.main.source(), restartOnlyChanges(running.main, main)));
             servers = running.servers;
+            serverSections = running.serverSections;
+            main = new MainConfig(main.source().keeping(running.main.source(), restartOnlyChanges(running.main, main)),
+                    MainConfig.anyServerTls(servers));
         }
         List<HbaEntry> hba = HbaFile.read(sources.hba());
         Limits limits = sources.limit() == null
@@ -84,7 +89,7 @@ public final class PgagroalConfig {
                 : LimitsFile.read(sources.limit(), main.maxConnections(), users.users(), warnings);
         Validation.check(main, servers, hba, limits, users, warnings);
         return new PgagroalConfig(main, servers, hba, limits, paths, warnings.list(), content.notSupported(),
-                sources);
+                sources, serverSections);
     }
 
     /** The keys of the {@code [pgagroal]} section that only a restart applies and whose effective value differs. */
@@ -150,6 +155,16 @@ public final class PgagroalConfig {
         return servers;
     }
 
+    /**
+     * A problem with a server's setting found after loading (a TLS file that does not load), located
+     * as {@code file:line: key: problem} like every configuration error.
+     */
+    public ConfigException serverError(ServerConfig server, Setting setting, String problem) {
+        SectionValues section = serverSections.get(server.name());
+        return section == null ? new ConfigException(sources.conf().name(), 0, setting.key(), problem)
+                : section.error(setting, problem);
+    }
+
     public List<HbaEntry> hba() {
         return hba;
     }
@@ -205,6 +220,15 @@ public final class PgagroalConfig {
         /** A server section with its host and port. */
         public Builder server(String name, String host, int port) {
             servers.addAll(List.of(line("[" + name + "]"), line("host = " + host), "port = " + port));
+            return this;
+        }
+
+        /** A {@code key = value} line of the server section added last, e.g. {@code tls_mode = verify-full}. */
+        public Builder serverSet(String key, String value) {
+            if (servers.isEmpty()) {
+                throw new IllegalStateException("no server section yet");
+            }
+            servers.add(line(key + " = " + value));
             return this;
         }
 

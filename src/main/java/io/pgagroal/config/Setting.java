@@ -137,13 +137,15 @@ public enum Setting {
     SERVER_PRIMARY(SERVER, "primary", bool(), "off", RESTART,
             "Start with this server as the primary"),
     SERVER_TLS(SERVER, "tls", bool(), "off", RESTART,
-            "Not supported yet: any value but the default stops start-up. Connect to this server with TLS; such connections are not pooled"),
+            "Connect to this server with TLS (with tls_mode = auto: on is require, or verify-ca when tls_ca_file is set); such connections are pooled"),
+    SERVER_TLS_MODE(SERVER, "tls_mode", choice("auto", "disable", "prefer", "require", "verify-ca", "verify-full"), "auto", RESTART,
+            "TLS to this server, as libpq's sslmode: disable, prefer (TLS when offered), require, verify-ca (chain signed by tls_ca_file), verify-full (and the certificate names host); auto follows tls"),
     SERVER_TLS_CERT_FILE(SERVER, "tls_cert_file", path(), "", RESTART,
-            "Not supported yet: any value but the default stops start-up. Client certificate presented to the server"),
+            "Client certificate presented to the server"),
     SERVER_TLS_KEY_FILE(SERVER, "tls_key_file", path(), "", RESTART,
-            "Not supported yet: any value but the default stops start-up. Private key of the client certificate"),
+            "Private key of the client certificate (mode 0600, or 0640 when owned by root)"),
     SERVER_TLS_CA_FILE(SERVER, "tls_ca_file", path(), "", RESTART,
-            "Not supported yet: any value but the default stops start-up. CA that must have signed the server certificate (the host name is not checked)");
+            "CA that must have signed the server certificate (verify-ca and verify-full)");
 
     /** The section a key is written in: {@code [pgagroal]} or a server section. */
     public enum Section { MAIN, SERVER }

@@ -126,6 +126,9 @@ final class Validation {
                 unsupported(main.failover(), "failover");
                 unsupported(main.tls(), "tls");
                 unsupported(!main.disconnectClient().isZero(), "disconnect_client");
+                for (ServerConfig server : servers) {
+                    unsupported(server.usesTls(), "tls to server [" + server.name() + "] (tls_mode = " + server.tlsMode() + ")");
+                }
             }
             case TRANSACTION -> transactionPipeline();
             case SESSION -> { }
@@ -147,11 +150,6 @@ final class Validation {
             }
             if (main.allowUnknownUsers()) {
                 throw values.error(PIPELINE, "transaction needs allow_unknown_users = off");
-            }
-        }
-        for (ServerConfig server : servers) {
-            if (server.tls()) {
-                throw values.error(PIPELINE, "transaction does not support tls to server [" + server.name() + "]");
             }
         }
         if (limits.entries().isEmpty()) {

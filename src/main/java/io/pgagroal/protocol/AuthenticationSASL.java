@@ -24,6 +24,16 @@ public record AuthenticationSASL(List<String> mechanisms) implements Authenticat
         return new AuthenticationSASL(mechanisms);
     }
 
+    /** Whether a mechanism with channel binding (SCRAM-SHA-256-PLUS, which PostgreSQL offers over TLS) is listed. */
+    public boolean offersChannelBinding() {
+        return mechanisms.stream().anyMatch(mechanism -> mechanism.endsWith("-PLUS"));
+    }
+
+    /** The same list without the mechanisms that bind to the TLS channel. */
+    public AuthenticationSASL withoutChannelBinding() {
+        return new AuthenticationSASL(mechanisms.stream().filter(mechanism -> !mechanism.endsWith("-PLUS")).toList());
+    }
+
     /** The whole message: type byte, length and body (the names, then the empty string that ends the list). */
     public ByteBuf encode(ByteBufAllocator alloc) {
         ByteBuf buf = Messages.message(alloc, Protocol.AUTHENTICATION, 5 + 16 * mechanisms.size()).writeInt(Protocol.AUTH_SASL);

@@ -75,6 +75,11 @@ public final class Messages {
     }
 
     /** CancelRequest: sent on a fresh connection to the backend's server. */
+    /** SSLRequest: the pooler asks a server for TLS before its StartupMessage. */
+    public static ByteBuf sslRequest(ByteBufAllocator alloc) {
+        return alloc.buffer(8).writeInt(8).writeInt(Protocol.SSL_REQUEST_CODE);
+    }
+
     public static ByteBuf cancelRequest(ByteBufAllocator alloc, int processId, int secretKey) {
         return alloc.buffer(16).writeInt(16).writeInt(Protocol.CANCEL_REQUEST_CODE).writeInt(processId).writeInt(secretKey);
     }

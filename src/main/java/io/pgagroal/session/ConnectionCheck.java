@@ -54,7 +54,7 @@ final class ConnectionCheck extends ChannelInboundHandlerAdapter {
             return alive.setSuccess(false);
         }
         ConnectionCheck check = new ConnectionCheck(alive, channel.config().isAutoRead());
-        channel.pipeline().addFirst(check);
+        Handlers.addFirst(channel.pipeline(), check);
         check.timeout = channel.eventLoop().schedule(() -> check.finish(false), timeLimit.toMillis(), TimeUnit.MILLISECONDS);
         channel.config().setAutoRead(true);
         channel.writeAndFlush(SELECT_1.duplicate()).addListener(written -> {

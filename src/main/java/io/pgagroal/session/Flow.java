@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.server.Server;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.pgagroal.pipeline.PinReason;
@@ -57,7 +58,8 @@ abstract class Flow implements Relay {
         future.addListener(f -> {
             if (!f.isSuccess() && !session.ended()) {
                 LOG.warn("Could not connect to server {}: {}", server, f.cause().toString());
-                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + server.name());
+                session.fatal(SqlState.CONNECTION_FAILURE, "could not connect to the PostgreSQL server " + server.name()
+                        + (f.cause() instanceof SSLException ? ": " + f.cause().getMessage() : ""));
             }
         });
     }

@@ -76,7 +76,7 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
     }
 
     private static void run(ParameterAdoption conversation, Channel backend, String query) {
-        backend.pipeline().addFirst(conversation.framer, conversation);
+        Handlers.addFirst(backend.pipeline(), conversation.framer, conversation);
         backend.writeAndFlush(Messages.query(backend.alloc(), query));
     }
 

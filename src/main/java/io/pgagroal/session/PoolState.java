@@ -12,7 +12,9 @@ import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.HbaMatcher;
+import io.pgagroal.security.ServerTls;
 import io.pgagroal.server.Servers;
+import java.util.Map;
 
 /**
  * What every session shares, the seed's shared-memory segment: the configuration snapshot, the
@@ -38,11 +40,14 @@ final class PoolState {
     final Pause pause = new Pause();
     final Transport transport;
     final EventLoopGroup workers;
+    /** TLS to each server by name; none for a server with tls_mode = disable. */
+    final Map<String, ServerTls> serverTls;
     volatile Credentials credentials;
     volatile boolean shuttingDown;
 
     PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool<ServerConnection> pool, Flows flows, Transport transport,
-            EventLoopGroup workers) {
+            EventLoopGroup workers, Map<String, ServerTls> serverTls) {
+        this.serverTls = serverTls;
         this.credentials = credentials;
         this.config = config;
         this.hba = new HbaMatcher(config.hba());
@@ -61,8 +66,8 @@ final class PoolState {
         config = next;
     }
 
-    /** Opens a connection to a PostgreSQL server on {@code loop}. */
+    /** Opens a connection to a PostgreSQL server on {@code loop}, over TLS when its tls_mode asks for it. */
     ChannelFuture connect(ServerConfig server, EventLoop loop, ChannelHandler handler) {
-        return ServerConnector.connect(transport, config.main(), server, loop, handler);
+        return ServerConnector.connect(transport, config.main(), server, serverTls.get(server.name()), loop, handler);
     }
 }

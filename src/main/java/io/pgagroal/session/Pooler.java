@@ -8,18 +8,21 @@ import io.netty.channel.EventLoopGroup;
 import io.pgagroal.net.Listeners;
 import io.pgagroal.net.Transport;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.config.PipelineKind;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
 import io.pgagroal.security.Credentials;
+import io.pgagroal.security.ServerTls;
 import io.pgagroal.server.Server;
 import io.pgagroal.server.Servers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,7 +52,8 @@ public final class Pooler implements AutoCloseable {
         this.flush = new Flush(state);
     }
 
-    public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException {
+    public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException, ConfigException {
+        Map<String, ServerTls> serverTls = ServerTls.forServers(config);
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
@@ -57,7 +61,7 @@ public final class Pooler implements AutoCloseable {
         flows.pipeline().initialize();
         Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
         pool.maxConnectionAge(config.main().maxConnectionAge());
-        PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers);
+        PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers, serverTls);
         workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
         scheduleFrontendPasswordRotation(state);
         try {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.pgagroal.protocol.AuthenticationOk;
 import io.pgagroal.protocol.AuthenticationRequest;
+import io.pgagroal.protocol.AuthenticationSASL;
 import io.pgagroal.protocol.AuthenticationSASLFinal;
 import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
@@ -137,10 +138,19 @@ final class ServerStartup extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(frame);
     }
 
-    private void authentication(ByteBuf frame, AuthenticationRequest authentication) {
-        if (authentication instanceof AuthenticationOk) {
-            startupMessage(frame);
+    private void authentication(ByteBuf received, AuthenticationRequest decoded) {
+        if (decoded instanceof AuthenticationOk) {
+            startupMessage(received);
             return;
+        }
+        ByteBuf frame = received;
+        AuthenticationRequest authentication = decoded;
+        if (login == null && decoded instanceof AuthenticationSASL sasl && sasl.offersChannelBinding()) {
+            // channel binding names the TLS session, and the client's (if any) ends at the pooler
+            AuthenticationSASL offered = sasl.withoutChannelBinding();
+            received.release();
+            authentication = offered;
+            frame = offered.encode(ctx.alloc());
         }
         if (method == null) {
             method = authentication;

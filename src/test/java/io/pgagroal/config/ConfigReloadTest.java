@@ -122,6 +122,20 @@ class ConfigReloadTest {
     }
 
     @Test
+    void serverTlsIsRestartOnlyAndKeepsThePipelineItRunsWith() throws ConfigException {
+        PgagroalConfig running = base().build();
+        PgagroalConfig candidate = base().serverSet("tls_mode", "prefer").build();
+        assertThat(candidate.main().pipeline()).isEqualTo(PipelineKind.SESSION);
+
+        ConfigReload reload = ConfigReload.of(running, candidate, KnownUsers.NONE);
+
+        assertThat(reload.restartRequired()).as("a restart would also bring the session pipeline")
+                .containsExactlyInAnyOrder("pipeline", "servers");
+        assertThat(reload.config().servers().get(0).tlsMode()).isEqualTo(ServerTlsMode.DISABLE);
+        assertThat(reload.config().main().pipeline()).isEqualTo(PipelineKind.PERFORMANCE);
+    }
+
+    @Test
     void aRestartOnlyValueThatOtherKeysWouldChangeRefusesTheReload() {
         PgagroalConfig running = catchNothing(base());
         PgagroalConfig candidate = catchNothing(base().set("disconnect_client", "60"));

@@ -78,7 +78,7 @@ class PgagroalConfigTest {
         assertThat(main.disconnectClientForce()).isFalse();
 
         assertThat(config.servers()).containsExactly(
-                new ServerConfig("primary", "localhost", 5432, false, false, null, null, null));
+                new ServerConfig("primary", "localhost", 5432, false, false, null, null, null, ServerTlsMode.DISABLE));
         assertThat(config.hba()).hasSize(1);
         assertThat(config.limits().entries()).isEmpty();
         assertThat(config.paths().config()).isEqualTo(files.dir.resolve("pgagroal.conf"));

@@ -144,7 +144,7 @@ class ValidationTest {
     }
 
     @Test
-    void transactionPipelineRefusesDisconnectClientAndServerTls() {
+    void transactionPipelineRefusesDisconnectClientAndAcceptsServerTls() throws ConfigException {
         assertThatThrownBy(() -> transaction().set("disconnect_client", "5").build())
                 .hasMessage("<pgagroal.conf>:5: pipeline: transaction does not support disconnect_client;"
                         + " use the session pipeline");
@@ -152,8 +152,9 @@ class ValidationTest {
                 "[replica]", "host = db2", "port = 5432", "tls = on"));
         Path hba = files.write("hba", "host all all all trust");
         Path limits = files.write("limits", "mydb app 10 2 2");
-        assertThatThrownBy(() -> PgagroalConfig.load(new ConfigPaths(conf, hba, limits, null, null, null, null), APP_USER))
-                .hasMessage(conf + ":5: pipeline: transaction does not support tls to server [replica]");
+        PgagroalConfig config = PgagroalConfig.load(new ConfigPaths(conf, hba, limits, null, null, null, null), APP_USER);
+        assertThat(config.main().pipeline()).isEqualTo(PipelineKind.TRANSACTION);
+        assertThat(config.servers().get(0).tlsMode()).isEqualTo(ServerTlsMode.REQUIRE);
     }
 
     @Test

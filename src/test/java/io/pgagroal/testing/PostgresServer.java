@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -70,8 +71,28 @@ public final class PostgresServer implements AutoCloseable {
         private int maxConnections = 200;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final List<String> hbaEntries = new ArrayList<>();
+        private Certificates.Pair tls;
+        private Path tlsCa;
+        private boolean hostsslOnly;
 
         private Builder() {
+        }
+
+        /**
+         * ssl = on with this certificate and key (PostgreSQL gets its own copies, private to it);
+         * with {@code ca} (may be null), client certificates are checked against it (hba cert,
+         * clientcert=verify-ca).
+         */
+        public Builder tls(Certificates.Pair certificate, Path ca) {
+            this.tls = certificate;
+            this.tlsCa = ca;
+            return this;
+        }
+
+        /** The default TCP lines of pg_hba.conf are hostssl lines: a cleartext TCP client is refused. */
+        public Builder hostsslOnly() {
+            this.hostsslOnly = true;
+            return this;
         }
 
         public Builder auth(AuthMethod auth) {
@@ -145,11 +166,20 @@ public final class PostgresServer implements AutoCloseable {
     private void configure(Builder options) throws IOException {
         List<String> hba = new ArrayList<>(options.hbaEntries);
         hba.add("local all all trust");
-        hba.add("host all all 127.0.0.1/32 " + options.auth.hbaName());
-        hba.add("host all all ::1/128 " + options.auth.hbaName());
+        String tcp = options.hostsslOnly ? "hostssl" : "host";
+        hba.add(tcp + " all all 127.0.0.1/32 " + options.auth.hbaName());
+        hba.add(tcp + " all all ::1/128 " + options.auth.hbaName());
         Files.write(dataDir.resolve("pg_hba.conf"), hba);
 
         Map<String, String> settings = new LinkedHashMap<>();
+        if (options.tls != null) {
+            settings.put("ssl", "on");
+            settings.put("ssl_cert_file", privateCopy(options.tls.certificate(), "server.crt"));
+            settings.put("ssl_key_file", privateCopy(options.tls.key(), "server.key"));
+            if (options.tlsCa != null) {
+                settings.put("ssl_ca_file", privateCopy(options.tlsCa, "root.crt"));
+            }
+        }
         if (options.auth == AuthMethod.MD5) {
             // Roles created from now on get md5 hashes, which md5 authentication needs.
             settings.put("password_encryption", "md5");
@@ -158,6 +188,14 @@ public final class PostgresServer implements AutoCloseable {
         StringBuilder conf = new StringBuilder("\n# Added by the pgagroal test harness\n");
         settings.forEach((name, value) -> conf.append(name).append(" = ").append(literal(value)).append('\n'));
         Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
+    }
+
+    /** A copy of {@code file} in the data directory that only PostgreSQL's user can read; its path. */
+    private String privateCopy(Path file, String name) throws IOException {
+        Path copy = dataDir.resolve(name);
+        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        Os.makePrivate(copy);
+        return copy.toString();
     }
 
     private void startOnFreePort(int maxConnections) throws IOException {
