@@ -10,6 +10,7 @@ import io.pgagroal.net.Transport;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.server.Servers;
@@ -38,6 +39,8 @@ final class PoolState {
     final Transport transport;
     final EventLoopGroup workers;
     volatile Credentials credentials;
+    /** The TLS context new clients get; null when tls = off. Replaced by a reload. */
+    volatile ClientTls tls;
     volatile boolean shuttingDown;
 
     PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool<ServerConnection> pool, Flows flows, Transport transport,
