@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.security.ClientTls;
+import io.pgagroal.security.TlsServerEndPoint;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,15 @@ final class ClientTlsNegotiation extends ChannelInboundHandlerAdapter {
     /** Whether the client is on TLS. */
     static boolean encrypted(Channel channel) {
         return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    /**
+     * The tls-server-end-point data of the client's TLS session, to offer SCRAM-SHA-256-PLUS with;
+     * null when the client is not on TLS or its certificate's signature has no usable hash.
+     */
+    static byte[] channelBinding(Channel channel) {
+        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        return handler == null ? null : TlsServerEndPoint.of(handler.engine().getSession()).orElse(null);
     }
 
     private static SslHandler handshake(Channel channel, ClientTls tls, boolean direct) {
