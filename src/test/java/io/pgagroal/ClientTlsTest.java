@@ -13,9 +13,11 @@ import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import io.pgagroal.testing.ProtocolBytes;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -97,8 +99,24 @@ class ClientTlsTest {
                 .isEqualTo("1");
     }
 
+    /** Bytes sent after SSLRequest before its answer would be read in clear: refused, as PostgreSQL does (CVE-2021-23214). */
     @Test
+    void unencryptedDataAfterSslRequestIsRefused() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", PG.pooler().port())) {
+            socket.setSoTimeout(10_000);
+            byte[] startup = ProtocolBytes.concat(ProtocolBytes.cstring("user"), ProtocolBytes.cstring(PoolerExtension.USER),
+                    new byte[] {0});
+            socket.getOutputStream().write(ProtocolBytes.concat(ProtocolBytes.int32(8), ProtocolBytes.int32(80877103),
+                    ProtocolBytes.int32(8 + startup.length), ProtocolBytes.int32(196608), startup));
+            byte[] reply = socket.getInputStream().readAllBytes();
+            assertThat((char) reply[0]).isEqualTo('E');
+            assertThat(new String(reply, StandardCharsets.UTF_8))
+                    .contains("08P01").contains("received unencrypted data after SSL request");
+        }
+    }
+
     /** verify-full fails on a server that declines TLS, so an answer proves the connection is on TLS. */
+    @Test
     void pgjdbcWithVerifyFull() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("ssl", "true");
