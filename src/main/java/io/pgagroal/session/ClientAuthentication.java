@@ -51,10 +51,6 @@ final class ClientAuthentication {
     private byte[] clientKey;
     private String cleartext;
 
-    ClientAuthentication(AuthMethod method, UserSecret secret) {
-        this(method, secret, null);
-    }
-
     /** @param channelBinding the client's TLS channel-binding data, to offer SCRAM-SHA-256-PLUS; null for none */
     ClientAuthentication(AuthMethod method, UserSecret secret, byte[] channelBinding) {
         this.method = method;

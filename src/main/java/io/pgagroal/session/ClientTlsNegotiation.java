@@ -48,7 +48,7 @@ final class ClientTlsNegotiation extends ChannelInboundHandlerAdapter {
             ClientTls tls = state.tls;
             if (tls == null || !tcp(ctx.channel())) {
                 LOG.info("direct TLS connection refused: address={}: {}", FrontendHandler.address(ctx.channel()),
-                        tls == null ? "tls is off" : "not on the Unix socket");
+                        tls == null ? "tls is off" : "TLS is not offered on the Unix socket");
                 bytes.release();
                 ctx.close();
                 return;

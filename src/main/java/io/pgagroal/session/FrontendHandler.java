@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A new client connection up to the start of its session: answers SSLRequest
- * ({@link ClientTlsNegotiation}) and GSSENCRequest ('N'), forwards a CancelRequest, and admits a StartupMessage (spec §5.1, §5.2): user present,
- * pgagroal_hba.conf entry found and not reject, pooler not shutting down, database not disabled, a
- * server to go to. The whole exchange up to the session's relay is bounded by authentication_timeout.
+ * ({@link ClientTlsNegotiation}) and GSSENCRequest ('N'), forwards a CancelRequest, and admits a
+ * StartupMessage (spec §5.1, §5.2): user present, pgagroal_hba.conf entry found for the client's
+ * encryption and not reject, pooler not shutting down, database not disabled, a server to go to. The whole exchange up to the session's relay is bounded by authentication_timeout.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
