@@ -8,10 +8,7 @@ import io.pgagroal.testing.PostgresServer;
 import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +27,7 @@ class ClientTlsReloadTest {
 
     static final Certificates OLD = Certificates.authority("old");
     static final Certificates NEW = Certificates.authority("new");
-    static final Certificates.Pair FILES = copy(OLD.server(), OLD.directory().resolve("pooler"));
+    static final Certificates.Pair FILES = Certificates.copy(OLD.server(), OLD.directory().resolve("pooler"));
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.TRUST)
@@ -40,23 +37,6 @@ class ClientTlsReloadTest {
     static void removeCertificates() {
         OLD.close();
         NEW.close();
-    }
-
-    /** The pair's contents in files of their own, whose contents a test replaces in place (mode kept). */
-    private static Certificates.Pair copy(Certificates.Pair pair, Path prefix) {
-        Certificates.Pair copy = new Certificates.Pair(Path.of(prefix + ".crt"), Path.of(prefix + ".key"));
-        try {
-            Files.createFile(copy.key(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            overwrite(copy, pair);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return copy;
-    }
-
-    private static void overwrite(Certificates.Pair target, Certificates.Pair source) throws IOException {
-        Files.write(target.certificate(), Files.readAllBytes(source.certificate()));
-        Files.write(target.key(), Files.readAllBytes(source.key()));
     }
 
     private static ProcessResult verifyFull(Certificates authority) {
@@ -72,7 +52,7 @@ class ClientTlsReloadTest {
         try (Connection before = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties)) {
             assertThat(verifyFull(OLD).orThrow().stdout().trim()).isEqualTo("hello");
 
-            overwrite(FILES, NEW.server());
+            Certificates.overwrite(FILES, NEW.server());
             assertThat(PG.pooler().reload(PG.pooler().config()).error()).isEmpty();
             assertThat(verifyFull(NEW).orThrow().stdout().trim()).as("a new client gets the new certificate").isEqualTo("hello");
             ProcessResult old = verifyFull(OLD);
