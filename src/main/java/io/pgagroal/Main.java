@@ -153,6 +153,6 @@ public final class Main implements Callable<Integer> {
             System.err.println("pgagroal: could not start: " + e.getMessage());
         }
         notifier.status("Could not start: " + e.getMessage());
-        return 1;
+        return e instanceof ConfigException ? CONFIGURATION_ERROR : 1;
     }
 }

@@ -34,8 +34,8 @@ final class HbaFile {
     private static HbaEntry entry(String file, int line, String[] columns) throws ConfigException {
         String type = columns[0].toLowerCase(Locale.ROOT);
         boolean local = type.equals("local");
-        if (!local && !type.equals("host") && !type.equals("hostssl")) {
-            throw new ConfigException(file, line, "type", "unknown type \"" + columns[0] + "\" (host, hostssl or local)");
+        if (!local && !type.equals("host") && !type.equals("hostssl") && !type.equals("hostnossl")) {
+            throw new ConfigException(file, line, "type", "unknown type \"" + columns[0] + "\" (host, hostssl, hostnossl or local)");
         }
         if (local && columns.length == 4) {
             columns = new String[] {columns[0], columns[1], columns[2], "all", columns[3]};

@@ -99,6 +99,12 @@ public final class MainConfig {
         return source;
     }
 
+    /** An error about {@code setting}, at the line that set it ({@code file:line: key: problem}). */
+    public ConfigException error(Setting setting, String problem) {
+        requireMain(setting);
+        return source.error(setting, problem);
+    }
+
     private static void requireMain(Setting setting) {
         if (setting.section() != Section.MAIN) {
             throw new IllegalArgumentException(setting + " is a server setting");

@@ -16,7 +16,7 @@ final class NotSupported {
 
     static final Set<Setting> KEYS = Set.of(
             METRICS, METRICS_CACHE_MAX_AGE, METRICS_CACHE_MAX_SIZE, METRICS_CERT_FILE, METRICS_KEY_FILE, METRICS_CA_FILE,
-            FAILOVER, FAILOVER_SCRIPT, TLS, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TRACKER);
+            FAILOVER, FAILOVER_SCRIPT, TRACKER);
 
     private NotSupported() {
     }

@@ -123,6 +123,11 @@ public final class Messages {
         return alloc.buffer(1).writeByte('N');
     }
 
+    /** The single-byte answer to SSLRequest that accepts: the TLS handshake follows. */
+    public static ByteBuf acceptEncryption(ByteBufAllocator alloc) {
+        return alloc.buffer(1).writeByte('S');
+    }
+
     /**
      * The body of a message (type byte, length, body): the bytes after its length, as a slice that
      * shares the message's memory and is not retained; the message's indexes do not move. Given

@@ -46,6 +46,11 @@ public final class StartupPacketDecoder extends ByteToMessageDecoder {
         out.add(decode(packet));
     }
 
+    /** Whether bytes that follow the last packet decoded have been received already. */
+    public boolean hasBufferedBytes() {
+        return actualReadableBytes() > 0;
+    }
+
     static StartupPacket decode(ByteBuf packet) {
         int code = packet.readInt();
         return switch (code) {

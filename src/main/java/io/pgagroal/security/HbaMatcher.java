@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code host} matches every client, {@code hostssl} only clients on TLS (checked here, not by a
- *       separate scan as upstream does), {@code local} only Unix-socket clients.</li>
+ *       separate scan as upstream does), {@code hostnossl} only clients not on TLS (PostgreSQL's type,
+ *       which upstream lacks), {@code local} only Unix-socket clients.</li>
  *   <li>A Unix-socket client has no address; {@code host} entries treat it as a loopback client, so it
  *       matches when the rule covers 127.0.0.1 or ::1 (or is {@code all}).</li>
  *   <li>The database matches by name, by {@code all}, or by the real database when the client asked for
@@ -58,6 +59,7 @@ public final class HbaMatcher {
         return switch (type) {
             case "local" -> unixSocket;
             case "hostssl" -> tls;
+            case "hostnossl" -> !tls;
             default -> true;
         };
     }

@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class Scram {
 
     static final String MECHANISM = "SCRAM-SHA-256";
+    static final String MECHANISM_PLUS = "SCRAM-SHA-256-PLUS";
     static final int KEY_LENGTH = 32;
     static final SecureRandom RANDOM = new SecureRandom();
 

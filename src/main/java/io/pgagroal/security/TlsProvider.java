@@ -2,6 +2,7 @@ package io.pgagroal.security;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class TlsProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsProvider.class);
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
     private TlsProvider() {
     }
@@ -30,8 +32,10 @@ public final class TlsProvider {
         return "JDK (native OpenSSL unavailable: " + (cause == null ? "unknown" : cause.getMessage()) + ")";
     }
 
-    /** Logs the engine once TLS is configured. */
+    /** Logs the engine, the first time TLS is configured on either leg. */
     public static void logChoice() {
-        LOG.info("TLS engine: {}", describe());
+        if (LOGGED.compareAndSet(false, true)) {
+            LOG.info("TLS engine: {}", describe());
+        }
     }
 }

@@ -16,13 +16,13 @@ import io.pgagroal.security.ScramServer;
 import io.pgagroal.security.UserSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * The pooler authenticates a client itself (spec §5.3 step 5) with the method pgagroal_hba.conf
  * names: nothing for trust; AuthenticationCleartextPassword; AuthenticationMD5Password with a fresh
- * random salt for every client; or a SCRAM-SHA-256 exchange against the user's verifier. After a
+ * random salt for every client; or a SCRAM-SHA-256 exchange against the user's verifier, with
+ * SCRAM-SHA-256-PLUS offered too to a client on TLS. After a
  * SCRAM exchange the client's ClientKey is known, which auth_query uses to log in to PostgreSQL
  * without a password. One instance serves one client, on its event loop.
  */
@@ -44,15 +44,18 @@ final class ClientAuthentication {
 
     private final AuthMethod method;
     private final UserSecret secret;
+    private final byte[] channelBinding;
     private byte[] salt;
     private ScramServer scram;
     private boolean saslStarted;
     private byte[] clientKey;
     private String cleartext;
 
-    ClientAuthentication(AuthMethod method, UserSecret secret) {
+    /** @param channelBinding the client's TLS channel-binding data, to offer SCRAM-SHA-256-PLUS; null for none */
+    ClientAuthentication(AuthMethod method, UserSecret secret, byte[] channelBinding) {
         this.method = method;
         this.secret = secret;
+        this.channelBinding = channelBinding;
     }
 
     /** The first request to send, or empty when the method asks nothing (trust). */
@@ -65,8 +68,8 @@ final class ClientAuthentication {
                 yield Optional.of(new AuthenticationMD5Password(salt).encode(alloc));
             }
             case SCRAM_SHA_256 -> {
-                scram = new ScramServer(secret.verifier(), RANDOM);
-                yield Optional.of(new AuthenticationSASL(List.of(AuthenticationSASL.SCRAM_SHA_256)).encode(alloc));
+                scram = new ScramServer(secret.verifier(), RANDOM, channelBinding);
+                yield Optional.of(new AuthenticationSASL(scram.mechanisms()).encode(alloc));
             }
             default -> Optional.empty();
         };
@@ -98,14 +101,14 @@ final class ClientAuthentication {
     private Step scram(ByteBuf body, ByteBufAllocator alloc) throws ScramException {
         if (!saslStarted) {
             String mechanism = Messages.readCString(body);
-            if (!AuthenticationSASL.SCRAM_SHA_256.equals(mechanism)) {
+            if (!scram.mechanisms().contains(mechanism)) {
                 return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "unsupported SASL mechanism \"" + mechanism + "\"");
             }
             int length = body.readInt();
             if (length < 0 || length != body.readableBytes()) {
                 return new Step.Failed(SqlState.PROTOCOL_VIOLATION, "malformed SASLInitialResponse");
             }
-            String serverFirst = scram.serverFirst(body.toString(StandardCharsets.UTF_8));
+            String serverFirst = scram.serverFirst(mechanism, body.toString(StandardCharsets.UTF_8));
             saslStarted = true;
             return new Step.Send(new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8)).encode(alloc));
         }

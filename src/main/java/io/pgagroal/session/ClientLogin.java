@@ -100,7 +100,8 @@ final class ClientLogin {
                     + "\": its stored password cannot be checked with " + method.configName());
             return;
         }
-        authentication = new ClientAuthentication(method, secret);
+        authentication = new ClientAuthentication(method, secret,
+                method == AuthMethod.SCRAM_SHA_256 ? ClientTlsNegotiation.channelBinding(client) : null);
         Optional<ByteBuf> request = authentication.request(client.alloc());
         if (request.isEmpty()) {
             outcome.authenticated();

@@ -27,14 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new client connection up to the start of its session: answers SSLRequest and GSSENCRequest
- * with 'N', forwards a CancelRequest, and admits a StartupMessage (spec §5.1, §5.2): user present,
- * pgagroal_hba.conf entry found and not reject, pooler not shutting down, database not disabled, a
- * server to go to. The whole exchange up to the session's relay is bounded by authentication_timeout.
+ * A new client connection up to the start of its session: answers SSLRequest
+ * ({@link ClientTlsNegotiation}) and GSSENCRequest ('N'), forwards a CancelRequest, and admits a
+ * StartupMessage (spec §5.1, §5.2): user present, pgagroal_hba.conf entry found for the client's
+ * encryption and not reject, pooler not shutting down, database not disabled, a server to go to. The whole exchange up to the session's relay is bounded by authentication_timeout.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -51,7 +52,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     static void install(ChannelPipeline pipeline, PoolState state) {
-        pipeline.addLast(new StartupPacketDecoder(), new FrontendHandler(state));
+        pipeline.addLast(ClientTlsNegotiation.firstBytes(state), new StartupPacketDecoder(), new FrontendHandler(state));
     }
 
     @Override
@@ -76,7 +77,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         switch ((StartupPacket) msg) {
-            case StartupPacket.SslRequest ssl -> ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
+            case StartupPacket.SslRequest ssl -> {
+                if (ctx.pipeline().get(StartupPacketDecoder.class).hasBufferedBytes()) {
+                    refuseStartup(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "received unencrypted data after SSL request");
+                } else {
+                    ClientTlsNegotiation.answer(ctx, state);
+                }
+            }
             case StartupPacket.GssEncRequest gss -> ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
             case StartupPacket.CancelRequest cancel -> {
                 CancelForwarder.forward(state, cancel, ctx.channel().eventLoop());
@@ -108,10 +115,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         String host = address(channel);
         description = "user=" + user + " database=" + database + " address=" + host;
-        Optional<HbaEntry> entry = state.hba.match(address, address == null, false, database, realDatabase, user);
+        boolean tls = ClientTlsNegotiation.encrypted(channel);
+        Optional<HbaEntry> entry = state.hba.match(address, address == null, tls, database, realDatabase, user);
         if (entry.isEmpty()) {
             refuse(channel, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "no pgagroal_hba.conf entry for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\"");
+                    "no pgagroal_hba.conf entry for host \"" + host + "\", user \"" + user + "\", database \"" + database + "\", "
+                            + (tls ? "SSL encryption" : "no encryption"));
             return;
         }
         if (entry.get().method() == AuthMethod.REJECT) {
@@ -201,7 +210,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         fatal(channel, sqlState, message);
     }
 
-    private static String address(Channel channel) {
+    static String address(Channel channel) {
         return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "[local]";
     }
 
@@ -225,6 +234,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (session != null) {
             session.failed("client", cause);
+            return;
+        }
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            ctx.close();
             return;
         }
         String message = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();

@@ -10,6 +10,7 @@ import io.pgagroal.net.Transport;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.security.ServerTls;
@@ -43,6 +44,8 @@ final class PoolState {
     /** TLS to each server by name; none for a server with tls_mode = disable. */
     final Map<String, ServerTls> serverTls;
     volatile Credentials credentials;
+    /** The TLS context new clients get; null when tls = off. Replaced by a reload. */
+    volatile ClientTls tls;
     volatile boolean shuttingDown;
 
     PoolState(PgagroalConfig config, Credentials credentials, Servers servers, Pool<ServerConnection> pool, Flows flows, Transport transport,

@@ -14,8 +14,11 @@ import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.config.PipelineKind;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
+import io.pgagroal.config.ConfigException;
+import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.ServerTls;
+import io.pgagroal.security.TlsProvider;
 import io.pgagroal.server.Server;
 import io.pgagroal.server.Servers;
 import java.io.IOException;
@@ -54,6 +57,10 @@ public final class Pooler implements AutoCloseable {
 
     public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException, ConfigException {
         Map<String, ServerTls> serverTls = ServerTls.forServers(config);
+        ClientTls tls = ClientTls.load(config.main()).orElse(null);
+        if (tls != null) {
+            TlsProvider.logChoice();
+        }
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
@@ -62,6 +69,7 @@ public final class Pooler implements AutoCloseable {
         Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
         pool.maxConnectionAge(config.main().maxConnectionAge());
         PoolState state = new PoolState(config, credentials, new Servers(config.servers()), pool, flows, transport, workers, serverTls);
+        state.tls = tls;
         workers.scheduleAtFixedRate(flows.pipeline()::periodic, PERIODIC.toMillis(), PERIODIC.toMillis(), TimeUnit.MILLISECONDS);
         scheduleFrontendPasswordRotation(state);
         try {
@@ -130,10 +138,18 @@ public final class Pooler implements AutoCloseable {
 
     /**
      * Makes a reloaded configuration and its passwords the ones new clients see: HBA, limits, users,
-     * timeouts. Sessions keep running with what they were admitted with. Rotated frontend passwords
-     * of users still in the vault are kept.
+     * timeouts, and the TLS certificates, read again. Sessions keep running with what they were
+     * admitted with (a TLS session keeps its handshake's certificate). Rotated frontend passwords of
+     * users still in the vault are kept.
+     *
+     * @throws ConfigException when the TLS files cannot be used; nothing changes then
      */
-    public void reconfigure(PgagroalConfig config, Credentials credentials) {
+    public void reconfigure(PgagroalConfig config, Credentials credentials) throws ConfigException {
+        ClientTls tls = ClientTls.load(config.main()).orElse(null);
+        if (tls != null && state.tls == null) {
+            TlsProvider.logChoice();
+        }
+        state.tls = tls;
         credentials.keepRotated(state.credentials, config.main().rotateFrontendPasswordLength());
         state.install(config, credentials);
         state.pool.blockingTimeout(blockingTimeout(config));

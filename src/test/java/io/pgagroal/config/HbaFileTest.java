@@ -43,8 +43,8 @@ class HbaFileTest {
     void malformedLinesAreErrorsWithFileAndLine() {
         assertThatThrownBy(() -> read("host all all all trust", "host all all trust"))
                 .hasMessage("hba.conf:2: expected TYPE DATABASE USER ADDRESS METHOD, found 4 columns");
-        assertThatThrownBy(() -> read("hostnossl all all all trust"))
-                .hasMessage("hba.conf:1: type: unknown type \"hostnossl\" (host, hostssl or local)");
+        assertThatThrownBy(() -> read("hostgssenc all all all trust"))
+                .hasMessage("hba.conf:1: type: unknown type \"hostgssenc\" (host, hostssl, hostnossl or local)");
         assertThatThrownBy(() -> read("host all all 10.0.0.0/33 trust"))
                 .hasMessage("hba.conf:1: address: prefix length \"33\" is not between 0 and 32");
         assertThatThrownBy(() -> read("host all all myhost trust"))

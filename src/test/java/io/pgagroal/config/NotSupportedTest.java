@@ -22,8 +22,7 @@ class NotSupportedTest {
     @ParameterizedTest
     @ValueSource(strings = {"metrics = 9187", "metrics_cache_max_age = 10", "metrics_cache_max_size = 64k",
             "metrics_cert_file = /x/cert.pem", "metrics_key_file = /x/key.pem", "metrics_ca_file = /x/ca.pem",
-            "failover_script = /x/failover.sh", "tls_cert_file = /x/cert.pem",
-            "tls_key_file = /x/key.pem", "tls_ca_file = /x/ca.pem", "tracker = on"})
+            "failover_script = /x/failover.sh", "tracker = on"})
     void aSetKeyStopsTheStartWithFileLineAndKey(String line) throws ConfigException {
         PgagroalConfig config = files.load("log_level = info", line);
         String key = line.substring(0, line.indexOf(' '));

@@ -79,6 +79,15 @@ class HbaMatcherTest {
     }
 
     @Test
+    void hostnosslMatchesOnlyClientsNotOnTls() {
+        HbaMatcher matcher = matcher(
+                "hostnossl all all all trust",
+                "host      all all all reject");
+        assertThat(tcp(matcher, "1.2.3.4", false, "db", "app")).isEqualTo(1);
+        assertThat(tcp(matcher, "1.2.3.4", true, "db", "app")).isEqualTo(2);
+    }
+
+    @Test
     void localMatchesOnlyUnixSocketClients() {
         HbaMatcher matcher = matcher(
                 "local all all all trust",

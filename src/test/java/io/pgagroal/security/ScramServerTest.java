@@ -120,6 +120,64 @@ class ScramServerTest {
                 .hasMessageContaining("channel binding is not supported");
     }
 
+    /** tls-server-end-point data as a TLS session would give it (any 32 bytes: the server only compares). */
+    private static final byte[] END_POINT = Scram.sha256("certificate".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    private static final String PLUS_HEADER = "p=tls-server-end-point,,";
+
+    private static ScramServer plusServer() {
+        return new ScramServer(PENCIL, () -> SERVER_NONCE, END_POINT);
+    }
+
+    private static String bindingAttribute(byte[] binding) {
+        byte[] header = PLUS_HEADER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] input = java.util.Arrays.copyOf(header, header.length + binding.length);
+        System.arraycopy(binding, 0, input, header.length, binding.length);
+        return "c=" + Scram.base64(input);
+    }
+
+    @Test
+    void offersPlusFirstOnlyWithBindingData() {
+        assertThat(plusServer().mechanisms()).containsExactly("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256");
+        assertThat(rfcServer().mechanisms()).containsExactly("SCRAM-SHA-256");
+    }
+
+    @Test
+    void plusAcceptsTheSameServerCertificate() throws ScramException {
+        ScramServer server = plusServer();
+        assertThat(server.serverFirst("SCRAM-SHA-256-PLUS", PLUS_HEADER + "n=,r=" + CLIENT_NONCE)).isEqualTo(SERVER_FIRST);
+        String withoutProof = bindingAttribute(END_POINT) + ",r=" + CLIENT_NONCE + SERVER_NONCE;
+        assertThat(server.serverFinal(proofFor("n=,r=" + CLIENT_NONCE, SERVER_FIRST, withoutProof))).isPresent();
+    }
+
+    @Test
+    void plusRefusesAnotherServerCertificate() throws ScramException {
+        ScramServer server = plusServer();
+        server.serverFirst("SCRAM-SHA-256-PLUS", PLUS_HEADER + "n=,r=" + CLIENT_NONCE);
+        byte[] other = END_POINT.clone();
+        other[0] ^= 1;
+        String clientFinal = proofFor("n=,r=" + CLIENT_NONCE, SERVER_FIRST, bindingAttribute(other) + ",r=" + CLIENT_NONCE + SERVER_NONCE);
+        assertThatThrownBy(() -> server.serverFinal(clientFinal)).hasMessage("SCRAM channel binding check failed");
+    }
+
+    @Test
+    void aClientThatCouldBindIsRefusedWhenPlusWasOffered() {
+        assertThatThrownBy(() -> plusServer().serverFirst("SCRAM-SHA-256", "y,,n=,r=" + CLIENT_NONCE))
+                .hasMessageContaining("SCRAM channel binding negotiation error");
+    }
+
+    @Test
+    void mechanismAndChannelBindingFlagMustAgree() throws ScramException {
+        assertThatThrownBy(() -> plusServer().serverFirst("SCRAM-SHA-256", PLUS_HEADER + "n=,r=" + CLIENT_NONCE))
+                .hasMessageContaining("without channel binding, but the SCRAM message includes channel binding data");
+        assertThatThrownBy(() -> plusServer().serverFirst("SCRAM-SHA-256-PLUS", "n,,n=,r=" + CLIENT_NONCE))
+                .hasMessageContaining("does not include channel binding data");
+        assertThatThrownBy(() -> plusServer().serverFirst("SCRAM-SHA-256-PLUS", "p=tls-unique,,n=,r=" + CLIENT_NONCE))
+                .hasMessageContaining("unsupported SCRAM channel-binding type \"tls-unique\"");
+        assertThatThrownBy(() -> rfcServer().serverFirst("SCRAM-SHA-256-PLUS", PLUS_HEADER + "n=,r=" + CLIENT_NONCE))
+                .hasMessageContaining("unsupported SASL mechanism");
+        assertThat(plusServer().serverFirst("SCRAM-SHA-256", "n,,n=,r=" + CLIENT_NONCE)).isEqualTo(SERVER_FIRST);
+    }
+
     @Test
     void refusesAnAuthorizationIdentity() {
         assertThatThrownBy(() -> rfcServer().serverFirst("n,a=admin,n=,r=" + CLIENT_NONCE))

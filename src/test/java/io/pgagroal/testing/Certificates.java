@@ -69,6 +69,27 @@ public final class Certificates implements AutoCloseable {
         return sign(user, "extendedKeyUsage=clientAuth");
     }
 
+    /**
+     * A copy of {@code pair} as {@code <prefix>.crt} and {@code <prefix>.key} (mode 0600): files of a
+     * test's own whose contents {@link #overwrite} replaces in place, as an operator renews certificates.
+     */
+    public static Pair copy(Pair pair, Path prefix) {
+        Pair copy = new Pair(Path.of(prefix + ".crt"), Path.of(prefix + ".key"));
+        try {
+            Files.createFile(copy.key(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            overwrite(copy, pair);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
+    /** Writes the contents of {@code source} into the files of {@code target}, keeping their modes. */
+    public static void overwrite(Pair target, Pair source) throws IOException {
+        Files.write(target.certificate(), Files.readAllBytes(source.certificate()));
+        Files.write(target.key(), Files.readAllBytes(source.key()));
+    }
+
     private Pair sign(String commonName, String extension) {
         String name = commonName.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + (++serial);
         Path key = directory.resolve(name + ".key");

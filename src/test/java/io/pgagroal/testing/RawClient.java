@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A minimal protocol 3.0 client on a plain socket, for what drivers do not expose: the
  * BackendKeyData a client was given, CancelRequests with any key, a startup packet without
- * client_encoding, the ParameterStatus messages a query brings, and query text in any encoding.
+ * client_encoding, the ParameterStatus messages a query brings, query text in any encoding, and a
+ * startup on a socket of the test's own (PostgreSQL 17's direct TLS).
  * Trust authentication only.
  */
 public final class RawClient implements AutoCloseable {
@@ -35,7 +36,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects and reads the startup reply up to ReadyForQuery. */
     public static RawClient connect(String host, int port, String user, String database) throws IOException {
-        RawClient client = new RawClient(new Socket(host, port));
+        return connect(new Socket(host, port), user, database);
+    }
+
+    /** Starts up on a socket already connected (a TLS socket, for direct TLS) and reads up to ReadyForQuery. */
+    public static RawClient connect(Socket socket, String user, String database) throws IOException {
+        RawClient client = new RawClient(socket);
         client.socket.setSoTimeout(10_000);
         byte[] parameters = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
         client.out.writeInt(8 + parameters.length);
