@@ -81,6 +81,27 @@ class SessionLoginWithoutConnectionTest {
         }
     }
 
+    /** The connection is free by the time the first query comes: it is taken at once (on either event loop). */
+    @Test
+    void aFirstQueryAfterAConnectionWasFreedTakesItAtOnce() throws Exception {
+        poolOfTwo("session");
+        Connection holder = connect();
+        try (Connection other = connect()) {
+            backendPid(holder);
+            backendPid(other);
+            for (int i = 0; i < 6; i++) {
+                Connection waiting = connect();
+                int freed = backendPid(holder);
+                holder.close();
+                PG.awaitIdle();
+                assertThat(backendPid(waiting)).as("round %d", i).isEqualTo(freed);
+                holder = waiting;
+            }
+        } finally {
+            holder.close();
+        }
+    }
+
     @Test
     void blockingTimeoutCountsFromTheFirstQuery() throws Exception {
         poolOfTwo("session");

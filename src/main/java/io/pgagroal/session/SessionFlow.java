@@ -73,12 +73,15 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
             session.terminated();
             return;
         }
-        if (held == null) {
-            held = client.alloc().compositeBuffer(Integer.MAX_VALUE);
-            client.config().setAutoRead(false);
-            slot.request(session.key, session.maxSize, this);
+        if (held != null) {
+            held.addComponent(true, chunk);
+            return;
         }
+        held = client.alloc().compositeBuffer(Integer.MAX_VALUE);
         held.addComponent(true, chunk);
+        client.config().setAutoRead(false);
+        // last: a free connection is handed over, and the held bytes sent, before request returns
+        slot.request(session.key, session.maxSize, this);
     }
 
     @Override
