@@ -93,11 +93,13 @@ use_scram() {
 # in front of the PostgreSQL of start_postgres. With pooler_auth = trust every client is trusted;
 # with scram clients log in with SCRAM-SHA-256 (user postgres, password postgres) against a users
 # vault, which the pooler also logs in to PostgreSQL with. The transaction pipeline always has
-# the vault and a prefilled pool of tx_pool_size. Sets pooler_pid (the JVM's own PID) and
-# pooler_port; returns 1 with pgagroal's output on stderr when it does not start.
+# the vault and a prefilled pool of tx_pool_size. Further arguments are more pgagroal.conf lines.
+# Sets pooler_pid (the JVM's own PID) and pooler_port; returns 1 with pgagroal's output on stderr
+# when it does not start.
 start_pgagroal() {
   local pipeline=$1 port dir extra=() keys=()
-  keys=("log_level = info" "max_connections = $pool_size" "pipeline = $pipeline")
+  shift
+  keys=("log_level = info" "max_connections = $pool_size" "pipeline = $pipeline" "$@")
   port=$(free_port)
   dir=$(mktemp -d "$work/pgagroal-$pipeline.XXXXXX")
   if [[ $pipeline == transaction || $pooler_auth == scram ]]; then
@@ -125,6 +127,38 @@ start_pgagroal() {
   wait_for_port "$port" 60 "$pooler_pid" || {
     log "pgagroal ($pipeline) did not start; its output:"
     cat "$dir/pgagroal.log" >&2
+    return 1
+  }
+  pooler_port=$port
+}
+
+# start_pgbouncer <session|transaction> [more pgbouncer.ini lines...]: PgBouncer ($pgbouncer) in
+# that pool mode with default_pool_size = pool_size and room for pgbouncer_clients clients; trust,
+# or with pooler_auth = scram SCRAM-SHA-256 against the password postgres in its auth_file. Sets
+# pooler_pid and pooler_port; returns 1 with PgBouncer's output on stderr when it does not start.
+pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
+pgbouncer_clients=500
+start_pgbouncer() {
+  local mode=$1 port dir auth_type=trust
+  shift
+  [[ $pooler_auth == scram ]] && auth_type=scram-sha-256
+  port=$(free_port)
+  dir=$(mktemp -d "$work/pgbouncer-$mode.XXXXXX")
+  echo '"postgres" "postgres"' >"$dir/userlist.txt"
+  {
+    printf '%s\n' "[databases]" "* = host=127.0.0.1 port=$pg_port" "" "[pgbouncer]" "listen_addr = 127.0.0.1" \
+      "listen_port = $port" "unix_socket_dir =" "auth_type = $auth_type" "auth_file = $dir/userlist.txt" \
+      "pool_mode = $mode" "max_client_conn = $pgbouncer_clients" "default_pool_size = $pool_size" \
+      "logfile = $dir/pgbouncer.log" "pidfile = $dir/pgbouncer.pid" "log_connections = 0" "log_disconnections = 0"
+    printf '%s\n' "$@"
+  } >"$dir/pgbouncer.ini"
+  chown -R --reference="$work" "$dir"
+  # PgBouncer refuses to run as root; exec_as_server_user runs it as postgres then.
+  exec_as_server_user "$pgbouncer" -q "$dir/pgbouncer.ini" >"$dir/stderr.log" 2>&1 &
+  pooler_pid=$!
+  wait_for_port "$port" 30 "$pooler_pid" || {
+    log "PgBouncer did not start; its output:"
+    cat "$dir/stderr.log" "$dir/pgbouncer.log" >&2 || true
     return 1
   }
   pooler_port=$port

@@ -30,7 +30,7 @@ tx_pool_size=$pool_size
 rate=${BENCH_RATE:-5000}
 idle_clients=${BENCH_IDLE_CLIENTS:-10000}
 auth=${BENCH_AUTH:-scram}
-pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
+pgbouncer_clients=$((idle_clients + 200))
 read_targets direct pgbouncer pgbouncer-transaction pgagroal-performance pgagroal-session pgagroal-transaction \
   ${PGAGROAL_BASELINE_JAR:+pgagroal-transaction-baseline}
 
@@ -82,42 +82,6 @@ log "pgbench -i -s 10"
 if [[ $auth == scram ]]; then
   use_scram
 fi
-
-# start_pgbouncer <session|transaction>
-start_pgbouncer() {
-  local mode=$1 port dir
-  port=$(free_port)
-  dir=$(mktemp -d "$work/pgbouncer-$mode.XXXXXX")
-  echo '"postgres" "postgres"' >"$dir/userlist.txt"
-  cat >"$dir/pgbouncer.ini" <<CONF
-[databases]
-* = host=127.0.0.1 port=$pg_port
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $port
-unix_socket_dir =
-auth_type = $([[ $auth == scram ]] && echo scram-sha-256 || echo trust)
-auth_file = $dir/userlist.txt
-pool_mode = $mode
-max_client_conn = $((idle_clients + 200))
-default_pool_size = $pool_size
-logfile = $dir/pgbouncer.log
-pidfile = $dir/pgbouncer.pid
-log_connections = 0
-log_disconnections = 0
-CONF
-  chown -R --reference="$work" "$dir"
-  # PgBouncer refuses to run as root; exec_as_server_user runs it as postgres then.
-  exec_as_server_user "$pgbouncer" -q "$dir/pgbouncer.ini" >"$dir/stderr.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 30 "$pooler_pid" || {
-    log "PgBouncer did not start; its output:"
-    cat "$dir/stderr.log" "$dir/pgbouncer.log" >&2 || true
-    return 1
-  }
-  pooler_port=$port
-}
 
 # start_any <target>: sets pooler_port (empty when it did not start) and pooler_pid (empty for direct).
 start_any() {

@@ -19,7 +19,6 @@ seconds=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP_SECONDS:-$((seconds < 5 ? seconds : 5))}
 clients_list=${BENCH_CLIENTS:-10 50}
 read_targets pgagroal-session pgagroal-tls pgbouncer pgbouncer-tls
-pgbouncer=${PGBOUNCER:-/usr/sbin/pgbouncer}
 pool_size=60
 declare -A test_options=(
   [select-simple]="-S -M simple"
@@ -50,64 +49,6 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tls_key" -out "$tls_cert" >/dev/null 2>&1
 chmod 600 "$tls_key"
 chown -R --reference="$work" "$work/tls"
-
-# start_pgagroal_tls: bin/pgagroal in the session pipeline with tls = on, trust for every client.
-start_pgagroal_tls() {
-  local port dir
-  port=$(free_port)
-  dir=$(mktemp -d "$work/pgagroal-tls.XXXXXX")
-  write_pgagroal_conf "$dir" "$port" "$pg_port" "log_level = info" "max_connections = $pool_size" \
-    "pipeline = session" "tls = on" "tls_cert_file = $tls_cert" "tls_key_file = $tls_key"
-  chown -R --reference="$work" "$dir"
-  exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" >"$dir/pgagroal.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 60 "$pooler_pid" || {
-    log "pgagroal (tls) did not start; its output:"
-    cat "$dir/pgagroal.log" >&2
-    return 1
-  }
-  pooler_port=$port
-}
-
-# start_pgbouncer [tls]: session mode; with tls, clients must use TLS (client_tls_sslmode = require).
-start_pgbouncer() {
-  local port dir=$work/pgbouncer${1:+-tls} tls_settings=""
-  if [[ ${1:-} == tls ]]; then
-    tls_settings=$(printf '%s\n' "client_tls_sslmode = require" "client_tls_cert_file = $tls_cert" \
-      "client_tls_key_file = $tls_key")
-  fi
-  port=$(free_port)
-  mkdir "$dir"
-  echo '"postgres" ""' >"$dir/userlist.txt"
-  cat >"$dir/pgbouncer.ini" <<CONF
-[databases]
-* = host=127.0.0.1 port=$pg_port
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $port
-unix_socket_dir =
-auth_type = trust
-auth_file = $dir/userlist.txt
-pool_mode = session
-max_client_conn = 500
-default_pool_size = $pool_size
-logfile = $dir/pgbouncer.log
-pidfile = $dir/pgbouncer.pid
-log_connections = 0
-log_disconnections = 0
-$tls_settings
-CONF
-  chown -R --reference="$work" "$dir"
-  exec_as_server_user "$pgbouncer" -q "$dir/pgbouncer.ini" >"$dir/stderr.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 30 "$pooler_pid" || {
-    log "PgBouncer did not start; its output:"
-    cat "$dir/stderr.log" "$dir/pgbouncer.log" >&2 || true
-    return 1
-  }
-  pooler_port=$port
-}
 
 declare -A tps failed
 measure() {
@@ -144,9 +85,14 @@ for target in "${targets[@]}"; do
         log "Skipping $target: $pgbouncer is not installed (Debian: apt-get install pgbouncer)."
         continue
       fi
-      if [[ $target == pgbouncer-tls ]]; then start_pgbouncer tls || true; else start_pgbouncer || true; fi
+      if [[ $target == pgbouncer-tls ]]; then
+        start_pgbouncer session "client_tls_sslmode = require" "client_tls_cert_file = $tls_cert" \
+          "client_tls_key_file = $tls_key" || true
+      else
+        start_pgbouncer session || true
+      fi
       ;;
-    pgagroal-tls) start_pgagroal_tls || true ;;
+    pgagroal-tls) start_pgagroal session "tls = on" "tls_cert_file = $tls_cert" "tls_key_file = $tls_key" || true ;;
     *) start_target "$target" ;;
   esac
   if [[ -n $pooler_port ]]; then
