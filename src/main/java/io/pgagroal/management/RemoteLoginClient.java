@@ -27,7 +27,7 @@ import java.util.Map;
  * The client side of a remote-management login (spec §8.4), as pgagroal-cli and pgagroal-vault do it
  * on a blocking socket: StartupMessage (user, database {@code admin}, application_name
  * {@code pgagroal}), then SCRAM-SHA-256 with the admin's password, the server's signature checked,
- * then AuthenticationOk. No SSLRequest is sent yet: TLS for remote management is not wired.
+ * then AuthenticationOk. The SSLRequest, when there is one, was sent before ({@link ManagementClient}).
  */
 final class RemoteLoginClient {
 

@@ -84,6 +84,24 @@ public final class Certificates implements AutoCloseable {
         return copy;
     }
 
+    /**
+     * Puts {@code client} where pgagroal-cli and pgagroal-vault look for it (spec §8.4):
+     * {@code <home>/.pgagroal/pgagroal.crt} and {@code pgagroal.key} (0600), and {@code root} as
+     * {@code root.crt} unless null. Returns {@code home}.
+     */
+    public static Path managementClient(Path home, Pair client, Path root) {
+        try {
+            Path directory = Files.createDirectories(home.resolve(".pgagroal"));
+            copy(client, directory.resolve("pgagroal"));
+            if (root != null) {
+                Files.copy(root, directory.resolve("root.crt"));
+            }
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes the contents of {@code source} into the files of {@code target}, keeping their modes. */
     public static void overwrite(Pair target, Pair source) throws IOException {
         Files.write(target.certificate(), Files.readAllBytes(source.certificate()));
