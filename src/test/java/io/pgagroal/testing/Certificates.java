@@ -87,11 +87,14 @@ public final class Certificates implements AutoCloseable {
     /**
      * Puts {@code client} where pgagroal-cli and pgagroal-vault look for it (spec §8.4):
      * {@code <home>/.pgagroal/pgagroal.crt} and {@code pgagroal.key} (0600), and {@code root} as
-     * {@code root.crt} unless null. Returns {@code home}.
+     * {@code root.crt} unless null; the directory 0700, as the master key wants it. Returns {@code home}.
      */
     public static Path managementClient(Path home, Pair client, Path root) {
         try {
-            Path directory = Files.createDirectories(home.resolve(".pgagroal"));
+            Path directory = home.resolve(".pgagroal");
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             copy(client, directory.resolve("pgagroal"));
             if (root != null) {
                 Files.copy(root, directory.resolve("root.crt"));
