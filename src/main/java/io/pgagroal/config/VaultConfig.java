@@ -22,9 +22,10 @@ public record VaultConfig(String host, int port, String pgagroalHost, int pgagro
 
     /**
      * HTTPS ({@code tls = on}): certificate and key files, the CA file client certificates must chain to
-     * (null: none asked for), and whether a certificate's identity must equal the requested user.
+     * (null: none asked for), whether a certificate's identity must equal the requested user, and the
+     * lines of the certificate and key, for the errors of loading them.
      */
-    public record Tls(String certFile, String keyFile, String caFile, boolean verifyFull) {
+    public record Tls(String certFile, String keyFile, String caFile, boolean verifyFull, int certLine, int keyLine) {
     }
 
     /** Upstream's keys of [pgagroal-vault] and their defaults, refused when set to anything else. */

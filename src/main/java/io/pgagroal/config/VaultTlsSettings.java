@@ -51,7 +51,8 @@ final class VaultTlsSettings {
         if (verifyFull && ca == null) {
             throw error(CERT_AUTH_MODE, "verify-full needs tls_ca_file (a client certificate to take the identity from)");
         }
-        return Optional.of(new VaultConfig.Tls(cert, key, ca, verifyFull));
+        return Optional.of(new VaultConfig.Tls(cert, key, ca, verifyFull, section.entries().get(CERT_FILE).line(),
+                section.entries().get(KEY_FILE).line()));
     }
 
     private boolean tls() throws ConfigException {

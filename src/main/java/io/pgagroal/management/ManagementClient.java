@@ -52,11 +52,12 @@ final class ManagementClient {
             plain.setSoTimeout((int) TIMEOUT.toMillis());
             plain.setTcpNoDelay(true);
             Optional<ManagementClientTls> tls = ManagementClientTls.of(MasterKey.defaultHome());
-            Socket socket = tls.isPresent() ? tls.get().negotiate(plain, remote.host(), remote.port()) : plain;
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            RemoteLoginClient.login(in, out, remote.user(), remote.password());
-            return exchange(in, out, request);
+            try (Socket socket = tls.isPresent() ? tls.get().negotiate(plain, remote.host(), remote.port()) : plain) {
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                RemoteLoginClient.login(in, out, remote.user(), remote.password());
+                return exchange(in, out, request);
+            }
         }
     }
 

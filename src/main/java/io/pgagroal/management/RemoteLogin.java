@@ -113,7 +113,7 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
     /** 'S' and the handshake, before the StartupMessage is read; or 'N'. */
     private void sslRequest(ChannelHandlerContext ctx) {
         Optional<ClientTls> tls = pgagroal.clientTls();
-        if (tls.isEmpty() || ClientTls.encrypted(ctx.channel()) || user != null) {
+        if (tls.isEmpty() || ClientTls.encrypted(ctx.channel())) {
             ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
             return;
         }

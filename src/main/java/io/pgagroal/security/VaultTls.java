@@ -15,7 +15,7 @@ import javax.net.ssl.SSLException;
 /**
  * pgagroal-vault's HTTPS context (spec §1.4, §13.3): TLS 1.2 and 1.3 with the vault's certificate and
  * key; with {@code tls_ca_file} a client certificate chaining to it is required at the handshake.
- * Built once at start, so a file that does not load stops the vault before it listens.
+ * Built once at start, so a file that does not load stops the vault before it listens, at its line.
  */
 public final class VaultTls {
 
@@ -31,6 +31,9 @@ public final class VaultTls {
             return Optional.empty();
         }
         VaultConfig.Tls tls = config.tls().get();
+        if (PrivateKeys.read(new File(tls.keyFile())).isEmpty()) {
+            throw new ConfigException(file.toString(), tls.keyLine(), "tls_key_file", "\"" + tls.keyFile() + "\": not a PEM private key");
+        }
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(new File(tls.certFile()), new File(tls.keyFile()))
                     .sslProvider(TlsProvider.provider())
@@ -40,7 +43,7 @@ public final class VaultTls {
             }
             return Optional.of(new VaultTls(builder.build()));
         } catch (SSLException | IllegalArgumentException e) {
-            throw new ConfigException(file.toString(), 0, "tls_cert_file", "cannot build the TLS context: " + e.getMessage());
+            throw new ConfigException(file.toString(), tls.certLine(), "tls_cert_file", "cannot build the TLS context: " + e.getMessage());
         }
     }
 

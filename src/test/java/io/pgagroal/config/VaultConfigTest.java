@@ -88,7 +88,7 @@ class VaultConfigTest {
         Path file = dir.resolve("pgagroal_vault.conf");
 
         VaultConfig on = VaultConfig.load(vault("tls = on\n" + files + "tls_ca_file = " + cert + "\ntls_cert_auth_mode = verify-full\n"));
-        assertThat(on.tls()).contains(new VaultConfig.Tls(cert.toString(), key.toString(), cert.toString(), true));
+        assertThat(on.tls()).contains(new VaultConfig.Tls(cert.toString(), key.toString(), cert.toString(), true, 5, 6));
         assertThat(VaultConfig.load(vault("tls = on\n" + files)).tls().orElseThrow().verifyFull()).isFalse();
 
         VaultConfig off = VaultConfig.load(vault("tls = off\n" + files));

@@ -191,10 +191,18 @@ class VaultTlsTest {
     }
 
     @Test
-    void settingsThatCannotBeHonouredStopTheStart() {
+    void settingsThatCannotBeHonouredStopTheStart() throws IOException {
         assertThatThrownBy(() -> Vault.start(conf("no-cert.conf", "tls = on"), users))
                 .isInstanceOf(ConfigException.class).hasMessageEndingWith("no-cert.conf:4: tls: tls = on needs tls_cert_file");
         assertThatThrownBy(() -> Vault.start(conf("bad-mode.conf", tlsKeys(CA.server(), "verify-everything")), users))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tls_cert_auth_mode: \"verify-everything\" is not verify-ca or verify-full");
+        Certificates.Pair garbled = Certificates.copy(CA.server(), dir.resolve("garbled"));
+        Files.writeString(garbled.key(), "not a key");
+        assertThatThrownBy(() -> Vault.start(conf("bad-key.conf", tlsKeys(garbled, "verify-ca")), users))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("bad-key.conf:6: tls_key_file: \"" + garbled.key() + "\": not a PEM private key");
+        Certificates.Pair notCertificate = Certificates.copy(CA.server(), dir.resolve("not-certificate"));
+        Files.writeString(notCertificate.certificate(), "not a certificate");
+        assertThatThrownBy(() -> Vault.start(conf("bad-cert.conf", tlsKeys(notCertificate, "verify-ca")), users))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bad-cert.conf:5: tls_cert_file: cannot build the TLS context");
     }
 }
