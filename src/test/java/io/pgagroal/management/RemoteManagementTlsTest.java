@@ -34,6 +34,8 @@ class RemoteManagementTlsTest {
     private static final String ADMIN_PASSWORD = "admin-secret";
     private static final Certificates CA = Certificates.authority("mgmt");
     private static final Certificates OTHER_CA = Certificates.authority("other");
+    /** The pooler's certificate and key, in files a test renews. */
+    private static final Certificates.Pair SERVER = Certificates.copy(CA.server(), CA.directory().resolve("pooler"));
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(PostgresServer.AuthMethod.TRUST);
@@ -46,11 +48,10 @@ class RemoteManagementTlsTest {
     @BeforeAll
     static void startWithTls() throws Exception {
         management = Ports.free();
-        Certificates.Pair server = CA.server();
         PG.restartPooler(PoolerExtension.VAULT.withAdmins(Map.of(ADMIN, ADMIN_PASSWORD)),
                 b -> b.set("pipeline", "session").set("management", Integer.toString(management))
-                        .set("tls", "on").set("tls_cert_file", server.certificate().toString())
-                        .set("tls_key_file", server.key().toString()).set("tls_ca_file", CA.caCertificate().toString()),
+                        .set("tls", "on").set("tls_cert_file", SERVER.certificate().toString())
+                        .set("tls_key_file", SERVER.key().toString()).set("tls_ca_file", CA.caCertificate().toString()),
                 "hostssl admin " + ADMIN + " all trust", "host admin all all reject", "host all all all trust");
     }
 
@@ -107,6 +108,23 @@ class RemoteManagementTlsTest {
         CliRun ping = remote(home, "ping");
         assertThat(ping.status()).isEqualTo(1);
         assertThat(ping.err()).contains("no connection to pgagroal");
+    }
+
+    /** The port serves the certificate of the last reload, as the clients' port does. */
+    @Test
+    void aReloadPutsTheRenewedCertificateInForce() throws Exception {
+        Path trustsOld = Certificates.managementClient(dir.resolve("old"), CA.client(ADMIN), CA.caCertificate());
+        Path trustsNew = Certificates.managementClient(dir.resolve("new"), CA.client(ADMIN), OTHER_CA.caCertificate());
+        try {
+            Certificates.overwrite(SERVER, OTHER_CA.server());
+            assertThat(PG.pooler().reload(PG.pooler().config()).error()).isEmpty();
+            assertThat(remote(trustsNew, "ping").status()).isZero();
+            assertThat(remote(trustsOld, "ping").status()).isEqualTo(1);
+        } finally {
+            Certificates.overwrite(SERVER, CA.server());
+            assertThat(PG.pooler().reload(PG.pooler().config()).error()).isEmpty();
+        }
+        assertThat(remote(trustsOld, "ping").status()).isZero();
     }
 
     /** Without the files, or with a key others may read, the cli stays in clear: the hostssl-only admin is refused. */
