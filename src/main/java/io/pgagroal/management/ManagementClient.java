@@ -52,7 +52,7 @@ final class ManagementClient {
             plain.setSoTimeout((int) TIMEOUT.toMillis());
             plain.setTcpNoDelay(true);
             Optional<ManagementClientTls> tls = ManagementClientTls.of(MasterKey.defaultHome());
-            try (Socket socket = tls.isPresent() ? tls.get().negotiate(plain, remote.host(), remote.port()) : plain) {
+            try (Socket socket = tls.isPresent() ? RemoteLoginClient.startTls(plain, tls.get(), remote.host(), remote.port()) : plain) {
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 RemoteLoginClient.login(in, out, remote.user(), remote.password());

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
@@ -27,17 +26,16 @@ import javax.net.ssl.TrustManagerFactory;
  * The TLS pgagroal-cli and pgagroal-vault speak to a pooler's remote management port (spec §8.4,
  * §13.3), as upstream decides it: only when {@code <home>/.pgagroal/pgagroal.key} is a regular file
  * readable by its owner alone (no group or other bit) and {@code pgagroal.crt} a regular file. Then an
- * SSLRequest is sent; on 'S' the handshake presents that certificate and key, and verifies the
- * pooler's chain against {@code root.crt} when that file exists (without it, any certificate is
- * accepted, as upstream); the host name is never checked. On 'N' the login goes on in clear, as
- * upstream's does. The files are read at each connection, so renewed ones apply to the next one.
+ * SSLRequest is sent ({@code RemoteLoginClient}); on 'S' the handshake presents that certificate and
+ * key, and verifies the pooler's chain against {@code root.crt} when that file exists (without it, any
+ * certificate is accepted, as upstream); the host name is never checked. The files are read at each
+ * connection, so renewed ones apply to the next one.
  */
 public final class ManagementClientTls {
 
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-    private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
 
     private final Path key;
     private final Path certificate;
@@ -60,7 +58,7 @@ public final class ManagementClientTls {
             return false;
         }
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(key, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(key);
             return permissions.contains(PosixFilePermission.OWNER_READ) && permissions.stream().noneMatch(OTHERS::contains);
         } catch (IOException | UnsupportedOperationException e) {
             return false;
@@ -68,22 +66,11 @@ public final class ManagementClientTls {
     }
 
     /**
-     * Sends the SSLRequest on {@code plain} and returns the socket to log in on: a TLS socket over it
-     * after 'S' and a completed handshake, {@code plain} itself after 'N'.
+     * The TLS handshake over {@code plain}, after the pooler answered 'S' to the SSLRequest.
      *
-     * @throws IOException when the files cannot be used, the answer is neither, or the handshake fails
+     * @throws IOException when the files cannot be used or the handshake fails
      */
-    public Socket negotiate(Socket plain, String host, int port) throws IOException {
-        plain.getOutputStream().write(SSL_REQUEST);
-        plain.getOutputStream().flush();
-        int answer = plain.getInputStream().read();
-        if (answer == 'N') {
-            return plain;
-        }
-        if (answer != 'S') {
-            throw new IOException(answer < 0 ? "the server closed the connection after SSLRequest"
-                    : "unexpected answer '" + (char) answer + "' to SSLRequest");
-        }
+    public Socket handshake(Socket plain, String host, int port) throws IOException {
         SSLSocket socket = (SSLSocket) context().getSocketFactory().createSocket(plain, host, port, true);
         socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         socket.startHandshake();

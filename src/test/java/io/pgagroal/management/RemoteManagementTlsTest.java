@@ -2,7 +2,6 @@ package io.pgagroal.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgagroal.security.MasterKey;
 import io.pgagroal.testing.Certificates;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.Ports;
@@ -64,17 +63,7 @@ class RemoteManagementTlsTest {
     private static CliRun remote(Path home, String... args) {
         List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(management), "-U", ADMIN, "-P", ADMIN_PASSWORD));
         all.addAll(List.of(args));
-        String previous = System.getProperty(MasterKey.HOME_PROPERTY);
-        System.setProperty(MasterKey.HOME_PROPERTY, home.toString());
-        try {
-            return CliRun.run(null, all.toArray(String[]::new));
-        } finally {
-            if (previous == null) {
-                System.clearProperty(MasterKey.HOME_PROPERTY);
-            } else {
-                System.setProperty(MasterKey.HOME_PROPERTY, previous);
-            }
-        }
+        return CliRun.runWithHome(home, all.toArray(String[]::new));
     }
 
     @Test
