@@ -69,6 +69,11 @@ public final class Certificates implements AutoCloseable {
         return sign(user, "extendedKeyUsage=clientAuth");
     }
 
+    /** A client certificate with CN {@code commonName} and these subject alternative names ({@code DNS:x,email:y}). */
+    public Pair clientWithNames(String commonName, String subjectAltNames) {
+        return sign(commonName, "extendedKeyUsage=clientAuth\nsubjectAltName=" + subjectAltNames);
+    }
+
     /**
      * A copy of {@code pair} as {@code <prefix>.crt} and {@code <prefix>.key} (mode 0600): files of a
      * test's own whose contents {@link #overwrite} replaces in place, as an operator renews certificates.

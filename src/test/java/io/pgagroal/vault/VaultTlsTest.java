@@ -139,6 +139,9 @@ class VaultTlsTest {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdout()).startsWith("HTTP/1.1 403 Forbidden")
                 .endsWith("Access Denied: Certificate identity does not match requested user\n");
+        ProcessResult sanFirst = curl(https(vault, "/users/" + PoolerExtension.USER),
+                CA.clientWithNames(PoolerExtension.USER, "DNS:mallory"));
+        assertThat(sanFirst.stdout()).as("the alternative name is the identity, not the CN").startsWith("HTTP/1.1 403 Forbidden");
     }
 
     @Test
