@@ -11,6 +11,7 @@ import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
 import io.pgagroal.session.ServerConnectionInfo;
 import io.pgagroal.session.SessionRegistry;
+import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.ScramVerifier;
 import java.io.IOException;
@@ -212,6 +213,11 @@ public final class Pgagroal implements AutoCloseable {
     /** What a remote-management login of this admin (pgagroal_admins.conf) is checked against, if it is one. */
     public Optional<ScramVerifier> adminVerifier(String admin) {
         return pooler.credentials().adminVerifier(admin);
+    }
+
+    /** The TLS context clients get now (tls = on), the one of the last reload; empty with tls = off. */
+    public Optional<ClientTls> clientTls() {
+        return pooler.clientTls();
     }
 
     /** The management socket ({@code <unix_socket_dir>/.s.pgagroal}) pgagroal-cli talks to. */

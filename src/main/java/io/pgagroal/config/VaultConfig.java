@@ -3,31 +3,42 @@ package io.pgagroal.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * pgagroal_vault.conf (spec §2.4): the section {@code [pgagroal-vault]} (where the vault listens) and
  * exactly one other section, conventionally {@code [main]} (the pgagroal whose remote management port
- * the vault logs in to, and as which admin). Same INI syntax as pgagroal.conf. Keys of features the
- * vault does not have yet (TLS, its metrics port, its logging settings: it logs to the console) are refused with "not
+ * the vault logs in to, and as which admin). Same INI syntax as pgagroal.conf; the HTTPS keys are read
+ * by {@link VaultTlsSettings}. Keys of features the vault does not have yet (its metrics port, its
+ * logging settings: it logs to the console) are refused with "not
  * supported yet" when set to anything but their default, so no key is accepted without effect;
  * other keys are warned about and ignored, where upstream ignores them silently.
  */
-public record VaultConfig(String host, int port, String pgagroalHost, int pgagroalPort, String user, List<String> warnings) {
+public record VaultConfig(String host, int port, String pgagroalHost, int pgagroalPort, String user, Optional<Tls> tls,
+        List<String> warnings) {
 
     public static final String SECTION = "pgagroal-vault";
 
+    /**
+     * HTTPS ({@code tls = on}): certificate and key files, the CA file client certificates must chain to
+     * (null: none asked for), whether a certificate's identity must equal the requested user, and the
+     * lines of the certificate and key, for the errors of loading them.
+     */
+    public record Tls(String certFile, String keyFile, String caFile, boolean verifyFull, int certLine, int keyLine) {
+    }
+
     /** Upstream's keys of [pgagroal-vault] and their defaults, refused when set to anything else. */
     private static final Map<String, String> NOT_SUPPORTED = Map.ofEntries(
-            Map.entry("tls", "off"), Map.entry("tls_cert_file", ""), Map.entry("tls_key_file", ""), Map.entry("tls_ca_file", ""),
-            Map.entry("tls_cert_auth_mode", "verify-ca"), Map.entry("metrics", "0"), Map.entry("metrics_cache_max_age", "0"),
+            Map.entry("metrics", "0"), Map.entry("metrics_cache_max_age", "0"),
             Map.entry("metrics_cache_max_size", "0"), Map.entry("metrics_cert_file", ""), Map.entry("metrics_key_file", ""),
             Map.entry("metrics_ca_file", ""), Map.entry("log_type", "console"), Map.entry("log_path", "pgagroal-vault.log"),
             Map.entry("log_rotation_age", "0"), Map.entry("log_rotation_size", "0"), Map.entry("log_mode", "append"),
             Map.entry("log_connections", "off"), Map.entry("log_disconnections", "off"), Map.entry("hugepage", "try"),
             Map.entry("ev_backend", "auto"), Map.entry("authentication_timeout", "5"), Map.entry("log_level", "info"),
             Map.entry("log_line_prefix", "%Y-%m-%d %H:%M:%S"));
-    private static final Set<String> ACCEPTED = Set.of("host", "port");
+    private static final Set<String> ACCEPTED = Set.of("host", "port", VaultTlsSettings.TLS, VaultTlsSettings.CERT_FILE,
+            VaultTlsSettings.KEY_FILE, VaultTlsSettings.CA_FILE, VaultTlsSettings.CERT_AUTH_MODE);
 
     public static VaultConfig load(Path file) throws ConfigException {
         Source source = Source.read(file);
@@ -52,7 +63,7 @@ public record VaultConfig(String host, int port, String pgagroalHost, int pgagro
             }
         }
         return new VaultConfig(required(source, vault, "host"), port(source, vault), required(source, main, "host"),
-                port(source, main), required(source, main, "user"), warnings.list());
+                port(source, main), required(source, main, "user"), VaultTlsSettings.read(source, vault, warnings), warnings.list());
     }
 
     private static String required(Source source, Ini.Section section, String key) throws ConfigException {

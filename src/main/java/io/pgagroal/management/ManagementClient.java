@@ -1,6 +1,8 @@
 package io.pgagroal.management;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgagroal.security.ManagementClientTls;
+import io.pgagroal.security.MasterKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,10 +14,12 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The client side of management: one request frame out, one answer frame in, on the local socket or,
- * after the SCRAM login of {@link RemoteLoginClient}, on a pooler's remote management port.
+ * after the SCRAM login of {@link RemoteLoginClient}, on a pooler's remote management port (inside
+ * TLS when {@link ManagementClientTls} finds the admin's certificate and key).
  */
 final class ManagementClient {
 
@@ -43,14 +47,17 @@ final class ManagementClient {
      * @throws RemoteLoginClient.Refused when the pooler refused the login (its message says why)
      */
     static ObjectNode exchange(Remote remote, ObjectNode request) throws IOException, ManagementException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(remote.host(), remote.port()), (int) TIMEOUT.toMillis());
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            RemoteLoginClient.login(in, out, remote.user(), remote.password());
-            return exchange(in, out, request);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(remote.host(), remote.port()), (int) TIMEOUT.toMillis());
+            plain.setSoTimeout((int) TIMEOUT.toMillis());
+            plain.setTcpNoDelay(true);
+            Optional<ManagementClientTls> tls = ManagementClientTls.of(MasterKey.defaultHome());
+            try (Socket socket = tls.isPresent() ? RemoteLoginClient.startTls(plain, tls.get(), remote.host(), remote.port()) : plain) {
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                RemoteLoginClient.login(in, out, remote.user(), remote.password());
+                return exchange(in, out, request);
+            }
         }
     }
 

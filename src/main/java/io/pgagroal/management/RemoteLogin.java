@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -20,6 +21,7 @@ import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupPacket;
+import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.HbaMatcher;
 import io.pgagroal.security.ScramException;
 import io.pgagroal.security.ScramServer;
@@ -36,10 +38,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The login of one remote-management connection (spec §5.8), before any management frame is read.
- * SSLRequest is answered 'N' (TLS on this port is not wired yet: the seam is {@link #sslRequest}).
+ * SSLRequest is answered 'S' and the TLS handshake runs when the pooler has tls = on, with the context
+ * clients get (so a reload's certificates apply here too, and tls_ca_file requires a client
+ * certificate); 'N' with tls = off, and inside TLS. A failed handshake closes the connection.
  * The StartupMessage must name database {@code admin}; pgagroal_hba.conf is matched with database
- * {@code admin} (a {@code reject} entry refuses); the user must be in the admins file; then a
- * SCRAM-SHA-256 exchange whatever the HBA method says, as pgagroal. On AuthenticationOk this handler
+ * {@code admin} and the real TLS state ({@code hostssl} lines need TLS; a {@code reject} entry refuses);
+ * the user must be in the admins file; then a SCRAM exchange whatever the HBA method says, as pgagroal:
+ * SCRAM-SHA-256, and over TLS SCRAM-SHA-256-PLUS too, as PostgreSQL offers it. On AuthenticationOk this handler
  * gives the connection to {@link ManagementHandler}, which reads the one request frame. Every refusal
  * is a FATAL ErrorResponse and the connection is closed; bytes that are no startup packet (a
  * management frame sent before logging in, for one) are refused as a protocol violation.
@@ -105,9 +110,22 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** TLS on the management port is the TLS work's to wire; until then the client is told 'N'. */
-    private static void sslRequest(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
+    /** 'S' and the handshake, before the StartupMessage is read; or 'N'. */
+    private void sslRequest(ChannelHandlerContext ctx) {
+        Optional<ClientTls> tls = pgagroal.clientTls();
+        if (tls.isEmpty() || ClientTls.encrypted(ctx.channel())) {
+            ctx.writeAndFlush(Messages.declineEncryption(ctx.alloc()));
+            return;
+        }
+        ctx.writeAndFlush(Messages.acceptEncryption(ctx.alloc()));
+        SslHandler handler = tls.get().newHandler(ctx.alloc());
+        handler.handshakeFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.info("Remote management: TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), f.cause().getMessage());
+                ctx.close();
+            }
+        });
+        ctx.pipeline().addFirst(handler);
     }
 
     private void startup(ChannelHandlerContext ctx, StartupPacket.StartupMessage startup) {
@@ -127,7 +145,7 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
         }
         InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         String host = address.getHostAddress();
-        Optional<HbaEntry> entry = new HbaMatcher(pgagroal.config().hba()).match(address, false, false, DATABASE, null, user);
+        Optional<HbaEntry> entry = new HbaMatcher(pgagroal.config().hba()).match(address, false, ClientTls.encrypted(ctx.channel()), DATABASE, null, user);
         if (entry.isEmpty()) {
             refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no pgagroal_hba.conf entry for host \"" + host + "\", user \"" + user + "\", database \"admin\"");
@@ -144,9 +162,9 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
             refuse(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
             return;
         }
-        scram = new ScramServer(verifier.get(), RANDOM);
+        scram = new ScramServer(verifier.get(), RANDOM, ClientTls.channelBinding(ctx.channel()));
         ctx.pipeline().replace(STARTUP_DECODER, FRAME_DECODER, new LengthFieldBasedFrameDecoder(MAX_AUTH_MESSAGE, 1, 4, -4, 0));
-        ctx.writeAndFlush(new AuthenticationSASL(List.of(AuthenticationSASL.SCRAM_SHA_256)).encode(ctx.alloc()));
+        ctx.writeAndFlush(new AuthenticationSASL(scram.mechanisms()).encode(ctx.alloc()));
     }
 
     private void authenticate(ChannelHandlerContext ctx, ByteBuf message) throws ScramException {
@@ -159,12 +177,12 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
         if (!saslStarted) {
             String mechanism = Messages.readCString(body);
             int length = body.readInt();
-            if (!AuthenticationSASL.SCRAM_SHA_256.equals(mechanism) || length != body.readableBytes()) {
-                refuse(ctx, SqlState.PROTOCOL_VIOLATION, "expected SASLInitialResponse for SCRAM-SHA-256");
+            if (!scram.mechanisms().contains(mechanism) || length != body.readableBytes()) {
+                refuse(ctx, SqlState.PROTOCOL_VIOLATION, "expected SASLInitialResponse for " + String.join(" or ", scram.mechanisms()));
                 return;
             }
             saslStarted = true;
-            String serverFirst = scram.serverFirst(body.toString(StandardCharsets.UTF_8));
+            String serverFirst = scram.serverFirst(mechanism, body.toString(StandardCharsets.UTF_8));
             ctx.writeAndFlush(new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8)).encode(ctx.alloc()));
             return;
         }

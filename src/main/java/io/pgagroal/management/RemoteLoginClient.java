@@ -13,12 +13,14 @@ import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import io.pgagroal.protocol.ProtocolException;
+import io.pgagroal.security.ManagementClientTls;
 import io.pgagroal.security.ScramClient;
 import io.pgagroal.security.ScramException;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +29,7 @@ import java.util.Map;
  * The client side of a remote-management login (spec §8.4), as pgagroal-cli and pgagroal-vault do it
  * on a blocking socket: StartupMessage (user, database {@code admin}, application_name
  * {@code pgagroal}), then SCRAM-SHA-256 with the admin's password, the server's signature checked,
- * then AuthenticationOk. No SSLRequest is sent yet: TLS for remote management is not wired.
+ * then AuthenticationOk. The SSLRequest, when there is one, was sent before ({@link ManagementClient}).
  */
 final class RemoteLoginClient {
 
@@ -42,6 +44,21 @@ final class RemoteLoginClient {
     }
 
     private RemoteLoginClient() {
+    }
+
+    /**
+     * Sends an SSLRequest on {@code plain} and returns the socket to log in on: inside TLS after 'S',
+     * {@code plain} itself after 'N' (the login then goes on in clear, as upstream's does).
+     */
+    static Socket startTls(Socket plain, ManagementClientTls tls, String host, int port) throws IOException {
+        send(plain.getOutputStream(), Messages.sslRequest(ByteBufAllocator.DEFAULT));
+        int answer = plain.getInputStream().read();
+        return switch (answer) {
+            case 'S' -> tls.handshake(plain, host, port);
+            case 'N' -> plain;
+            case -1 -> throw new IOException("the server closed the connection after SSLRequest");
+            default -> throw new IOException("unexpected answer '" + (char) answer + "' to SSLRequest");
+        };
     }
 
     static void login(InputStream input, OutputStream output, String user, String password) throws IOException {

@@ -5,6 +5,7 @@ import static io.pgagroal.config.Setting.TLS_CERT_FILE;
 import static io.pgagroal.config.Setting.TLS_KEY_FILE;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -78,6 +79,20 @@ public final class ClientTls {
     /** The handler that runs the server side of a client's TLS handshake. */
     public SslHandler newHandler(ByteBufAllocator alloc) {
         return context.newHandler(alloc);
+    }
+
+    /** Whether {@code channel} is on TLS: an SslHandler is in its pipeline. */
+    public static boolean encrypted(Channel channel) {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    /**
+     * The tls-server-end-point data of the channel's TLS session, to offer SCRAM-SHA-256-PLUS with;
+     * null when it is not on TLS or its certificate's signature has no usable hash.
+     */
+    public static byte[] channelBinding(Channel channel) {
+        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        return handler == null ? null : TlsServerEndPoint.of(handler.engine().getSession()).orElse(null);
     }
 
     /**

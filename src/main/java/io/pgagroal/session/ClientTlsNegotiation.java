@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.security.ClientTls;
-import io.pgagroal.security.TlsServerEndPoint;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +72,7 @@ final class ClientTlsNegotiation extends ChannelInboundHandlerAdapter {
 
     /** Whether the client is on TLS. */
     static boolean encrypted(Channel channel) {
-        return channel.pipeline().get(SslHandler.class) != null;
+        return ClientTls.encrypted(channel);
     }
 
     /**
@@ -81,8 +80,7 @@ final class ClientTlsNegotiation extends ChannelInboundHandlerAdapter {
      * null when the client is not on TLS or its certificate's signature has no usable hash.
      */
     static byte[] channelBinding(Channel channel) {
-        SslHandler handler = channel.pipeline().get(SslHandler.class);
-        return handler == null ? null : TlsServerEndPoint.of(handler.engine().getSession()).orElse(null);
+        return ClientTls.channelBinding(channel);
     }
 
     private static SslHandler handshake(Channel channel, ClientTls tls, boolean direct) {

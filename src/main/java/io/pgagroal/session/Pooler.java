@@ -132,6 +132,11 @@ public final class Pooler implements AutoCloseable {
     }
 
     /** The passwords in force. */
+    /** The TLS context new clients get, empty with tls = off. */
+    public Optional<ClientTls> clientTls() {
+        return Optional.ofNullable(state.tls);
+    }
+
     public Credentials credentials() {
         return state.credentials;
     }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * What pgagroal-vault answers (spec §1.4): {@code GET /users/<name>} the user's current frontend
  * password, asked of pgagroal over remote management (GET_PASSWORD); {@code GET /status} the vault's
  * state and whether pgagroal lets it in; 404 for anything else, for a user without a frontend
- * password, and when pgagroal cannot be asked. These run on a lookup thread: they block.
+ * password, and when pgagroal cannot be asked; with tls_cert_auth_mode = verify-full, 403 for a user
+ * other than the client certificate's identity. These run on a lookup thread: they block.
  */
 final class Routes {
 
@@ -32,24 +33,47 @@ final class Routes {
 
     private final VaultConfig config;
     private final RemoteManagement pgagroal;
+    private final boolean verifyFull;
 
     Routes(VaultConfig config, RemoteManagement pgagroal) {
         this.config = config;
         this.pgagroal = pgagroal;
+        this.verifyFull = config.tls().map(VaultConfig.Tls::verifyFull).orElse(false);
     }
 
-    /** @param path the request's path, without query string */
-    Answer answer(String method, String path) {
+    /**
+     * @param path     the request's path, without query string
+     * @param identity the identity of the client's certificate ({@link CertificateIdentity}), if any
+     */
+    Answer answer(String method, String path, Optional<String> identity) {
         if (!method.equals("GET")) {
             return Answer.NOT_FOUND;
         }
         if (path.startsWith(USERS) && path.length() > USERS.length() && path.indexOf('/', USERS.length()) < 0) {
-            return user(path.substring(USERS.length()));
+            String name = path.substring(USERS.length());
+            return verifyFull ? authorized(name, identity).orElseGet(() -> user(name)) : user(name);
         }
         if (path.equals("/status")) {
             return status();
         }
         return Answer.NOT_FOUND;
+    }
+
+    /** verify-full (spec §1.4): 403 unless the certificate's identity is the requested user (case-sensitive). */
+    private static Optional<Answer> authorized(String name, Optional<String> identity) {
+        if (identity.isEmpty()) {
+            LOG.warn("pgagroal-vault: certificate authentication enabled but no client certificate identity provided");
+            return Optional.of(forbidden("Client certificate identity required"));
+        }
+        if (!identity.get().equals(name)) {
+            LOG.warn("pgagroal-vault: certificate identity '{}' does not match requested user '{}'", identity.get(), name);
+            return Optional.of(forbidden("Certificate identity does not match requested user"));
+        }
+        return Optional.empty();
+    }
+
+    private static Answer forbidden(String reason) {
+        return new Answer(403, "text/plain; charset=UTF-8", "Access Denied: " + reason + "\n");
     }
 
     private Answer user(String name) {
@@ -78,7 +102,7 @@ final class Routes {
         ObjectNode configuration = status.putObject("configuration");
         configuration.put("host", config.host());
         configuration.put("port", config.port());
-        configuration.put("tls_enabled", false);
+        configuration.put("tls_enabled", config.tls().isPresent());
         ObjectNode connection = status.putObject("pgagroal_connection");
         connection.put("status", pgagroal.ping() ? "connected" : "disconnected");
         connection.put("host", config.pgagroalHost());

@@ -9,7 +9,9 @@ import io.pgagroal.config.VaultConfig;
 import io.pgagroal.logging.LogOutput;
 import io.pgagroal.management.RemoteManagement;
 import io.pgagroal.security.MasterKey;
+import io.pgagroal.security.TlsProvider;
 import io.pgagroal.security.UsersFile;
+import io.pgagroal.security.VaultTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +102,10 @@ public final class Vault implements Callable<Integer> {
         String password = UsersFile.read(users, MasterKey.load()).password(vault.user()).orElseThrow(() ->
                 new ConfigException(users.toString(), 0, null, "no password for user \"" + vault.user()
                         + "\" ([main] user of " + config + ")"));
-        return VaultServer.start(vault, new RemoteManagement(vault.pgagroalHost(), vault.pgagroalPort(), vault.user(), password));
+        VaultTls tls = VaultTls.load(config, vault).orElse(null);
+        if (tls != null) {
+            TlsProvider.logChoice();
+        }
+        return VaultServer.start(vault, tls, new RemoteManagement(vault.pgagroalHost(), vault.pgagroalPort(), vault.user(), password));
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -51,8 +52,9 @@ final class VaultHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
         String method = request.method().name();
         String path = new QueryStringDecoder(request.uri()).rawPath();
+        Optional<String> identity = CertificateIdentity.of(ctx.channel());
         try {
-            lookups.execute(() -> send(ctx, routes.answer(method, path)));
+            lookups.execute(() -> send(ctx, routes.answer(method, path, identity)));
         } catch (RejectedExecutionException e) {
             ctx.close();
         }

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.config.VaultConfig;
 import io.pgagroal.management.RemoteManagement;
 import io.pgagroal.net.Transport;
+import io.pgagroal.security.VaultTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pgagroal-vault's HTTP server (spec §1.4) on {@code [pgagroal-vault] host:port}. Requests are small
+ * pgagroal-vault's HTTP server (spec §1.4) on {@code [pgagroal-vault] host:port}, HTTPS with tls = on
+ * ({@link HttpsNegotiation}). Requests are small
  * and one per connection, as upstream's (a request line and headers of at most 1 KiB each); the
  * answer closes the connection. Asking pgagroal is a blocking login and request, so it runs on a
  * virtual thread of its own, never on the event loop.
@@ -43,13 +45,15 @@ final class VaultServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    static VaultServer start(VaultConfig config, RemoteManagement pgagroal) throws IOException {
+    /** @param tls the HTTPS context, null with tls = off */
+    static VaultServer start(VaultConfig config, VaultTls tls, RemoteManagement pgagroal) throws IOException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-vault"));
         ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
         InetSocketAddress address = config.host().equals("*") ? new InetSocketAddress(config.port())
                 : new InetSocketAddress(config.host(), config.port());
         Routes routes = new Routes(config, pgagroal);
+        HttpsRedirect redirect = new HttpsRedirect(config.host(), config.port());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -58,12 +62,13 @@ final class VaultServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel client) {
-                            client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
+                            client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new HttpsNegotiation(tls, redirect),
                                     new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, MAX_REQUEST), new VaultHandler(routes, lookups));
                         }
                     })
                     .bind(address).sync().channel();
-            LOG.info("pgagroal-vault on {}, asking pgagroal at {}:{}", channel.localAddress(), config.pgagroalHost(), config.pgagroalPort());
+            LOG.info("pgagroal-vault on {} ({}), asking pgagroal at {}:{}", channel.localAddress(), tls == null ? "HTTP" : "HTTPS",
+                    config.pgagroalHost(), config.pgagroalPort());
             return new VaultServer(group, lookups, channel);
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +73,36 @@ class VaultConfigTest {
                 .hasMessage(file + ":3: port: \"70000\" is not a port (1 to 65535)");
         assertThatThrownBy(() -> VaultConfig.load(write("[pgagroal-vault]\nhost = a\nport = 1\nlog_level = debug\n[main]\nhost = b\nport = 2\nuser = u\n")))
                 .hasMessage(file + ":4: log_level: not supported yet");
+    }
+
+    private Path vault(String tlsKeys) throws IOException {
+        return write("[pgagroal-vault]\nhost = a\nport = 1\n" + tlsKeys + "[main]\nhost = b\nport = 2\nuser = u\n");
+    }
+
+    @Test
+    void httpsKeysAreReadAndChecked() throws Exception {
+        Path cert = Files.writeString(dir.resolve("vault.crt"), "certificate");
+        Path key = Files.writeString(dir.resolve("vault.key"), "key");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        String files = "tls_cert_file = " + cert + "\ntls_key_file = " + key + "\n";
+        Path file = dir.resolve("pgagroal_vault.conf");
+
+        VaultConfig on = VaultConfig.load(vault("tls = on\n" + files + "tls_ca_file = " + cert + "\ntls_cert_auth_mode = verify-full\n"));
+        assertThat(on.tls()).contains(new VaultConfig.Tls(cert.toString(), key.toString(), cert.toString(), true, 5, 6));
+        assertThat(VaultConfig.load(vault("tls = on\n" + files)).tls().orElseThrow().verifyFull()).isFalse();
+
+        VaultConfig off = VaultConfig.load(vault("tls = off\n" + files));
+        assertThat(off.tls()).isEmpty();
+        assertThat(off.warnings()).containsExactly(file + ":5: tls_cert_file: not used while tls = off",
+                file + ":6: tls_key_file: not used while tls = off");
+
+        assertThatThrownBy(() -> VaultConfig.load(vault("tls = maybe\n"))).hasMessage(file + ":4: tls: \"maybe\" is not a boolean (on/off, yes/no, true/false, 1/0)");
+        assertThatThrownBy(() -> VaultConfig.load(vault("tls = on\ntls_cert_file = " + cert + "\n")))
+                .hasMessage(file + ":4: tls: tls = on needs tls_key_file");
+        assertThatThrownBy(() -> VaultConfig.load(vault("tls = on\n" + files + "tls_cert_auth_mode = verify-full\n")))
+                .hasMessageStartingWith(file + ":7: tls_cert_auth_mode: verify-full needs tls_ca_file");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> VaultConfig.load(vault("tls = on\n" + files)))
+                .hasMessage(file + ":6: tls_key_file: \"" + key + "\": readable by others; use mode 0600");
     }
 }

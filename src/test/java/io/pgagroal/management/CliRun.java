@@ -2,6 +2,7 @@ package io.pgagroal.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgagroal.security.MasterKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,6 +39,21 @@ record CliRun(int status, String out, String err) {
         int status = new CommandLine(new Cli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(all.toArray(String[]::new));
         return new CliRun(status, out.toString(), err.toString());
+    }
+
+    /** {@link #run} with {@code home} as the home directory (the {@code pgagroal.home} property), restored after. */
+    static CliRun runWithHome(Path home, String... args) {
+        String previous = System.getProperty(MasterKey.HOME_PROPERTY);
+        System.setProperty(MasterKey.HOME_PROPERTY, home.toString());
+        try {
+            return run(null, args);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(MasterKey.HOME_PROPERTY);
+            } else {
+                System.setProperty(MasterKey.HOME_PROPERTY, previous);
+            }
+        }
     }
 
     JsonNode json() {

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.pgagroal.protocol.Messages;
+import io.pgagroal.testing.Certificates;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer;
 import java.io.DataInputStream;
@@ -15,12 +16,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The remote management port against a running pooler (session pipeline, real PostgreSQL): pgagroal-cli
@@ -146,7 +149,7 @@ class RemoteManagementTest {
         }
     }
 
-    /** SSLRequest is declined with 'N' (TLS is not wired on this port yet), and the login goes on in clear. */
+    /** With tls = off SSLRequest is declined with 'N', and the login goes on in clear. */
     @Test
     void sslRequestIsDeclined() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", management)) {
@@ -157,6 +160,18 @@ class RemoteManagementTest {
             new Frame(0, 0, Documents.compact(Documents.request(ManagementCommand.PING, 0, 0, 0))).write(socket.getOutputStream());
             Frame answer = Frame.read(socket.getInputStream());
             assertThat(Documents.parse(answer.payload()).at("/Outcome/Status").asBoolean()).isTrue();
+        }
+    }
+
+    /** With tls = off the pooler answers 'N' to a cli that has a certificate, which goes on in clear, as upstream's. */
+    @Test
+    void aCliWithCertificateGoesOnInClearWhenThePoolerDeclines(@TempDir Path dir) {
+        try (Certificates ca = Certificates.authority("declined")) {
+            Path home = Certificates.managementClient(dir, ca.client(ADMIN), ca.caCertificate());
+            CliRun ping = CliRun.runWithHome(home, "-h", "127.0.0.1", "-p", Integer.toString(management), "-U", ADMIN,
+                    "-P", ADMIN_PASSWORD, "-v", "ping");
+            assertThat(ping.err()).contains("Success (0)");
+            assertThat(ping.status()).isZero();
         }
     }
 

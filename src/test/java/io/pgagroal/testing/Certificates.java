@@ -69,6 +69,11 @@ public final class Certificates implements AutoCloseable {
         return sign(user, "extendedKeyUsage=clientAuth");
     }
 
+    /** A client certificate with CN {@code commonName} and these subject alternative names ({@code DNS:x,email:y}). */
+    public Pair clientWithNames(String commonName, String subjectAltNames) {
+        return sign(commonName, "extendedKeyUsage=clientAuth\nsubjectAltName=" + subjectAltNames);
+    }
+
     /**
      * A copy of {@code pair} as {@code <prefix>.crt} and {@code <prefix>.key} (mode 0600): files of a
      * test's own whose contents {@link #overwrite} replaces in place, as an operator renews certificates.
@@ -82,6 +87,27 @@ public final class Certificates implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return copy;
+    }
+
+    /**
+     * Puts {@code client} where pgagroal-cli and pgagroal-vault look for it (spec §8.4):
+     * {@code <home>/.pgagroal/pgagroal.crt} and {@code pgagroal.key} (0600), and {@code root} as
+     * {@code root.crt} unless null; the directory 0700, as the master key wants it. Returns {@code home}.
+     */
+    public static Path managementClient(Path home, Pair client, Path root) {
+        try {
+            Path directory = home.resolve(".pgagroal");
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            copy(client, directory.resolve("pgagroal"));
+            if (root != null) {
+                Files.copy(root, directory.resolve("root.crt"));
+            }
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes the contents of {@code source} into the files of {@code target}, keeping their modes. */

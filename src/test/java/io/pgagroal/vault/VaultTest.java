@@ -203,7 +203,7 @@ class VaultTest {
     @Test
     void whatCannotBeHonouredStopsTheStart() throws Exception {
         assertThatThrownBy(() -> Vault.start(conf("tls.conf", management, "tls = on"), users))
-                .isInstanceOf(ConfigException.class).hasMessageEndingWith("tls.conf:4: tls: not supported yet");
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("tls.conf:4: tls: tls = on needs tls_cert_file");
         assertThatThrownBy(() -> Vault.start(conf("metrics.conf", management, "metrics = 9999"), users))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("metrics: not supported yet");
         Path three = Files.writeString(dir.resolve("three.conf"), Files.readString(conf("base.conf", management, ""))
