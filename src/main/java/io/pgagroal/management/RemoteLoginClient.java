@@ -47,15 +47,17 @@ final class RemoteLoginClient {
     }
 
     /**
-     * Sends an SSLRequest on {@code plain} and returns the socket to log in on: inside TLS after 'S',
-     * {@code plain} itself after 'N' (the login then goes on in clear, as upstream's does).
+     * Sends an SSLRequest on {@code plain} and returns the TLS socket to log in on. A client that asked
+     * for TLS never goes on in clear: after 'N' it stops (upstream's goes on in clear, which would send
+     * the management frames readable by anyone on the way).
      */
     static Socket startTls(Socket plain, ManagementClientTls tls, String host, int port) throws IOException {
         send(plain.getOutputStream(), Messages.sslRequest(ByteBufAllocator.DEFAULT));
         int answer = plain.getInputStream().read();
         return switch (answer) {
             case 'S' -> tls.handshake(plain, host, port);
-            case 'N' -> plain;
+            case 'N' -> throw new IOException("the pooler declined TLS on its management port (tls = off there), and this client has a"
+                    + " certificate (.pgagroal/pgagroal.key and pgagroal.crt), so it does not go on in clear; remove them to connect without TLS");
             case -1 -> throw new IOException("the server closed the connection after SSLRequest");
             default -> throw new IOException("unexpected answer '" + (char) answer + "' to SSLRequest");
         };
