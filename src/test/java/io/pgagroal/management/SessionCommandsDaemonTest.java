@@ -76,20 +76,7 @@ class SessionCommandsDaemonTest {
     @Test
     void pauseHoldsPgbenchWithoutErrorsAndResumeLetsItFinish() throws Exception {
         int port = start();
-        Path script = Files.writeString(dir.resolve("pair.sql"), """
-                BEGIN;
-                INSERT INTO pause_log VALUES (:client_id, 1);
-                SELECT pg_sleep(0.002);
-                INSERT INTO pause_log VALUES (:client_id, 2);
-                COMMIT;
-                """);
-        Psql.query(database(), "TRUNCATE pause_log").orThrow();
-        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
-        CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() -> Pgbench.against(pooler)
-                .clients(CLIENTS).threads(2).transactions(TRANSACTIONS).options("-f", script.toString()).run());
-        for (int i = 0; i < 500 && logged(2) < 40; i++) {
-            Thread.sleep(20);
-        }
+        CompletableFuture<PgbenchResult> bench = pgbench(port);
 
         BinCli pause = cli("pause", DATABASE);
         assertThat(pause.status()).as(pause.result().describe()).isZero();
@@ -126,6 +113,50 @@ class SessionCommandsDaemonTest {
         assertThat(result.failedTransactions()).hasValue(0);
         assertThat(result.processedTransactions()).hasValue((long) CLIENTS * TRANSACTIONS);
         assertThat(logged(2)).isEqualTo((long) CLIENTS * TRANSACTIONS);
+    }
+
+    /**
+     * shutdown gracefully through the cli under pgbench (transaction pipeline): each client is ended at
+     * a transaction end, so every transaction pgbench counted committed whole and none was cut.
+     */
+    @Test
+    void shutdownGracefullyUnderPgbenchLosesNoTransaction() throws Exception {
+        int port = start();
+        CompletableFuture<PgbenchResult> bench = pgbench(port);
+
+        BinCli shutdown = cli("shutdown", "gracefully");
+        assertThat(shutdown.status()).as(shutdown.result().describe()).isZero();
+
+        PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).as("the daemon stops once the clients left").isTrue();
+        assertThat(daemon.exitValue()).isZero();
+        long processed = result.processedTransactions().orElseThrow();
+        assertThat(processed).as("the shutdown came before the clients' end").isPositive().isLessThan((long) CLIENTS * TRANSACTIONS);
+        assertThat(result.failedTransactions()).hasValue(0);
+        assertThat(result.process().stderr()).contains("terminating connection due to administrator command")
+                .doesNotContain("server closed the connection unexpectedly");
+        assertThat(logged(1)).as("every transaction pgbench counted committed, and no other").isEqualTo(processed);
+        assertThat(logged(2)).as("no transaction was cut between its two INSERTs").isEqualTo(processed);
+    }
+
+    /** pgbench with TRANSACTIONS per client of two INSERTs around a sleep, once its rows arrive. */
+    private CompletableFuture<PgbenchResult> pgbench(int port) throws Exception {
+        Path script = Files.writeString(dir.resolve("pair.sql"), """
+                BEGIN;
+                INSERT INTO pause_log VALUES (:client_id, 1);
+                SELECT pg_sleep(0.002);
+                INSERT INTO pause_log VALUES (:client_id, 2);
+                COMMIT;
+                """);
+        Psql.query(database(), "TRUNCATE pause_log").orThrow();
+        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
+        CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() -> Pgbench.against(pooler)
+                .clients(CLIENTS).threads(2).transactions(TRANSACTIONS).options("-f", script.toString()).run());
+        for (int i = 0; i < 500 && logged(2) < 40; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(bench).as("pgbench still runs").isNotDone();
+        return bench;
     }
 
     @Test
