@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The daemon as an operator runs it: {@link Main} in a separate JVM with the tests' class path, its
@@ -66,20 +67,33 @@ public final class Daemon {
     /** Waits for the TCP listener, then for the Unix socket in {@code socketDir}, which pgagroal binds just after it. */
     public static void awaitListening(int port, Path socketDir, Process daemon, Path log) throws Exception {
         Path unixSocket = socketDir.resolve(".s.PGSQL." + port);
+        await(daemon, log, () -> accepts(port) && Files.exists(unixSocket));
+    }
+
+    /** Waits for another TCP listener of the daemon (the management port, bound after the clients'). */
+    public static void awaitPort(int port, Process daemon, Path log) throws Exception {
+        await(daemon, log, () -> accepts(port));
+    }
+
+    private static void await(Process daemon, Path log, BooleanSupplier ready) throws Exception {
         for (int i = 0; i < 200; i++) {
             if (!daemon.isAlive()) {
                 throw new AssertionError("pgagroal exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
             }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                if (Files.exists(unixSocket)) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            if (ready.getAsBoolean()) {
+                return;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("pgagroal did not listen:\n" + Files.readString(log));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** Sends SIG{@code name} to the daemon. */

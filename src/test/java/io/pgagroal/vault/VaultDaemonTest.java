@@ -62,6 +62,7 @@ class VaultDaemonTest {
         Path log = dir.resolve("pgagroal.log");
         Process daemon = PG.start(log, jvm, "-c", conf.toString(), "-a", hba.toString(), "-u", users.toString(), "-A", admins.toString());
         Daemon.awaitListening(port, dir, daemon, log);
+        Daemon.awaitPort(management, daemon, log);
 
         assertThat(cli(management, ADMIN_PASSWORD, "ping")).isZero();
         assertThat(cli(management, "not-the-password", "ping")).isEqualTo(1);
