@@ -8,7 +8,7 @@ import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
-import io.pgagroal.testing.Pgbench;
+import io.pgagroal.testing.PairTransactions;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.ProcessResult;
@@ -55,8 +55,13 @@ class GracefulShutdownDaemonTest {
         return PG.postgres().superuserEndpoint().withDatabase(DATABASE);
     }
 
+    /** The pgbench transactions' log, in the database reached directly. */
+    private static PairTransactions pairs() {
+        return new PairTransactions(database(), "shutdown_log");
+    }
+
     private static long logged(int step) {
-        return Long.parseLong(Psql.query(database(), "SELECT count(*) FROM shutdown_log WHERE step = " + step).orThrow().stdout().trim());
+        return pairs().logged(step);
     }
 
     @Test
@@ -127,22 +132,7 @@ class GracefulShutdownDaemonTest {
 
     /** pgbench running {@code transactions} per client through the pooler; returns once rows arrive. */
     private CompletableFuture<PgbenchResult> pgbench(int port, int transactions) throws Exception {
-        Path script = Files.writeString(dir.resolve("pair.sql"), """
-                BEGIN;
-                INSERT INTO shutdown_log VALUES (:client_id, 1);
-                SELECT pg_sleep(0.005);
-                INSERT INTO shutdown_log VALUES (:client_id, 2);
-                COMMIT;
-                """);
-        Psql.query(database(), "TRUNCATE shutdown_log").orThrow();
-        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
-        CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() -> Pgbench.against(pooler)
-                .clients(CLIENTS).threads(2).transactions(transactions).options("-f", script.toString()).run());
-        for (int i = 0; i < 500 && logged(2) < 40; i++) {
-            Thread.sleep(20);
-        }
-        assertThat(bench).as("pgbench still runs").isNotDone();
-        return bench;
+        return pairs().start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, transactions);
     }
 
     /** The daemon with a users vault (the transaction pipeline needs one) and trust at the pooler. */

@@ -9,7 +9,7 @@ import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
-import io.pgagroal.testing.Pgbench;
+import io.pgagroal.testing.PairTransactions;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.Psql;
@@ -61,8 +61,13 @@ class SessionCommandsDaemonTest {
         return PG.postgres().superuserEndpoint().withDatabase(DATABASE);
     }
 
+    /** The pgbench transactions' log, in the database reached directly. */
+    private static PairTransactions pairs() {
+        return new PairTransactions(database(), "pause_log");
+    }
+
     private static long logged(int step) {
-        return Long.parseLong(Psql.query(database(), "SELECT count(*) FROM pause_log WHERE step = " + step).orThrow().stdout().trim());
+        return pairs().logged(step);
     }
 
     private BinCli cli(String... args) {
@@ -141,22 +146,7 @@ class SessionCommandsDaemonTest {
 
     /** pgbench with TRANSACTIONS per client of two INSERTs around a sleep, once its rows arrive. */
     private CompletableFuture<PgbenchResult> pgbench(int port) throws Exception {
-        Path script = Files.writeString(dir.resolve("pair.sql"), """
-                BEGIN;
-                INSERT INTO pause_log VALUES (:client_id, 1);
-                SELECT pg_sleep(0.002);
-                INSERT INTO pause_log VALUES (:client_id, 2);
-                COMMIT;
-                """);
-        Psql.query(database(), "TRUNCATE pause_log").orThrow();
-        Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
-        CompletableFuture<PgbenchResult> bench = CompletableFuture.supplyAsync(() -> Pgbench.against(pooler)
-                .clients(CLIENTS).threads(2).transactions(TRANSACTIONS).options("-f", script.toString()).run());
-        for (int i = 0; i < 500 && logged(2) < 40; i++) {
-            Thread.sleep(20);
-        }
-        assertThat(bench).as("pgbench still runs").isNotDone();
-        return bench;
+        return pairs().start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, TRANSACTIONS);
     }
 
     @Test
