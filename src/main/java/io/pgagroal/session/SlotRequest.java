@@ -6,6 +6,7 @@ import io.pgagroal.config.ValidationMode;
 import io.pgagroal.pool.Checkout;
 import io.pgagroal.pool.PoolFullException;
 import io.pgagroal.pool.PoolKey;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class SlotRequest {
     private Outcome outcome;
     /** A request held while its database is paused ({@link Pause}). */
     private Pause.Held paused;
+    /** What a resume calls: made once, as a request is made at every transaction start. */
+    private final Consumer<Pause.Held> resumed = this::released;
     /** System.nanoTime when the request was made, 0 while none waits; read by management from other threads. */
     private volatile long waitingSince;
 
@@ -54,7 +57,7 @@ final class SlotRequest {
         maxSize = limit;
         outcome = to;
         waitingSince = System.nanoTime();
-        paused = state.shuttingDown ? null : state.pause.hold(key.database(), client.eventLoop(), this::released);
+        paused = state.shuttingDown ? null : state.pause.hold(key.database(), client.eventLoop(), resumed);
         if (paused == null) {
             ask();
         }
