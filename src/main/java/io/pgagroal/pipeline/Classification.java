@@ -15,13 +15,20 @@ import java.util.List;
  * @param databases the databases a DROP DATABASE, CREATE DATABASE or ALTER DATABASE names, as
  *     PostgreSQL would resolve the identifiers (unquoted ones in lower case); for CREATE DATABASE
  *     also its template (template1 when none is given)
+ * @param resets the statements that return parameters to their reset values, in text order
  */
-public record Classification(PinReason pin, boolean setsParameters, boolean dropsPreparedStatements, List<String> databases) {
+public record Classification(PinReason pin, boolean setsParameters, boolean dropsPreparedStatements, List<String> databases,
+        List<ResetStatement> resets) {
 
     /** Nothing that outlives the transaction: most statements. */
     public static final Classification PLAIN = new Classification(null, false, false, List.of());
 
     public Classification {
         databases = List.copyOf(databases);
+        resets = List.copyOf(resets);
+    }
+
+    Classification(PinReason pin, boolean setsParameters, boolean dropsPreparedStatements, List<String> databases) {
+        this(pin, setsParameters, dropsPreparedStatements, databases, List.of());
     }
 }

@@ -45,7 +45,7 @@ final class ClientMessages implements MessageFramer.Handler {
     @Override
     public boolean cut(byte type) {
         return switch (type) {
-            case Protocol.PARSE, Protocol.BIND, Protocol.DESCRIBE, Protocol.CLOSE, Protocol.QUERY, Protocol.SYNC,
+            case Protocol.PARSE, Protocol.BIND, Protocol.DESCRIBE, Protocol.CLOSE, Protocol.EXECUTE, Protocol.QUERY, Protocol.SYNC,
                  Protocol.FUNCTION_CALL, Protocol.TERMINATE -> true;
             default -> false;
         };
@@ -146,6 +146,7 @@ final class ClientMessages implements MessageFramer.Handler {
     private void message(ByteBuf head, int length) {
         byte type = head.getByte(0);
         forwardRest = true;
+        boolean betweenTransactions = state.transactionStatus == Protocol.TRANSACTION_IDLE && state.pendingReadyForQuery == 0 && !state.batchOpen;
         state.batchOpen = true;
         Classification statements = type == Protocol.QUERY || type == Protocol.PARSE ? StatementText.classify(head, length) : Classification.PLAIN;
         closeIdleConnections(statements);
@@ -156,6 +157,8 @@ final class ClientMessages implements MessageFramer.Handler {
                     head.release();
                     forwardRest = false;
                     head = TransactionPipeline.refusal(refusal);
+                } else {
+                    head = pipeline.withStartupResets(state, head, length, statements, betweenTransactions && state.pin == null);
                 }
                 endOfBatch(head);
             }
@@ -172,12 +175,16 @@ final class ClientMessages implements MessageFramer.Handler {
                 state.relay.clientTerminated();
             }
             case Protocol.PARSE -> parse(head, length, statements);
+            case Protocol.EXECUTE -> execute(head);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
                 if (state.statements.containsKey(bind.statement())) {
                     state.portals.put(bind.portal(), bind.statement());
                 } else {
                     state.portals.remove(bind.portal());
+                }
+                if (state.resetStatements != null) {
+                    TransactionPipeline.bound(state, bind.portal(), bind.statement());
                 }
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement(), true);
             }
@@ -204,7 +211,21 @@ final class ClientMessages implements MessageFramer.Handler {
         return type == Protocol.SYNC || type == Protocol.TERMINATE;
     }
 
+    /** An Execute is counted, so that the CommandComplete of a portal standing for a replaced reset can be told. */
+    private void execute(ByteBuf head) {
+        int result = state.executesInBatch++;
+        if (state.resetPortals != null && !state.resetPortals.isEmpty()) {
+            String tag = state.resetPortals.get(Messages.readCString(Messages.body(head)));
+            if (tag != null) {
+                TransactionPipeline.rename(state, result, tag);
+            }
+        }
+        state.relay.writeToServer(head);
+    }
+
     private void endOfBatch(ByteBuf head) {
+        state.batchesSent++;
+        state.executesInBatch = 0;
         state.batchOpen = false;
         state.pendingReadyForQuery++;
         state.pending.add(TransactionState.Pending.END_OF_BATCH);
@@ -225,6 +246,9 @@ final class ClientMessages implements MessageFramer.Handler {
             head.release();
             forwardRest = false;
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
+            length = head.readableBytes() - 1;
+        } else if (head.readableBytes() == length + 1) {
+            head = pipeline.withStartupResets(state, head, length, classification, false);
             length = head.readableBytes() - 1;
         }
         boolean unnamed = head.getByte(5) == 0;

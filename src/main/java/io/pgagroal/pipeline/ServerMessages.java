@@ -2,6 +2,7 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.pgagroal.protocol.CommandComplete;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
@@ -40,8 +41,20 @@ final class ServerMessages implements MessageFramer.Handler {
                 yield describe != null && describe.kind() == TransactionState.Pending.DESCRIBE && describe.injected();
             }
             case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> describes();
+            case Protocol.COMMAND_COMPLETE -> renames();
+            case Protocol.EMPTY_QUERY_RESPONSE, Protocol.PORTAL_SUSPENDED -> {
+                state.resultsInBatch++;
+                yield false;
+            }
             default -> false;
         };
+    }
+
+    /** Counts a result of the batch being answered: whether it is a CommandComplete to rename. */
+    private boolean renames() {
+        int result = state.resultsInBatch++;
+        TransactionState.Renaming next = state.renamings == null ? null : state.renamings.peek();
+        return next != null && next.batch() == state.batchesAnswered && next.result() == result;
     }
 
     @Override
@@ -74,6 +87,12 @@ final class ServerMessages implements MessageFramer.Handler {
             }
             case Protocol.PARAMETER_DESCRIPTION -> {
                 drop(head, whole);
+                return;
+            }
+            case Protocol.COMMAND_COMPLETE -> {
+                ByteBuf renamed = new CommandComplete(state.renamings.poll().tag()).encode(head.alloc());
+                drop(head, whole);
+                state.relay.writeToClient(renamed);
                 return;
             }
             case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> {

@@ -92,6 +92,11 @@ final class SqlTokens {
         return kind;
     }
 
+    /** Where the current token starts in the buffer (the end of the text at {@link #END}). */
+    int start() {
+        return start;
+    }
+
     /** Whether the current token ends a statement: the end of the text, or a {@code ;} outside parentheses. */
     boolean endOfStatement() {
         return kind == END || depth == 0 && symbol(';');

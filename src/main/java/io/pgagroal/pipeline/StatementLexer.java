@@ -72,6 +72,10 @@ public final class StatementLexer {
     private boolean setsParameters;
     private boolean dropsPreparedStatements;
     private List<String> databases;
+    private List<ResetStatement> resets;
+    /** The statements read so far, empty ones not counted, and where the current one starts. */
+    private int statements;
+    private int statementStart;
 
     private StatementLexer() {
     }
@@ -96,13 +100,23 @@ public final class StatementLexer {
         setsParameters = false;
         dropsPreparedStatements = false;
         databases = null;
+        resets = null;
+        statements = 0;
         while (tokens.next() != SqlTokens.END) {
+            if (!tokens.symbol(';')) {
+                statements++;
+                statementStart = tokens.start();
+            }
             statement();
         }
-        if (pin == null && !setsParameters && !dropsPreparedStatements && databases == null) {
+        if (pin == null && !setsParameters && !dropsPreparedStatements && databases == null && resets == null) {
             return Classification.PLAIN;
         }
-        return new Classification(pin, setsParameters, dropsPreparedStatements, databases == null ? List.of() : databases);
+        if (resets != null && statements == 1) {
+            resets.set(0, resets.get(0).alone(true));
+        }
+        return new Classification(pin, setsParameters, dropsPreparedStatements, databases == null ? List.of() : databases,
+                resets == null ? List.of() : resets);
     }
 
     /** Reads one statement from its first token to the {@code ;} or the end that ends it. */
@@ -118,9 +132,13 @@ public final class StatementLexer {
             set();
         } else if (tokens.accept("reset")) {
             setsParameters = true;
+            reset();
         } else if (tokens.accept("discard")) {
-            dropsPreparedStatements |= tokens.is("all");
-            setsParameters |= tokens.is("all");
+            if (tokens.accept("all")) {
+                dropsPreparedStatements = true;
+                setsParameters = true;
+                foundReset(ResetStatement.Kind.DISCARD_ALL, null, false, "DISCARD ALL");
+            }
         } else if (tokens.accept("deallocate")) {
             tokens.accept("prepare");
             dropsPreparedStatements |= tokens.is("all");
@@ -200,9 +218,16 @@ public final class StatementLexer {
         return name;
     }
 
-    /** SET, except SET LOCAL, TRANSACTION and CONSTRAINTS, changes the session; SET ROLE and SESSION AUTHORIZATION pin it. */
+    /**
+     * SET, except SET LOCAL, TRANSACTION and CONSTRAINTS, changes the session; SET ROLE and SESSION
+     * AUTHORIZATION pin it. SET [LOCAL] ... TO DEFAULT is a reset.
+     */
     private void set() {
-        if (tokens.is("local") || tokens.is("transaction") || tokens.is("constraints")) {
+        if (tokens.accept("local")) {
+            setDefault(true);
+            return;
+        }
+        if (tokens.is("transaction") || tokens.is("constraints")) {
             return;
         }
         setsParameters = true;
@@ -211,7 +236,83 @@ public final class StatementLexer {
             found(PinReason.SET_ROLE);
         } else if (tokens.is("authorization") || tokens.is("session") || tokens.isIdentifier("session_authorization")) {
             found(PinReason.SET_SESSION_AUTHORIZATION);
+        } else {
+            setDefault(false);
         }
+    }
+
+    /** {@code name {TO | =} DEFAULT}, {@code TIME ZONE {DEFAULT | LOCAL}}, {@code NAMES [DEFAULT]}: what follows SET [SESSION | LOCAL]. */
+    private void setDefault(boolean local) {
+        String parameter;
+        if (tokens.accept("time")) {
+            if (!tokens.accept("zone") || !tokens.accept("default") && !tokens.accept("local")) {
+                return;
+            }
+            parameter = "timezone";
+        } else if (tokens.accept("names")) {
+            tokens.accept("default");
+            parameter = "client_encoding";
+        } else {
+            parameter = variable();
+            if (parameter == null || !tokens.accept("to") && !acceptSymbol('=') || !tokens.accept("default")) {
+                return;
+            }
+        }
+        foundReset(ResetStatement.Kind.PARAMETER, parameter, local, "SET");
+    }
+
+    /** {@code RESET {name | ALL | TIME ZONE}}; RESET SESSION AUTHORIZATION, ROLE and TRANSACTION ISOLATION LEVEL set nothing a startup packet gives. */
+    private void reset() {
+        if (tokens.accept("all")) {
+            foundReset(ResetStatement.Kind.ALL, null, false, "RESET");
+        } else if (tokens.accept("time")) {
+            if (tokens.accept("zone")) {
+                foundReset(ResetStatement.Kind.PARAMETER, "timezone", false, "RESET");
+            }
+        } else if (!tokens.is("session") && !tokens.is("transaction")) {
+            String parameter = variable();
+            if (parameter != null) {
+                foundReset(ResetStatement.Kind.PARAMETER, parameter, false, "RESET");
+            }
+        }
+    }
+
+    /** A parameter name, {@code ColId ['.' ColId]...}, moving past it; null if the tokens are not one. */
+    private String variable() {
+        String name = identifier();
+        while (name != null && acceptSymbol('.')) {
+            String part = identifier();
+            name = part == null ? null : name + '.' + part;
+        }
+        return name;
+    }
+
+    private String identifier() {
+        if (tokens.kind() != SqlTokens.WORD && tokens.kind() != SqlTokens.QUOTED) {
+            return null;
+        }
+        String name = tokens.name();
+        tokens.next();
+        return name;
+    }
+
+    private boolean acceptSymbol(char c) {
+        if (!tokens.symbol(c)) {
+            return false;
+        }
+        tokens.next();
+        return true;
+    }
+
+    /** Notes a reset when nothing follows what was read of the statement. */
+    private void foundReset(ResetStatement.Kind kind, String parameter, boolean local, String tag) {
+        if (!tokens.endOfStatement()) {
+            return;
+        }
+        if (resets == null) {
+            resets = new ArrayList<>(1);
+        }
+        resets.add(new ResetStatement(statements - 1, statementStart, tokens.start(), kind, parameter, local, tag, false));
     }
 
     /** Reads the rest of the statement, for calls of {@link Function}s and for what its {@link Body} looks for. */

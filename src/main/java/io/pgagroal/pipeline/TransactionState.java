@@ -45,6 +45,13 @@ public final class TransactionState implements RelayState {
     record Statement(String serverName, byte[] parse, Classification classification) {
     }
 
+    /**
+     * A CommandComplete to be renamed to {@code tag}: the one answering the {@code result}-th
+     * Execute or statement of the client's {@code batch}-th batch (both counted from 0).
+     */
+    record Renaming(int batch, int result, String tag) {
+    }
+
     /** A piece of the client's stream that waits for a connection: a head, a run or a rest (see MessageFramer). */
     record Held(byte kind, ByteBuf bytes, int length) {
         static final byte HEAD = 'h';
@@ -71,6 +78,19 @@ public final class TransactionState implements RelayState {
     final ClientMessages client;
     final ServerMessages server;
     private final Map<String, String> desired;
+    /** What RESET returns to for this client: its startup values. */
+    final StartupResets startupResets;
+    /** The client's statements and portals standing for a reset the pooler replaced, with its tag; null until there is one. */
+    Map<String, String> resetStatements;
+    Map<String, String> resetPortals;
+    /** The CommandCompletes to rename, in stream order; null until there is one. */
+    ArrayDeque<Renaming> renamings;
+    /** The batches (Query, Sync, FunctionCall) the client sent, and the Executes of the one open. */
+    int batchesSent;
+    int executesInBatch;
+    /** The batches PostgreSQL answered (its ReadyForQuery), and the results of the one being answered. */
+    int batchesAnswered;
+    int resultsInBatch;
     final Relay relay;
     int pendingReadyForQuery;
     /** A message was sent since the last Sync, Query or FunctionCall: a batch is open. */
@@ -95,6 +115,7 @@ public final class TransactionState implements RelayState {
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;
         this.desired = new LinkedHashMap<>(startupSettings);
+        this.startupResets = StartupResets.of(startupSettings);
         this.client = new ClientMessages(pipeline, this);
         this.server = new ServerMessages(pipeline, this);
     }
@@ -102,6 +123,11 @@ public final class TransactionState implements RelayState {
     /** The session state this client wants on whichever connection it is given (see the class comment). */
     public Map<String, String> desiredParameters() {
         return desired;
+    }
+
+    /** The startup values this client's resets return to, by name. */
+    public Map<String, String> startupValues() {
+        return startupResets.values();
     }
 
     /** Why the client keeps its connection until it leaves; null when it does not. */

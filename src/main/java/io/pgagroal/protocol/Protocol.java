@@ -18,6 +18,8 @@ public final class Protocol {
     public static final byte BACKEND_KEY_DATA = 'K';
     public static final byte COMMAND_COMPLETE = 'C';
     public static final byte DATA_ROW = 'D';
+    public static final byte EMPTY_QUERY_RESPONSE = 'I';
+    public static final byte PORTAL_SUSPENDED = 's';
     public static final byte ERROR_RESPONSE = 'E';
     public static final byte NOTICE_RESPONSE = 'N';
     public static final byte PARAMETER_STATUS = 'S';

@@ -1,5 +1,6 @@
 package io.pgagroal.session;
 
+import io.pgagroal.pipeline.StartupResets;
 import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -13,7 +14,6 @@ import io.pgagroal.protocol.Protocol;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -48,10 +48,6 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     private final Outcome outcome;
     private final Frames.Decoder framer = Frames.decoder();
-    /** Parameters PostgreSQL reports or shows that no client may set: never applied by the pooler. */
-    private static final Set<String> READ_ONLY = Set.of("is_superuser", "session_authorization", "role", "server_version",
-            "server_version_num", "server_encoding", "integer_datetimes", "in_hot_standby");
-
     static final String SESSION_SETTINGS =
             "SELECT name, pg_catalog.current_setting(name) FROM pg_catalog.pg_settings WHERE source = 'session' AND context <> 'internal'";
 
@@ -82,19 +78,13 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
 
     /** Whether the pooler may give this parameter to a connection (read-only ones are never replayed). */
     static boolean settable(String name) {
-        return !READ_ONLY.contains(name);
+        return StartupResets.settable(name);
     }
 
     static String sets(Map<String, String> settings) {
         return settings.entrySet().stream()
-                .map(s -> "pg_catalog.set_config(" + literal(s.getKey()) + ", " + (s.getValue() == null ? "NULL" : literal(s.getValue()))
-                        + ", false)")
+                .map(s -> StartupResets.setConfig(s.getKey(), s.getValue(), false))
                 .collect(Collectors.joining(", ", "SELECT ", ""));
-    }
-
-    /** An escape string literal, right whatever standard_conforming_strings says. */
-    private static String literal(String value) {
-        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     @Override

@@ -300,7 +300,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
 
     /**
      * What the client's transaction left: the session settings read, with the reported parameters
-     * as PostgreSQL last reported them. The client wants exactly that from now on.
+     * as PostgreSQL last reported them. The client wants exactly that from now on, except that a
+     * startup parameter no longer set for the session went back to its reset value, which for this
+     * client is its startup value (a RESET the pooler did not see, in a function, say).
      */
     @Override
     public void read(Map<String, String> settings, ErrorResponse error) {
@@ -321,6 +323,11 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         server.appliedParameters().putAll(now);
         transactionState.desiredParameters().clear();
         transactionState.desiredParameters().putAll(now);
+        transactionState.startupValues().forEach((name, value) -> {
+            if (now.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                transactionState.desiredParameters().put(name, value);
+            }
+        });
         handOver(deallocateAfterReading);
     }
 

@@ -147,7 +147,40 @@ class StatementLexerTest {
         "SELECT 1; SET datestyle = iso"
     })
     void setsParameters(String sql) {
-        assertThat(classify(sql)).isEqualTo(SETS_PARAMETERS);
+        assertThat(withoutResets(classify(sql))).isEqualTo(SETS_PARAMETERS);
+    }
+
+    /** Resets found, with the parameter, SET LOCAL, the tag, the statement's index, whether it stands alone, and its text. */
+    @Test
+    void resets() {
+        assertResets("RESET search_path", "PARAMETER search_path false RESET 0 true [RESET search_path]");
+        assertResets("reset ALL ; select 1", "ALL null false RESET 0 false [reset ALL ]");
+        assertResets("select 1;; /* c */ RESET \"TimeZone\"", "PARAMETER TimeZone false RESET 1 false [RESET \"TimeZone\"]");
+        assertResets("RESET TIME ZONE; RESET my.custom", "PARAMETER timezone false RESET 0 false [RESET TIME ZONE]",
+                "PARAMETER my.custom false RESET 1 false [RESET my.custom]");
+        assertResets("SET search_path TO DEFAULT", "PARAMETER search_path false SET 0 true [SET search_path TO DEFAULT]");
+        assertResets("SET SESSION statement_timeout = default", "PARAMETER statement_timeout false SET 0 true [SET SESSION statement_timeout = default]");
+        assertResets("set local search_path to default", "PARAMETER search_path true SET 0 true [set local search_path to default]");
+        assertResets("SET TIME ZONE LOCAL", "PARAMETER timezone false SET 0 true [SET TIME ZONE LOCAL]");
+        assertResets("SET LOCAL TIME ZONE DEFAULT", "PARAMETER timezone true SET 0 true [SET LOCAL TIME ZONE DEFAULT]");
+        assertResets("SET NAMES DEFAULT", "PARAMETER client_encoding false SET 0 true [SET NAMES DEFAULT]");
+        assertResets("DISCARD ALL", "DISCARD_ALL null false DISCARD ALL 0 true [DISCARD ALL]");
+        for (String other : new String[] {"RESET SESSION AUTHORIZATION", "RESET TRANSACTION ISOLATION LEVEL", "SET search_path = 'default'",
+            "SET search_path = default, public", "RESET search_path extra", "SET TIME ZONE 'UTC'", "DISCARD TEMP", "SELECT 'RESET ALL'"}) {
+            assertThat(classify(other).resets()).as(other).isEmpty();
+        }
+    }
+
+    private static void assertResets(String sql, String... expected) {
+        byte[] bytes = sql.getBytes(UTF_8);
+        assertThat(classify(bytes).resets()).as(sql).map(r -> r.kind() + " " + r.parameter() + " " + r.local() + " " + r.tag() + " "
+                + r.statement() + " " + r.alone() + " [" + new String(bytes, r.start() - BEFORE.length, r.end() - r.start(), UTF_8) + "]")
+                .containsExactly(expected);
+    }
+
+    private static Classification withoutResets(Classification classification) {
+        return new Classification(classification.pin(), classification.setsParameters(), classification.dropsPreparedStatements(),
+                classification.databases());
     }
 
     @ParameterizedTest
@@ -176,8 +209,8 @@ class StatementLexerTest {
 
     @Test
     void discardAndDeallocateAll() {
-        assertThat(classify("DISCARD ALL")).isEqualTo(new Classification(null, true, true, List.of()));
-        assertThat(classify("discard all")).isEqualTo(new Classification(null, true, true, List.of()));
+        assertThat(withoutResets(classify("DISCARD ALL"))).isEqualTo(new Classification(null, true, true, List.of()));
+        assertThat(withoutResets(classify("discard all"))).isEqualTo(new Classification(null, true, true, List.of()));
         assertThat(classify("DEALLOCATE ALL")).isEqualTo(new Classification(null, false, true, List.of()));
         assertThat(classify("Deallocate Prepare All")).isEqualTo(new Classification(null, false, true, List.of()));
     }
@@ -247,7 +280,7 @@ class StatementLexerTest {
     void everyStatementCountsAndTheFirstPinWins() {
         assertPin("select 1; listen x", PinReason.LISTEN);
         assertPin("SELECT pg_backend_pid(); LISTEN x", PinReason.BACKEND_PID);
-        assertThat(classify("LISTEN a; SET LOCAL x = 1; DISCARD ALL; DROP DATABASE d; SELECT pg_advisory_lock(1)"))
+        assertThat(withoutResets(classify("LISTEN a; SET LOCAL x = 1; DISCARD ALL; DROP DATABASE d; SELECT pg_advisory_lock(1)")))
                 .isEqualTo(new Classification(PinReason.LISTEN, true, true, List.of("d")));
         assertThat(classify("DROP DATABASE a; CREATE DATABASE b TEMPLATE c;ALTER DATABASE d OWNER TO e"))
                 .isEqualTo(databases("a", "b", "c", "d"));

@@ -39,6 +39,16 @@ public final class Psql {
         return command.run(TIMEOUT);
     }
 
+    /**
+     * As {@link #script(Endpoint, Map, String)}, but with the command tag of every statement that
+     * returns no rows printed too (RESET, SET, BEGIN ...), as psql shows them.
+     */
+    public static ProcessResult scriptWithTags(Endpoint target, Map<String, String> environment, String sql) {
+        Command command = target.command(arguments(target, "-At", "-f", "-")).stdin(sql);
+        environment.forEach(command::env);
+        return command.run(TIMEOUT);
+    }
+
     private static List<String> arguments(Endpoint target, String... options) {
         List<String> command = new ArrayList<>(List.of(PgBinaries.tool("psql").toString(),
                 "-X", "-v", "ON_ERROR_STOP=1"));

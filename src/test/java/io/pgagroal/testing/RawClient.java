@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A minimal protocol 3.0 client on a plain socket, for what drivers do not expose: the
@@ -39,11 +40,22 @@ public final class RawClient implements AutoCloseable {
         return connect(new Socket(host, port), user, database);
     }
 
+    /** Connects with these startup parameters besides user and database, and reads the startup reply up to ReadyForQuery. */
+    public static RawClient connect(String host, int port, String user, String database, Map<String, String> startup) throws IOException {
+        return connect(new Socket(host, port), user, database, startup);
+    }
+
     /** Starts up on a socket already connected (a TLS socket, for direct TLS) and reads up to ReadyForQuery. */
     public static RawClient connect(Socket socket, String user, String database) throws IOException {
+        return connect(socket, user, database, Map.of());
+    }
+
+    private static RawClient connect(Socket socket, String user, String database, Map<String, String> startup) throws IOException {
         RawClient client = new RawClient(socket);
         client.socket.setSoTimeout(10_000);
-        byte[] parameters = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
+        StringBuilder packet = new StringBuilder("user\0" + user + "\0database\0" + database + "\0");
+        startup.forEach((name, value) -> packet.append(name).append('\0').append(value).append('\0'));
+        byte[] parameters = packet.append('\0').toString().getBytes(StandardCharsets.UTF_8);
         client.out.writeInt(8 + parameters.length);
         client.out.writeInt(196608);
         client.out.write(parameters);
@@ -82,6 +94,31 @@ public final class RawClient implements AutoCloseable {
         out.write(text);
         out.writeByte(0);
         out.flush();
+        return replies(charset);
+    }
+
+    /**
+     * Sends each statement as Parse, Bind and Execute of the unnamed statement and portal, then one
+     * Sync (one batch, one implicit transaction), and reads up to ReadyForQuery, as {@link #query}.
+     */
+    public List<String> extended(String... statements) throws IOException {
+        for (String sql : statements) {
+            byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+            out.writeByte('P');
+            out.writeInt(4 + 1 + text.length + 1 + 2);
+            out.writeByte(0);
+            out.write(text);
+            out.writeByte(0);
+            out.writeShort(0);
+            out.write(new byte[] {'B', 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0});
+            out.write(new byte[] {'E', 0, 0, 0, 9, 0, 0, 0, 0, 0});
+        }
+        out.write(new byte[] {'S', 0, 0, 0, 4});
+        out.flush();
+        return replies(StandardCharsets.UTF_8);
+    }
+
+    private List<String> replies(Charset charset) throws IOException {
         List<String> replies = new ArrayList<>();
         while (true) {
             byte type = in.readByte();
