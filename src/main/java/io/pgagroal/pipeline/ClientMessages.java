@@ -158,7 +158,7 @@ final class ClientMessages implements MessageFramer.Handler {
                     forwardRest = false;
                     head = TransactionPipeline.refusal(refusal);
                 } else {
-                    head = pipeline.withStartupResets(state, head, length, statements, betweenTransactions && state.pin == null);
+                    head = state.startupResets.rewrite(head, length, statements, betweenTransactions && state.pin == null, state.resetTags);
                 }
                 endOfBatch(head);
             }
@@ -183,8 +183,8 @@ final class ClientMessages implements MessageFramer.Handler {
                 } else {
                     state.portals.remove(bind.portal());
                 }
-                if (state.resetStatements != null) {
-                    TransactionPipeline.bound(state, bind.portal(), bind.statement());
+                if (state.resetTags.watchesBinds()) {
+                    state.resetTags.bind(bind.portal(), bind.statement());
                 }
                 pipeline.reference(state, head, length, 5 + ByteBufUtil.utf8Bytes(bind.portal()) + 1, bind.statement(), true);
             }
@@ -213,19 +213,16 @@ final class ClientMessages implements MessageFramer.Handler {
 
     /** An Execute is counted, so that the CommandComplete of a portal standing for a replaced reset can be told. */
     private void execute(ByteBuf head) {
-        int result = state.executesInBatch++;
-        if (state.resetPortals != null && !state.resetPortals.isEmpty()) {
-            String tag = state.resetPortals.get(Messages.readCString(Messages.body(head)));
-            if (tag != null) {
-                TransactionPipeline.rename(state, result, tag);
-            }
+        if (state.resetTags.watchesExecutes()) {
+            state.resetTags.execute(Messages.readCString(Messages.body(head)));
+        } else {
+            state.resetTags.execute();
         }
         state.relay.writeToServer(head);
     }
 
     private void endOfBatch(ByteBuf head) {
-        state.batchesSent++;
-        state.executesInBatch = 0;
+        state.resetTags.endOfBatch();
         state.batchOpen = false;
         state.pendingReadyForQuery++;
         state.pending.add(TransactionState.Pending.END_OF_BATCH);
@@ -247,8 +244,8 @@ final class ClientMessages implements MessageFramer.Handler {
             forwardRest = false;
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
             length = head.readableBytes() - 1;
-        } else if (head.readableBytes() == length + 1) {
-            head = pipeline.withStartupResets(state, head, length, classification, false);
+        } else {
+            head = state.startupResets.rewrite(head, length, classification, false, state.resetTags);
             length = head.readableBytes() - 1;
         }
         boolean unnamed = head.getByte(5) == 0;

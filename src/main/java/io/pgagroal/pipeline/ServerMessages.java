@@ -41,20 +41,8 @@ final class ServerMessages implements MessageFramer.Handler {
                 yield describe != null && describe.kind() == TransactionState.Pending.DESCRIBE && describe.injected();
             }
             case Protocol.ROW_DESCRIPTION, Protocol.NO_DATA -> describes();
-            case Protocol.COMMAND_COMPLETE -> renames();
-            case Protocol.EMPTY_QUERY_RESPONSE, Protocol.PORTAL_SUSPENDED -> {
-                state.resultsInBatch++;
-                yield false;
-            }
-            default -> false;
+            default -> state.resetTags.renames(type);
         };
-    }
-
-    /** Counts a result of the batch being answered: whether it is a CommandComplete to rename. */
-    private boolean renames() {
-        int result = state.resultsInBatch++;
-        TransactionState.Renaming next = state.renamings == null ? null : state.renamings.peek();
-        return next != null && next.batch() == state.batchesAnswered && next.result() == result;
     }
 
     @Override
@@ -90,7 +78,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 return;
             }
             case Protocol.COMMAND_COMPLETE -> {
-                ByteBuf renamed = new CommandComplete(state.renamings.poll().tag()).encode(head.alloc());
+                ByteBuf renamed = new CommandComplete(state.resetTags.tag()).encode(head.alloc());
                 drop(head, whole);
                 state.relay.writeToClient(renamed);
                 return;

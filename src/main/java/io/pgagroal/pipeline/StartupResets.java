@@ -1,6 +1,9 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.pgagroal.protocol.Messages;
+import io.pgagroal.protocol.Protocol;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,6 +66,45 @@ public final class StartupResets {
     }
 
     /**
+     * The Query or Parse in {@code message} with the resets its text holds that the startup values
+     * concern replaced, and {@code tags} told; the message itself when none is (also when it is not
+     * whole, only the head of a larger one having been read). A Parse holds one statement, and
+     * DISCARD ALL is replaced only in a Query, when {@code discardAll} says nothing else of the
+     * session would end with it.
+     */
+    ByteBuf rewrite(ByteBuf message, int length, Classification classification, boolean discardAll, ResetTags tags) {
+        boolean parse = message.getByte(message.readerIndex()) == Protocol.PARSE;
+        String name = parse ? Messages.readCString(Messages.body(message)) : null;
+        List<ResetStatement> resets = classification.resets();
+        if (resets.isEmpty() || none() || message.readableBytes() != length + 1 || parse && !resets.get(0).alone()) {
+            if (parse) {
+                tags.parse(name, null);
+            }
+            return message;
+        }
+        int start = message.readerIndex();
+        int end = start + 1 + length;
+        int textStart = start + 5 + (parse ? ByteBufUtil.utf8Bytes(name) + 1 : 0);
+        int textEnd = message.indexOf(textStart, end, (byte) 0);
+        List<ResetStatement> replaced = new ArrayList<>(1);
+        byte[] text = textEnd < 0 ? null : rewrite(message, textStart, textEnd, resets, discardAll && !parse, replaced);
+        if (parse) {
+            tags.parse(name, text == null ? null : replaced.get(0).tag());
+        }
+        if (text == null) {
+            return message;
+        }
+        ByteBuf out = message.alloc().buffer(textStart - start + text.length + end - textEnd);
+        out.writeBytes(message, start, textStart - start).writeBytes(text).writeBytes(message, textEnd, end - textEnd);
+        out.setInt(1, out.readableBytes() - 1);
+        message.release();
+        if (!parse) {
+            tags.query(replaced);
+        }
+        return out;
+    }
+
+    /**
      * The text from {@code start} to {@code end} of {@code text}, with the resets the startup values
      * concern replaced; null when none is.
      *
@@ -71,7 +113,7 @@ public final class StartupResets {
      *     session holds, and fails inside a transaction block, which a DO block would not)
      * @param replaced receives the resets replaced, in text order
      */
-    byte[] rewrite(ByteBuf text, int start, int end, List<ResetStatement> resets, boolean discardAll, List<ResetStatement> replaced) {
+    private byte[] rewrite(ByteBuf text, int start, int end, List<ResetStatement> resets, boolean discardAll, List<ResetStatement> replaced) {
         ByteArrayOutputStream out = null;
         int copied = start;
         for (ResetStatement reset : resets) {

@@ -17,10 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,71 +131,6 @@ public final class TransactionPipeline implements Pipeline {
         return null;
     }
 
-    /**
-     * The Query or Parse in {@code message} with the resets its text holds that the client's startup
-     * values concern replaced ({@link StartupResets}), and the CommandCompletes they will answer
-     * with noted for renaming; the message itself when none is (also when it is not whole: only the
-     * head of a larger one was read). A Parse holds one statement; DISCARD ALL is replaced only in a
-     * Query, when {@code discardAll} says the client's session holds nothing else it would end.
-     */
-    ByteBuf withStartupResets(TransactionState state, ByteBuf message, int length, Classification classification, boolean discardAll) {
-        boolean parse = message.getByte(message.readerIndex()) == Protocol.PARSE;
-        String name = parse ? Messages.readCString(Messages.body(message)) : null;
-        if (parse && state.resetStatements != null) {
-            state.resetStatements.remove(name);
-        }
-        if (classification.resets().isEmpty() || state.startupResets.none() || message.readableBytes() != length + 1
-                || parse && !classification.resets().get(0).alone()) {
-            return message;
-        }
-        int start = message.readerIndex();
-        int end = start + 1 + length;
-        int textStart = start + 5 + (parse ? utf8Length(name) + 1 : 0);
-        int textEnd = message.indexOf(textStart, end, (byte) 0);
-        List<ResetStatement> replaced = new ArrayList<>(1);
-        byte[] text = textEnd < 0 ? null
-                : state.startupResets.rewrite(message, textStart, textEnd, classification.resets(), discardAll && !parse, replaced);
-        if (text == null) {
-            return message;
-        }
-        ByteBuf out = message.alloc().buffer(textStart - start + text.length + end - textEnd);
-        out.writeBytes(message, start, textStart - start).writeBytes(text).writeBytes(message, textEnd, end - textEnd);
-        out.setInt(1, out.readableBytes() - 1);
-        message.release();
-        if (parse) {
-            if (state.resetStatements == null) {
-                state.resetStatements = new HashMap<>();
-            }
-            state.resetStatements.put(name, replaced.get(0).tag());
-        } else {
-            for (ResetStatement reset : replaced) {
-                rename(state, state.executesInBatch + reset.statement(), reset.tag());
-            }
-        }
-        return out;
-    }
-
-    /** Notes that the result-th result of the batch the client has open is a CommandComplete to rename to the tag. */
-    static void rename(TransactionState state, int result, String tag) {
-        if (state.renamings == null) {
-            state.renamings = new ArrayDeque<>(2);
-        }
-        state.renamings.add(new TransactionState.Renaming(state.batchesSent, result, tag));
-    }
-
-    /** A Bind: its portal stands for a replaced reset when its statement does. */
-    static void bound(TransactionState state, String portal, String statement) {
-        String tag = state.resetStatements.get(statement);
-        if (tag != null) {
-            if (state.resetPortals == null) {
-                state.resetPortals = new HashMap<>();
-            }
-            state.resetPortals.put(portal, tag);
-        } else if (state.resetPortals != null) {
-            state.resetPortals.remove(portal);
-        }
-    }
-
     /** A Query whose statement makes PostgreSQL report the refusal as an error: the transaction fails as for any error. */
     static ByteBuf refusal(String message) {
         return Messages.query(UnpooledByteBufAllocator.DEFAULT, refusalStatement(message));
@@ -264,7 +196,7 @@ public final class TransactionPipeline implements Pipeline {
         if (pinning == TransactionPinning.ERROR && classification.pin() != null) {
             return false;
         }
-        message = withStartupResets(state, message, message.readableBytes() - 1, classification, false);
+        message = state.startupResets.rewrite(message, message.readableBytes() - 1, classification, false, state.resetTags);
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         forget(state, name);
         state.statements.put(name, new TransactionState.Statement(serverName, rename(message, rest, serverName), classification));
@@ -468,15 +400,8 @@ public final class TransactionPipeline implements Pipeline {
         state.transactionStatus = readyForQuery.transactionStatus();
         if (readyForQuery.idle()) {
             state.portals.clear();
-            if (state.resetPortals != null) {
-                state.resetPortals.clear();
-            }
         }
-        state.batchesAnswered++;
-        state.resultsInBatch = 0;
-        if (state.renamings != null) {
-            state.renamings.removeIf(renaming -> renaming.batch() < state.batchesAnswered);
-        }
+        state.resetTags.readyForQuery(readyForQuery.idle());
         PreparedStatementCache cache = state.relay.serverState().preparedStatements();
         TransactionState.Pending skipped;
         while ((skipped = state.pending.poll()) != null && skipped.kind() != TransactionState.Pending.BATCH_END) {

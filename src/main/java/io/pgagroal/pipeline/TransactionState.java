@@ -45,13 +45,6 @@ public final class TransactionState implements RelayState {
     record Statement(String serverName, byte[] parse, Classification classification) {
     }
 
-    /**
-     * A CommandComplete to be renamed to {@code tag}: the one answering the {@code result}-th
-     * Execute or statement of the client's {@code batch}-th batch (both counted from 0).
-     */
-    record Renaming(int batch, int result, String tag) {
-    }
-
     /** A piece of the client's stream that waits for a connection: a head, a run or a rest (see MessageFramer). */
     record Held(byte kind, ByteBuf bytes, int length) {
         static final byte HEAD = 'h';
@@ -80,17 +73,7 @@ public final class TransactionState implements RelayState {
     private final Map<String, String> desired;
     /** What RESET returns to for this client: its startup values. */
     final StartupResets startupResets;
-    /** The client's statements and portals standing for a reset the pooler replaced, with its tag; null until there is one. */
-    Map<String, String> resetStatements;
-    Map<String, String> resetPortals;
-    /** The CommandCompletes to rename, in stream order; null until there is one. */
-    ArrayDeque<Renaming> renamings;
-    /** The batches (Query, Sync, FunctionCall) the client sent, and the Executes of the one open. */
-    int batchesSent;
-    int executesInBatch;
-    /** The batches PostgreSQL answered (its ReadyForQuery), and the results of the one being answered. */
-    int batchesAnswered;
-    int resultsInBatch;
+    final ResetTags resetTags = new ResetTags();
     final Relay relay;
     int pendingReadyForQuery;
     /** A message was sent since the last Sync, Query or FunctionCall: a batch is open. */
