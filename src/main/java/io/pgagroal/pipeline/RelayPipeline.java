@@ -2,6 +2,7 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The relay shared by the performance and session pipelines: forward every chunk as it was read,
@@ -14,6 +15,24 @@ public abstract class RelayPipeline implements Pipeline {
 
     /** The per-session protocol state this pipeline keeps; the session holds it. */
     public abstract RelayState newState();
+
+    /**
+     * The state of a session whose connection adopted the client's startup settings with set_config:
+     * its resets return to them, as they would on a connection opened with them.
+     */
+    public RelayState newAdoptedState(Map<String, String> startupSettings) {
+        ScannedState state = (ScannedState) newState();
+        StartupResets startup = StartupResets.of(startupSettings);
+        if (!startup.none()) {
+            state.adopted(startup);
+        }
+        return state;
+    }
+
+    @Override
+    public void stop(Relay relay) {
+        ((ScannedState) relay.state()).stop();
+    }
     @Override
     public void client(Relay relay, ByteBuf chunk) {
         ScannedState state = (ScannedState) relay.state();
@@ -23,12 +42,12 @@ public abstract class RelayPipeline implements Pipeline {
             relay.closeIdleConnections(databases);
         }
         if (terminate < 0) {
-            relay.writeToServer(chunk);
+            state.toServer(relay, chunk);
             return;
         }
         int before = terminate - chunk.readerIndex();
         if (before > 0) {
-            relay.writeToServer(chunk.retainedSlice(chunk.readerIndex(), before));
+            state.toServer(relay, chunk.retainedSlice(chunk.readerIndex(), before));
         }
         chunk.release();
         relay.clientTerminated();
@@ -36,8 +55,9 @@ public abstract class RelayPipeline implements Pipeline {
 
     @Override
     public void server(Relay relay, ByteBuf chunk) {
-        boolean fatal = ((ScannedState) relay.state()).scanServer(chunk);
-        relay.writeToClient(chunk);
+        ScannedState state = (ScannedState) relay.state();
+        boolean fatal = state.scanServer(chunk);
+        state.toClient(relay, chunk);
         if (fatal) {
             relay.serverFatal();
         }

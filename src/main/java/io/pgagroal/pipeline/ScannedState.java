@@ -31,6 +31,8 @@ final class ScannedState implements RelayState {
     private boolean fatal;
     /** Databases named by DROP, CREATE or ALTER DATABASE in the chunk being scanned, or null. */
     private List<String> databases;
+    /** Set when the connection adopted the client's startup parameters: its resets are replaced. */
+    private AdoptedRelay adopted;
 
     /**
      * @param statistics where to count queries, transactions and bytes; null to count nothing
@@ -56,6 +58,36 @@ final class ScannedState implements RelayState {
         return fatal;
     }
 
+    /** The connection adopted the client's startup parameters (see {@link AdoptedRelay}). */
+    void adopted(StartupResets startup) {
+        adopted = new AdoptedRelay(startup);
+    }
+
+    /** Relays a scanned chunk of the client's to the server. */
+    void toServer(Relay relay, ByteBuf chunk) {
+        if (adopted == null) {
+            relay.writeToServer(chunk);
+        } else {
+            adopted.client(relay, chunk);
+        }
+    }
+
+    /** Relays a scanned chunk of the server's to the client. */
+    void toClient(Relay relay, ByteBuf chunk) {
+        if (adopted == null) {
+            relay.writeToClient(chunk);
+        } else {
+            adopted.server(relay, chunk);
+        }
+    }
+
+    /** The session stopped relaying. */
+    void stop() {
+        if (adopted != null) {
+            adopted.discard();
+        }
+    }
+
     /** The databases the last chunk scanned named in DROP, CREATE or ALTER DATABASE, or null; cleared. */
     List<String> takeDatabases() {
         List<String> named = databases;
@@ -75,7 +107,7 @@ final class ScannedState implements RelayState {
 
     @Override
     public boolean atMessageBoundary() {
-        return clientScanner.atMessageBoundary() && serverScanner.atMessageBoundary();
+        return clientScanner.atMessageBoundary() && serverScanner.atMessageBoundary() && (adopted == null || adopted.atMessageBoundary());
     }
 
     private final class ClientVisitor implements MessageScanner.Visitor {

@@ -5,6 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.pgagroal.pipeline.RelayPipeline;
+import io.pgagroal.pipeline.RelayState;
 import io.pgagroal.protocol.BackendKeyData;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Frames;
@@ -203,7 +204,7 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
         if (!deferred) {
             writeToClient(Unpooled.wrappedBuffer(withClientKey(StartupReplay.withParameters(connection.startupReplay(), reported))));
         }
-        startRelay();
+        startRelay(pipeline.newAdoptedState(session.key.settings().orElseThrow()));
     }
 
     private byte[] withClientKey(byte[] replay) {
@@ -211,7 +212,12 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     }
 
     private void startRelay() {
-        relayState = pipeline.newState();
+        startRelay(pipeline.newState());
+    }
+
+    /** Relays with this state: an adopted connection's replaces the client's resets (see RelayPipeline#newAdoptedState). */
+    private void startRelay(RelayState relayState) {
+        this.relayState = relayState;
         relaying = true;
         ChannelPipeline serverPipeline = backend.pipeline();
         serverPipeline.addLast(new RelayHandler(this, false));

@@ -1,0 +1,83 @@
+package io.pgagroal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgagroal.testing.PoolerExtension;
+import io.pgagroal.testing.PostgresServer.AuthMethod;
+import io.pgagroal.testing.RawClient;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * In the session and performance pipelines a client may be given a prefilled connection that
+ * adopts its startup parameters with set_config; its resets then return to its startup values all
+ * the same, as on a connection opened for it (issue 9, finding 7). The pool is one prefilled
+ * connection, so every client adopts it.
+ */
+class StartupResetSessionTest {
+
+    @RegisterExtension
+    static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
+
+    private static void onePrefilledConnection(String pipeline) throws Exception {
+        PG.restartWithVault(pipeline, b -> b.limit(PoolerExtension.DATABASE + " " + PoolerExtension.USER + " 1 1 1"), "host all all all trust");
+        for (int i = 0; i < 100 && !"1".equals(backends()); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(backends()).isEqualTo("1");
+    }
+
+    private static String backends() {
+        return PG.postgres().query("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + PoolerExtension.USER + "'").trim();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"session", "performance"})
+    void psqlSeesWhatPostgresqlShows(String pipeline) throws Exception {
+        PG.postgres().execute("GRANT CREATE ON SCHEMA public TO " + PoolerExtension.USER);
+        PG.postgres().execute("CREATE SCHEMA IF NOT EXISTS tenant_a AUTHORIZATION " + PoolerExtension.USER);
+        PG.postgres().execute("CREATE SCHEMA IF NOT EXISTS x AUTHORIZATION " + PoolerExtension.USER);
+        onePrefilledConnection(pipeline);
+        StartupResetTransactionTest.assertSameAsDirectly(PG, StartupResetTransactionTest.SCRIPT);
+        assertThat(backends()).isEqualTo("1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"session", "performance"})
+    void commandTagsAreRenamed(String pipeline) throws Exception {
+        onePrefilledConnection(pipeline);
+        Map<String, String> startup = Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo");
+        try (RawClient client = RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE, startup)) {
+            assertThat(client.query("SELECT 1; SET search_path = public; RESET search_path; RESET ALL; SELECT current_setting('search_path')",
+                    StandardCharsets.UTF_8)).containsExactly("D 1", "C SELECT 1", "C SET", "C RESET", "C RESET", "D tenant_a", "C SELECT 1");
+            assertThat(client.extended("SET search_path = public", "SELECT 2", "RESET search_path", "SET TIME ZONE 'UTC'",
+                    "SET TIME ZONE DEFAULT", "SELECT current_setting('search_path') || ' ' || current_setting('TimeZone')"))
+                    .containsExactly("C SET", "D 2", "C SELECT 1", "C RESET", "C SET", "C SET", "D tenant_a Asia/Tokyo", "C SELECT 1");
+        }
+    }
+
+    /** pgJDBC on an adopted connection: RESET ALL brings back its startup options, and the TimeZone it was told stays. */
+    @ParameterizedTest
+    @ValueSource(strings = {"session", "performance"})
+    void jdbcResetAll(String pipeline) throws Exception {
+        onePrefilledConnection(pipeline);
+        Properties properties = new Properties();
+        properties.setProperty("options", "-c statement_timeout=4321");
+        try (Connection connection = PG.connect(PoolerExtension.USER, PoolerExtension.PASSWORD, properties);
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET statement_timeout = 10000");
+            statement.execute("RESET ALL");
+            try (ResultSet rs = statement.executeQuery("SHOW statement_timeout")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("4321ms");
+            }
+        }
+    }
+}
