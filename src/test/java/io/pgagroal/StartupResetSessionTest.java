@@ -45,7 +45,7 @@ class StartupResetSessionTest {
         PG.postgres().execute("CREATE SCHEMA IF NOT EXISTS tenant_a AUTHORIZATION " + PoolerExtension.USER);
         PG.postgres().execute("CREATE SCHEMA IF NOT EXISTS x AUTHORIZATION " + PoolerExtension.USER);
         onePrefilledConnection(pipeline);
-        StartupResetTransactionTest.assertSameAsDirectly(PG, StartupResetTransactionTest.SCRIPT);
+        StartupResetTransactionTest.assertSameAsDirectly(PG, StartupResetTransactionTest.SCRIPT + StartupResetTransactionTest.DISCARD_ALL);
         assertThat(backends()).isEqualTo("1");
     }
 
@@ -60,6 +60,29 @@ class StartupResetSessionTest {
             assertThat(client.extended("SET search_path = public", "SELECT 2", "RESET search_path", "SET TIME ZONE 'UTC'",
                     "SET TIME ZONE DEFAULT", "SELECT current_setting('search_path') || ' ' || current_setting('TimeZone')"))
                     .containsExactly("C SET", "D 2", "C SELECT 1", "C RESET", "C SET", "C SET", "D tenant_a Asia/Tokyo", "C SELECT 1");
+        }
+    }
+
+    /**
+     * DISCARD ALL on an adopted connection ends the session's state (a temporary table goes) and
+     * returns the startup values; the client hears each changed parameter once, and a query sent
+     * right behind it in the same write is answered as it should.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"session", "performance"})
+    void discardAll(String pipeline) throws Exception {
+        onePrefilledConnection(pipeline);
+        Map<String, String> startup = Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo");
+        try (RawClient client = RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE, startup)) {
+            assertThat(client.query("CREATE TEMP TABLE scratch (i int)", StandardCharsets.UTF_8)).containsExactly("C CREATE TABLE");
+            assertThat(client.query("SET search_path = public; SET TIME ZONE 'UTC'", StandardCharsets.UTF_8))
+                    .containsExactly("C SET", "C SET", "S TimeZone=UTC");
+            assertThat(client.pipelined("DISCARD ALL", "SELECT current_setting('search_path') || ' ' || (to_regclass('pg_temp.scratch') IS NULL)",
+                    "SET TIME ZONE 'UTC'", "DISCARD ALL", "DISCARD ALL")).containsExactly("C DISCARD ALL", "S TimeZone=Asia/Tokyo", "Z",
+                    "D tenant_a true", "C SELECT 1", "Z", "C SET", "S TimeZone=UTC", "Z", "C DISCARD ALL", "S TimeZone=Asia/Tokyo", "Z",
+                    "C DISCARD ALL", "S TimeZone=Asia/Tokyo", "Z");
+            assertThat(client.query("BEGIN; DISCARD ALL", StandardCharsets.UTF_8)).containsExactly("C BEGIN", "E 25001");
+            assertThat(client.query("ROLLBACK; SELECT 1", StandardCharsets.UTF_8)).containsExactly("C ROLLBACK", "D 1", "C SELECT 1");
         }
     }
 

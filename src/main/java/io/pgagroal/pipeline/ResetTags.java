@@ -32,6 +32,16 @@ final class ResetTags {
     private int batchesAnswered;
     private int resultsInBatch;
 
+    /** The batches the client sent so far: the index of the one open. */
+    int batchesSent() {
+        return batchesSent;
+    }
+
+    /** The batches PostgreSQL answered so far: the index of the one being answered. */
+    int batchesAnswered() {
+        return batchesAnswered;
+    }
+
     /** A Query whose text had these resets replaced (none: a plain Query). */
     void query(List<ResetStatement> replaced) {
         for (ResetStatement reset : replaced) {

@@ -68,7 +68,7 @@ final class ScannedState implements RelayState {
         if (adopted == null) {
             relay.writeToServer(chunk);
         } else {
-            adopted.client(relay, chunk);
+            pendingReadyForQuery += adopted.client(relay, chunk);
         }
     }
 

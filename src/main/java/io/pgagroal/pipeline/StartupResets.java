@@ -149,13 +149,27 @@ public final class StartupResets {
     }
 
     private List<String> all() {
-        List<String> calls = new ArrayList<>(values.size());
-        values.forEach((name, value) -> calls.add(setConfig(name, value, false)));
+        return calls(values);
+    }
+
+    private static List<String> calls(Map<String, String> settings) {
+        List<String> calls = new ArrayList<>(settings.size());
+        settings.forEach((name, value) -> calls.add(setConfig(name, value, false)));
         return calls;
     }
 
+    /** One statement setting the parameters (a null value: the reset value) for the session, which reports one row. */
+    public static String setConfigs(Map<String, String> settings) {
+        return "SELECT " + String.join(", ", calls(settings));
+    }
+
+    /** The statement that gives every startup value back (see {@link #setConfigs}). */
+    String restore() {
+        return setConfigs(values);
+    }
+
     /** A call of set_config giving the parameter the value (null: its reset value) for the session or, if local, the transaction. */
-    public static String setConfig(String name, String value, boolean local) {
+    private static String setConfig(String name, String value, boolean local) {
         return "pg_catalog.set_config(" + literal(name) + ", " + (value == null ? "NULL" : literal(value)) + ", " + local + ")";
     }
 

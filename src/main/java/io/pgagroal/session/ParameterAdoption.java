@@ -14,7 +14,6 @@ import io.pgagroal.protocol.Protocol;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Gives a connection a client's parameters with one simple query of {@code set_config} calls,
@@ -82,9 +81,7 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
     }
 
     static String sets(Map<String, String> settings) {
-        return settings.entrySet().stream()
-                .map(s -> StartupResets.setConfig(s.getKey(), s.getValue(), false))
-                .collect(Collectors.joining(", ", "SELECT ", ""));
+        return StartupResets.setConfigs(settings);
     }
 
     @Override

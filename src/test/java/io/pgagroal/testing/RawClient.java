@@ -98,6 +98,27 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Sends the queries as Query messages in one write, without waiting in between, and reads the
+     * answers up to the last ReadyForQuery, as {@link #query} (each ReadyForQuery as {@code Z}).
+     */
+    public List<String> pipelined(String... queries) throws IOException {
+        for (String sql : queries) {
+            byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+            out.writeByte('Q');
+            out.writeInt(4 + text.length + 1);
+            out.write(text);
+            out.writeByte(0);
+        }
+        out.flush();
+        List<String> replies = new ArrayList<>();
+        for (int i = 0; i < queries.length; i++) {
+            replies.addAll(replies(StandardCharsets.UTF_8));
+            replies.add("Z");
+        }
+        return replies;
+    }
+
+    /**
      * Sends each statement as Parse, Bind and Execute of the unnamed statement and portal, then one
      * Sync (one batch, one implicit transaction), and reads up to ReadyForQuery, as {@link #query}.
      */
