@@ -14,6 +14,8 @@
 #   BENCH_AUTH=scram            scram (SCRAM-SHA-256 everywhere) or trust
 #   BENCH_TARGETS=direct,pgbouncer,pgbouncer-transaction,pgagroal-performance,pgagroal-session,pgagroal-transaction
 #   BENCH_TESTS=cold,select-simple,select-prepared,connect,tpcb,select-50,latency,idle
+#                               (also select-extended, only when named)
+#   BENCH_CLIENTS=10            clients of every test but select-50 (50) and idle
 #   PGAGROAL_JAVA_OPTS          extra JVM options for pgagroal
 #   PGAGROAL_JAR                another pgagroal jar than the checkout's
 #   PGAGROAL_BASELINE_JAR       adds the target pgagroal-transaction-baseline: that jar's transaction pipeline
@@ -36,10 +38,12 @@ read_targets direct pgbouncer pgbouncer-transaction pgagroal-performance pgagroa
 
 # Test name -> pgbench options and clients. cold is select-simple in the first seconds after the
 # pooler started, before any warm-up; latency runs at a fixed rate; idle is not a pgbench run.
-all_tests=(cold select-simple select-prepared connect tpcb select-50 latency idle)
+default_tests=(cold select-simple select-prepared connect tpcb select-50 latency idle)
+all_tests=("${default_tests[@]}" select-extended)
 declare -A test_options=(
   [cold]="-S -M simple"
   [select-simple]="-S -M simple"
+  [select-extended]="-S -M extended"
   [select-prepared]="-S -M prepared"
   [connect]="-C -S -M simple"
   [tpcb]="-M simple"
@@ -47,7 +51,7 @@ declare -A test_options=(
   [latency]="-S -M simple -R $rate"
 )
 declare -A test_clients=([select-50]=50)
-IFS=, read -r -a tests <<<"${BENCH_TESTS:-$(IFS=,; echo "${all_tests[*]}")}"
+IFS=, read -r -a tests <<<"${BENCH_TESTS:-$(IFS=,; echo "${default_tests[*]}")}"
 for test in "${tests[@]}"; do
   if [[ " ${all_tests[*]} " != *" $test "* ]]; then
     echo "Unknown test '$test' in BENCH_TESTS" >&2
@@ -108,7 +112,7 @@ append() {
 # pgbench_run <target> <test> <port>: one measured run, with the pooler's CPU time, system calls
 # and context switches counted by perf for exactly the length of the run.
 pgbench_run() {
-  local target=$1 test=$2 port=$3 clients=${test_clients[$2]:-10} output perf_pid="" cpu_before=""
+  local target=$1 test=$2 port=$3 clients=${test_clients[$2]:-${BENCH_CLIENTS:-10}} output perf_pid="" cpu_before=""
   local key="$test|$target" extra=() transactions
   if [[ $test == latency ]]; then
     rm -rf "$work/latency" && mkdir "$work/latency"
