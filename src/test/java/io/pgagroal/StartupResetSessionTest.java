@@ -53,27 +53,21 @@ class StartupResetSessionTest {
     @ValueSource(strings = {"session", "performance"})
     void commandTagsAreRenamed(String pipeline) throws Exception {
         onePrefilledConnection(pipeline);
-        Map<String, String> startup = Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo");
-        try (RawClient client = RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE, startup)) {
-            assertThat(client.query("SELECT 1; SET search_path = public; RESET search_path; RESET ALL; SELECT current_setting('search_path')",
-                    StandardCharsets.UTF_8)).containsExactly("D 1", "C SELECT 1", "C SET", "C RESET", "C RESET", "D tenant_a", "C SELECT 1");
-            assertThat(client.extended("SET search_path = public", "SELECT 2", "RESET search_path", "SET TIME ZONE 'UTC'",
-                    "SET TIME ZONE DEFAULT", "SELECT current_setting('search_path') || ' ' || current_setting('TimeZone')"))
-                    .containsExactly("C SET", "D 2", "C SELECT 1", "C RESET", "C SET", "C SET", "D tenant_a Asia/Tokyo", "C SELECT 1");
+        try (RawClient client = StartupResetTransactionTest.client(PG)) {
+            StartupResetTransactionTest.assertTagsRenamed(client);
         }
     }
 
     /**
      * DISCARD ALL on an adopted connection ends the session's state (a temporary table goes) and
-     * returns the startup values; the client hears each changed parameter once, and a query sent
-     * right behind it in the same write is answered as it should.
+     * returns the startup values; the client hears each changed parameter once, also when queries
+     * are sent right behind it in the same write.
      */
     @ParameterizedTest
     @ValueSource(strings = {"session", "performance"})
     void discardAll(String pipeline) throws Exception {
         onePrefilledConnection(pipeline);
-        Map<String, String> startup = Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo");
-        try (RawClient client = RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE, startup)) {
+        try (RawClient client = StartupResetTransactionTest.client(PG)) {
             assertThat(client.query("CREATE TEMP TABLE scratch (i int)", StandardCharsets.UTF_8)).containsExactly("C CREATE TABLE");
             assertThat(client.query("SET search_path = public; SET TIME ZONE 'UTC'", StandardCharsets.UTF_8))
                     .containsExactly("C SET", "C SET", "S TimeZone=UTC");

@@ -7,6 +7,7 @@ import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.Psql;
 import io.pgagroal.testing.RawClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -119,15 +120,25 @@ class StartupResetTransactionTest {
     /** The command tags of resets in one Query and in one extended-protocol batch, among other statements, as PostgreSQL's. */
     @Test
     void commandTagsAreRenamedWhereverTheResetStands() throws Exception {
-        Map<String, String> startup = Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo");
-        try (RawClient client = RawClient.connect("127.0.0.1", PG.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE, startup)) {
-            assertThat(client.query("SELECT 1; SET search_path = public; RESET search_path; RESET ALL; SELECT current_setting('search_path')",
-                    StandardCharsets.UTF_8)).containsExactly("D 1", "C SELECT 1", "C SET", "C RESET", "C RESET", "D tenant_a", "C SELECT 1");
-            assertThat(client.extended("SET search_path = public", "SELECT 2", "RESET search_path", "SET TIME ZONE 'UTC'",
-                    "SET TIME ZONE DEFAULT", "SELECT current_setting('search_path') || ' ' || current_setting('TimeZone')"))
-                    .containsExactly("C SET", "D 2", "C SELECT 1", "C RESET", "C SET", "C SET", "D tenant_a Asia/Tokyo", "C SELECT 1");
+        try (RawClient client = client(PG)) {
+            assertTagsRenamed(client);
             assertThat(client.query("RESET work_mem; RESET nosuch.parameter", StandardCharsets.UTF_8)).containsExactly("C RESET", "C RESET");
         }
+    }
+
+    /** A raw client of the pooler whose startup packet gives search_path (in options) and TimeZone. */
+    static RawClient client(PoolerExtension pg) throws IOException {
+        return RawClient.connect("127.0.0.1", pg.pooler().port(), PoolerExtension.USER, PoolerExtension.DATABASE,
+                Map.of("options", "-c search_path=tenant_a", "TimeZone", "Asia/Tokyo"));
+    }
+
+    /** Resets among other statements in a Query and in an extended-protocol batch answer with their own tags. */
+    static void assertTagsRenamed(RawClient client) throws IOException {
+        assertThat(client.query("SELECT 1; SET search_path = public; RESET search_path; RESET ALL; SELECT current_setting('search_path')",
+                StandardCharsets.UTF_8)).containsExactly("D 1", "C SELECT 1", "C SET", "C RESET", "C RESET", "D tenant_a", "C SELECT 1");
+        assertThat(client.extended("SET search_path = public", "SELECT 2", "RESET search_path", "SET TIME ZONE 'UTC'",
+                "SET TIME ZONE DEFAULT", "SELECT current_setting('search_path') || ' ' || current_setting('TimeZone')"))
+                .containsExactly("C SET", "D 2", "C SELECT 1", "C RESET", "C SET", "C SET", "D tenant_a Asia/Tokyo", "C SELECT 1");
     }
 
     /** A reset that ends where the client's value was reports no ParameterStatus, as PostgreSQL sends none. */

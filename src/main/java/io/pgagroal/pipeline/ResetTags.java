@@ -51,14 +51,7 @@ final class ResetTags {
 
     /** A Parse of the client's statement {@code name}: it stands for a replaced reset with this tag, or (null) for none. */
     void parse(String name, String tag) {
-        if (tag != null) {
-            if (statements == null) {
-                statements = new HashMap<>();
-            }
-            statements.put(name, tag);
-        } else if (statements != null) {
-            statements.remove(name);
-        }
+        statements = tagged(statements, name, tag);
     }
 
     /** Whether a Bind must be told ({@link #bind}): some statement stands for a replaced reset. */
@@ -67,15 +60,20 @@ final class ResetTags {
     }
 
     void bind(String portal, String statement) {
-        String tag = statements.get(statement);
+        portals = tagged(portals, portal, statements.get(statement));
+    }
+
+    /** The map with the name tagged (a null tag: untagged); made the first time a name is. */
+    private static Map<String, String> tagged(Map<String, String> names, String name, String tag) {
         if (tag != null) {
-            if (portals == null) {
-                portals = new HashMap<>();
-            }
-            portals.put(portal, tag);
-        } else if (portals != null) {
-            portals.remove(portal);
+            Map<String, String> map = names == null ? new HashMap<>() : names;
+            map.put(name, tag);
+            return map;
         }
+        if (names != null) {
+            names.remove(name);
+        }
+        return names;
     }
 
     /** Whether an Execute's portal must be told ({@link #execute(String)}); else {@link #execute()} counts it. */
