@@ -123,6 +123,11 @@ class StartupResetTransactionTest {
         try (RawClient client = client(PG)) {
             assertTagsRenamed(client);
             assertThat(client.query("RESET work_mem; RESET nosuch.parameter", StandardCharsets.UTF_8)).containsExactly("C RESET", "C RESET");
+            assertThat(client.extended("SET search_path = public")).containsExactly("C SET");
+            assertThat(client.extended("DISCARD ALL")).containsExactly("C DISCARD ALL");
+            assertThat(client.query("SHOW search_path; BEGIN", StandardCharsets.UTF_8)).containsExactly("D tenant_a", "C SHOW", "C BEGIN");
+            assertThat(client.extended("DISCARD ALL")).containsExactly("E 25001");
+            assertThat(client.query("ROLLBACK", StandardCharsets.UTF_8)).containsExactly("C ROLLBACK");
         }
     }
 
@@ -177,6 +182,13 @@ class StartupResetTransactionTest {
             }
             assertThat(one(connection, "SHOW statement_timeout")).isEqualTo("4321ms");
             assertThat(one(connection, "SHOW TimeZone")).isEqualTo(timeZone);
+            assertThat(((PGConnection) connection).getParameterStatus("TimeZone")).isEqualTo(timeZone);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TIME ZONE 'UTC'");
+                statement.execute("SET search_path = public");
+                statement.execute("DISCARD ALL");
+            }
+            assertThat(one(connection, "SHOW search_path")).isEqualTo("tenant_a");
             assertThat(((PGConnection) connection).getParameterStatus("TimeZone")).isEqualTo(timeZone);
             connection.createStatement().execute("INSERT INTO t VALUES ('jdbc')");
         }

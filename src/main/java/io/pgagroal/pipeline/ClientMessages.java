@@ -174,7 +174,7 @@ final class ClientMessages implements MessageFramer.Handler {
                 forwardRest = false;
                 state.relay.clientTerminated();
             }
-            case Protocol.PARSE -> parse(head, length, statements);
+            case Protocol.PARSE -> parse(head, length, statements, betweenTransactions && state.pin == null && head.getByte(5) == 0);
             case Protocol.EXECUTE -> execute(head);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
@@ -236,7 +236,8 @@ final class ClientMessages implements MessageFramer.Handler {
         }
     }
 
-    private void parse(ByteBuf head, int length, Classification classification) {
+    /** @param discardAll whether a DISCARD ALL may be replaced: an unnamed statement starting a batch between transactions, unpinned */
+    private void parse(ByteBuf head, int length, Classification classification, boolean discardAll) {
         String refusal = pipeline.effects(state, classification);
         if (refusal != null) {
             String name = Messages.readCString(Messages.body(head));
@@ -245,7 +246,7 @@ final class ClientMessages implements MessageFramer.Handler {
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
             length = head.readableBytes() - 1;
         } else {
-            head = state.startupResets.rewrite(head, length, classification, false, state.resetTags);
+            head = state.startupResets.rewrite(head, length, classification, discardAll, state.resetTags);
             length = head.readableBytes() - 1;
         }
         boolean unnamed = head.getByte(5) == 0;

@@ -69,8 +69,8 @@ public final class StartupResets {
      * The Query or Parse in {@code message} with the resets its text holds that the startup values
      * concern replaced, and {@code tags} told; the message itself when none is (also when it is not
      * whole, only the head of a larger one having been read). A Parse holds one statement, and
-     * DISCARD ALL is replaced only in a Query, when {@code discardAll} says nothing else of the
-     * session would end with it.
+     * DISCARD ALL is replaced only when {@code discardAll} says nothing else of the session would
+     * end with it and it would not fail for running inside a transaction block.
      */
     ByteBuf rewrite(ByteBuf message, int length, Classification classification, boolean discardAll, ResetTags tags) {
         boolean parse = message.getByte(message.readerIndex()) == Protocol.PARSE;
@@ -87,7 +87,7 @@ public final class StartupResets {
         int textStart = start + 5 + (parse ? ByteBufUtil.utf8Bytes(name) + 1 : 0);
         int textEnd = message.indexOf(textStart, end, (byte) 0);
         List<ResetStatement> replaced = new ArrayList<>(1);
-        byte[] text = textEnd < 0 ? null : rewrite(message, textStart, textEnd, resets, discardAll && !parse, replaced);
+        byte[] text = textEnd < 0 ? null : rewrite(message, textStart, textEnd, resets, discardAll, replaced);
         if (parse) {
             tags.parse(name, text == null ? null : replaced.get(0).tag());
         }
