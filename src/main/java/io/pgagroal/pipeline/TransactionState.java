@@ -65,8 +65,8 @@ public final class TransactionState implements RelayState {
     final Map<String, String> portals = new HashMap<>();
     /** Statements whose result changed shape since the client described them: they fail as PostgreSQL's would. */
     final Set<String> changedShape = new HashSet<>();
-    final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    final ArrayDeque<Held> held = new ArrayDeque<>();
+    final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
+    final ArrayDeque<Held> held = new ArrayDeque<>(4);
     final MessageFramer clientFramer = new MessageFramer();
     final ClientMessages client;
     final ServerMessages server;

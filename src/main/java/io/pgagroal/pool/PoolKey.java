@@ -18,7 +18,7 @@ import java.util.TreeMap;
 public record PoolKey(String user, String database, SortedMap<String, String> parameters) {
 
     public PoolKey {
-        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+        parameters = parameters.isEmpty() ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
     }
 
     /**
@@ -39,7 +39,7 @@ public record PoolKey(String user, String database, SortedMap<String, String> pa
 
     /** The key of the base connections this key's clients may adopt. */
     public PoolKey base() {
-        return new PoolKey(user, database, new TreeMap<>());
+        return new PoolKey(user, database, Collections.emptySortedMap());
     }
 
     /**

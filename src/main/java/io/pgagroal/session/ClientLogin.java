@@ -8,6 +8,7 @@ import io.pgagroal.protocol.SqlState;
 import io.pgagroal.security.UserSecret;
 import io.pgagroal.server.Server;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,18 +140,30 @@ final class ClientLogin {
         outcome.authenticated();
     }
 
-    /** How the pooler logs in to PostgreSQL for the authenticated client. */
-    BackendAuthentication backendLogin() {
+    /**
+     * How the pooler logs in to PostgreSQL for the authenticated client, a new exchange per
+     * connection. It holds only the credentials, so the login and its authentication state (the
+     * SCRAM exchange with the client) need not outlive the login: an idle client costs less.
+     */
+    Supplier<BackendAuthentication> backendLogins() {
+        String user = key.user();
         return switch (login) {
-            case Login.Known known -> BackendAuthentication.password(key.user(), known.backendPassword());
+            case Login.Known known -> {
+                String password = known.backendPassword();
+                yield () -> BackendAuthentication.password(user, password);
+            }
             case Login.AuthQuery query -> {
-                if (authentication.cleartext() != null) {
-                    yield BackendAuthentication.password(key.user(), authentication.cleartext());
+                String cleartext = authentication.cleartext();
+                String md5Hash = secret.md5Hash();
+                if (cleartext != null) {
+                    yield () -> BackendAuthentication.password(user, cleartext);
                 }
-                if (secret.md5Hash() != null) {
-                    yield BackendAuthentication.md5Hash(key.user(), secret.md5Hash());
+                if (md5Hash != null) {
+                    yield () -> BackendAuthentication.md5Hash(user, md5Hash);
                 }
-                yield BackendAuthentication.scramKeys(key.user(), authentication.clientKey(), secret.verifier().serverKey());
+                byte[] clientKey = authentication.clientKey();
+                byte[] serverKey = secret.verifier().serverKey();
+                yield () -> BackendAuthentication.scramKeys(user, clientKey, serverKey);
             }
             case Login.PassThrough passThrough -> throw new IllegalStateException("pass-through clients log in themselves");
         };

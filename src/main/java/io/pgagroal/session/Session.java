@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,9 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
     private final Instant started = Instant.now();
     private final Flow flow;
     private Phase phase = Phase.LOGGING_IN;
+    /** The client's login while it runs; afterwards only {@link #backendLogins} is kept. */
     private ClientLogin clientLogin;
+    private Supplier<BackendAuthentication> backendLogins;
     private ClientAnswer awaiting;
     private ScheduledFuture<?> timeout;
     private CancelKey cancelKey;
@@ -123,6 +126,8 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
 
     @Override
     public void authenticated() {
+        backendLogins = clientLogin.backendLogins();
+        clientLogin = null;
         moveTo(Phase.ACQUIRING);
         flow.start();
     }
@@ -135,7 +140,7 @@ final class Session implements ClientLogin.Outcome, SessionHandle {
 
     /** How the pooler logs in to PostgreSQL for this client; null to pass the client's authentication through. */
     BackendAuthentication backendLogin() {
-        return clientLogin == null ? null : clientLogin.backendLogin();
+        return backendLogins == null ? null : backendLogins.get();
     }
 
     boolean in(Phase expected) {
