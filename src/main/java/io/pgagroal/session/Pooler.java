@@ -94,7 +94,7 @@ public final class Pooler implements AutoCloseable {
                 prefill.initial();
             }
             Maintenance.schedule(state, prefill);
-            LOG.info("pgagroal started: {} pipeline, {} transport (ev_backend = {}), {} worker threads, max_connections {}",
+            LOG.info("pgagroal started: {} pipeline, {} transport (ev_backend = {}), worker_threads {}, max_connections {}",
                     config.main().pipeline(), transport.configName(), config.main().rawValue(Setting.EV_BACKEND), threads,
                     config.main().maxConnections());
             return new Pooler(state, boss, listeners);
