@@ -144,7 +144,8 @@ public enum Transport {
      * than two: doc/ARCHITECTURE.md, Event loops); io_uring runs one. The pool moves a server connection to its client's event loop
      * (deregister, register), and Netty 4.2.18's io_uring channels do not survive that move: a read
      * pending on the old ring is never re-armed on the new one, and a receive still in flight when the
-     * channel leaves trips an assertion that ends the event loop. With one worker loop nothing moves.
+     * channel leaves breaks an assertion of Netty's (which, enabled, ends the event loop). With one
+     * worker loop nothing moves.
      *
      * @throws ConfigException at the line of worker_threads, when it asks io_uring for more than one
      */
