@@ -24,13 +24,15 @@ log() {
 }
 
 # read_targets <known target>...: BENCH_TARGETS, comma-separated, or else all the known targets,
-# into the array targets. Exits with status 2 on a target that is not known.
+# into the array targets. A pgagroal-<pipeline> target may carry more pgagroal.conf lines, each
+# written /key=value after its name (pgagroal-session/ev_backend=io_uring/worker_threads=1), so that
+# variants of one pipeline run side by side. Exits with status 2 on a target that is not known.
 read_targets() {
   local target all
   all=$(IFS=,; echo "$*")
   IFS=, read -r -a targets <<<"${BENCH_TARGETS:-$all}"
   for target in "${targets[@]}"; do
-    if [[ " $* " != *" $target "* ]]; then
+    if [[ " $* " != *" ${target%%/*} "* || ($target == */* && $target != pgagroal-@(performance|session|transaction)/*) ]]; then
       echo "Unknown target '$target' in BENCH_TARGETS" >&2
       exit 2
     fi
@@ -165,15 +167,23 @@ start_pgbouncer() {
 }
 
 # start_target <target>: for direct, sets pooler_port to PostgreSQL's; for pgagroal-<pipeline>,
-# starts pgagroal and sets pooler_port, left empty when it did not start; pgagroal-transaction-baseline
-# is the transaction pipeline of the jar PGAGROAL_BASELINE_JAR names (a before/after comparison in
-# one run). Returns 2 for others.
+# with the pgagroal.conf lines of its /key=value suffixes (see read_targets), starts pgagroal and
+# sets pooler_port, left empty when it did not start; pgagroal-transaction-baseline is the
+# transaction pipeline of the jar PGAGROAL_BASELINE_JAR names (a before/after comparison in one
+# run). Returns 2 for others.
 start_target() {
+  local name=${1%%/*} settings=() setting lines=()
   pooler_port=""
-  case $1 in
+  if [[ $1 == */* ]]; then
+    IFS=/ read -r -a settings <<<"${1#*/}"
+  fi
+  for setting in "${settings[@]}"; do
+    lines+=("${setting%%=*} = ${setting#*=}")
+  done
+  case $name in
     direct) pooler_port=$pg_port ;;
     pgagroal-transaction-baseline) PGAGROAL_JAR=$PGAGROAL_BASELINE_JAR start_pgagroal transaction || true ;;
-    pgagroal-*) start_pgagroal "${1#pgagroal-}" || true ;;
+    pgagroal-*) start_pgagroal "${name#pgagroal-}" "${lines[@]}" || true ;;
     *) return 2 ;;
   esac
 }

@@ -13,6 +13,7 @@
 #   BENCH_IDLE_CLIENTS=10000    idle clients of the memory test (transaction targets)
 #   BENCH_AUTH=scram            scram (SCRAM-SHA-256 everywhere) or trust
 #   BENCH_TARGETS=direct,pgbouncer,pgbouncer-transaction,pgagroal-performance,pgagroal-session,pgagroal-transaction
+#                               (a pgagroal target may add pgagroal.conf lines: pgagroal-session/worker_threads=1/ev_backend=io_uring)
 #   BENCH_TESTS=cold,select-simple,select-prepared,connect,tpcb,select-50,latency,idle
 #                               (also select-extended, only when named)
 #   BENCH_CLIENTS=10            clients of every test but select-50 (50) and idle
@@ -222,6 +223,10 @@ total() {
   tr ' ' '\n' <<<"$1" | awk '{ s += $1 } END { print s + 0 }'
 }
 
+width=30
+for target in "${targets[@]}"; do
+  if ((${#target} > width)); then width=${#target}; fi
+done
 echo
 echo "pgbench, $seconds s per run, median of $rounds interleaved rounds, -j 2, scale 10, pool of $pool_size, auth $auth;" \
   "$(nproc) cores; $("$PG_BIN/postgres" --version)"
@@ -231,7 +236,7 @@ fi
 if [[ -x $pgbouncer && ${targets[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
-printf '%-16s %7s  %-30s %10s %9s %10s %11s %8s %7s %8s\n' test clients target TPS "vs direct" "CPU us/tx" \
+printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" test clients target TPS "vs direct" "CPU us/tx" \
   "syscalls/tx" "cs/tx" failed aborted
 for test in "${tests[@]}"; do
   [[ $test == idle || $test == latency ]] && continue
@@ -248,7 +253,7 @@ for test in "${tests[@]}"; do
     if [[ -n ${broken[$key]:-} ]]; then
       log "$test, $target: $(total "${broken[$key]}") of $rounds runs failed; the figures are of the others"
     fi
-    printf '%-16s %7s  %-30s %10s %9s %10s %11s %8s %7s %8s\n' "$test" "${test_clients[$test]:-10}" "$target" \
+    printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-10}" "$target" \
       "$([[ $value == failed ]] && echo failed || printf '%.0f' "$value")" "$ratio" \
       "$(median "${cpu[$key]:-}")" "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" \
       "$(total "${failed[$key]:-}")" "$(total "${aborted[$key]:-}")"
@@ -257,21 +262,21 @@ done
 if runs latency; then
   echo
   echo "Latency at $rate transactions/s, 10 clients, -S, without schedule lag (median of rounds), ms:"
-  printf '%-30s %8s %8s %10s\n' target p50 p99 "CPU us/tx"
+  printf "%-${width}s %8s %8s %10s\n" target p50 p99 "CPU us/tx"
   for target in "${targets[@]}"; do
     key="latency|$target"
     [[ -n ${p50[$key]:-} ]] || continue
-    printf '%-30s %8s %8s %10s\n' "$target" "$(median "${p50[$key]}")" "$(median "${p99[$key]}")" "$(median "${cpu[$key]:-}")"
+    printf "%-${width}s %8s %8s %10s\n" "$target" "$(median "${p50[$key]}")" "$(median "${p99[$key]}")" "$(median "${cpu[$key]:-}")"
   done
 fi
 if runs idle; then
   echo
   echo "$idle_clients idle clients (transaction targets), the pooler's RSS growth per client (median of rounds):"
-  printf '%-30s %12s %14s\n' target "KiB/client" "clients idle"
+  printf "%-${width}s %12s %14s\n" target "KiB/client" "clients idle"
   for target in "${targets[@]}"; do
     key="idle|$target"
     [[ -n ${idle_kib[$key]:-} ]] || continue
-    printf '%-30s %12s %14s\n' "$target" "$(median "${idle_kib[$key]}")" "$(median "${idle_ok[$key]}")"
+    printf "%-${width}s %12s %14s\n" "$target" "$(median "${idle_kib[$key]}")" "$(median "${idle_ok[$key]}")"
   done
 fi
 if runs cold && runs select-simple; then
@@ -279,7 +284,7 @@ if runs cold && runs select-simple; then
   echo "First $seconds s after start (cold) against select-simple after warm-up:"
   for target in "${targets[@]}"; do
     [[ -n ${tps["cold|$target"]:-} && -n ${tps["select-simple|$target"]:-} ]] || continue
-    printf '%-30s %s\n' "$target" "$(awk -v a="$(median "${tps["cold|$target"]}")" -v b="$(median "${tps["select-simple|$target"]}")" \
+    printf "%-${width}s %s\n" "$target" "$(awk -v a="$(median "${tps["cold|$target"]}")" -v b="$(median "${tps["select-simple|$target"]}")" \
       'BEGIN { printf "%.2f", a / b }')"
   done
 fi

@@ -4,6 +4,7 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
+import io.pgagroal.net.Transport;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,6 +91,13 @@ public final class Main implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             System.err.println("pgagroal: " + e.getMessage());
             return 1;
+        }
+        try {
+            // on the terminal before -d detaches, once logging is set up (Netty logs as it loads its natives)
+            Transport.select(configuration.main()).workerThreads(configuration.main());
+        } catch (ConfigException e) {
+            System.err.println("pgagroal: " + e.getMessage());
+            return CONFIGURATION_ERROR;
         }
         if (daemon && !Detach.isDetached()) {
             return Detach.launch(System.out, System.err);

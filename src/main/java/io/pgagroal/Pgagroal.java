@@ -6,6 +6,7 @@ import io.pgagroal.config.ConfigReload;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.management.ManagementServer;
 import io.pgagroal.management.RemoteManagementServer;
+import io.pgagroal.net.Transport;
 import io.pgagroal.server.Server;
 import io.pgagroal.session.FlushMode;
 import io.pgagroal.session.Pooler;
@@ -57,8 +58,8 @@ public final class Pgagroal implements AutoCloseable {
     }
 
     /**
-     * Starts a pooler with one event loop per available processor; returns once it listens. The
-     * configuration's warnings are logged first.
+     * Starts a pooler with the event loops of ev_backend and worker_threads; returns once it listens.
+     * The configuration's warnings are logged first.
      */
     public static Pgagroal start(PgagroalConfig config) throws IOException, ConfigException {
         return start(config, Credentials.NONE);
@@ -69,9 +70,9 @@ public final class Pgagroal implements AutoCloseable {
      * the configuration should have been validated with {@link Credentials#knownUsers()}.
      */
     public static Pgagroal start(PgagroalConfig config, Credentials credentials) throws IOException, ConfigException {
-        config.requireSupported();
+        requireStartable(config);
         config.warnings().forEach(LOG::warn);
-        Pgagroal pgagroal = new Pgagroal(Pooler.start(config, credentials, Runtime.getRuntime().availableProcessors()));
+        Pgagroal pgagroal = new Pgagroal(Pooler.start(config, credentials));
         try {
             pgagroal.management = ManagementServer.start(config.main().unixSocketDir(), pgagroal);
             if (config.main().management() > 0) {
@@ -82,6 +83,17 @@ public final class Pgagroal implements AutoCloseable {
             throw e;
         }
         return pgagroal;
+    }
+
+    /**
+     * Fails, as {@code file:line: key: problem}, with the first key a pooler cannot start with: a
+     * feature not supported yet ({@link PgagroalConfig#requireSupported()}), an ev_backend that
+     * cannot run on this machine, or worker_threads that it cannot run. Start, reload and {@code conf
+     * set} check it.
+     */
+    private static void requireStartable(PgagroalConfig config) throws ConfigException {
+        config.requireSupported();
+        Transport.select(config.main()).workerThreads(config.main());
     }
 
     /** Loads the configuration files (users-type files decrypted with the master key) and starts a pooler. */
@@ -152,7 +164,7 @@ public final class Pgagroal implements AutoCloseable {
             Credentials credentials = pooler.credentials();
             try {
                 PgagroalConfig candidate = running.with(key, value, credentials.knownUsers());
-                candidate.requireSupported();
+                requireStartable(candidate);
                 List<String> restart = ConfigReload.of(running, candidate, credentials.knownUsers()).restartRequired();
                 if (!restart.isEmpty()) {
                     LOG.warn("Configuration: {} = {} requires a restart; nothing changed", key, value);
@@ -173,7 +185,7 @@ public final class Pgagroal implements AutoCloseable {
 
     private ReloadReport apply(PgagroalConfig running, PgagroalConfig candidate, Credentials credentials)
             throws ConfigException {
-        candidate.requireSupported();
+        requireStartable(candidate);
         ConfigReload change = ConfigReload.of(running, candidate, credentials.knownUsers());
         pooler.reconfigure(change.config(), credentials);
         change.config().warnings().forEach(LOG::warn);
@@ -195,6 +207,16 @@ public final class Pgagroal implements AutoCloseable {
     /** The TCP port clients connect to. */
     public int port() {
         return pooler.port();
+    }
+
+    /** The I/O transport of every event loop, from ev_backend. */
+    public Transport transport() {
+        return pooler.transport();
+    }
+
+    /** How many event loops serve clients and server connections, from worker_threads. */
+    public int workerThreads() {
+        return pooler.workerThreads();
     }
 
     /** The Unix socket clients may connect to ({@code <unix_socket_dir>/.s.PGSQL.<port>}). */

@@ -117,6 +117,11 @@ class DaemonProcessTest {
         Outcome broken = run("-d", "-c", conf.toString(), "-a", hba().toString());
         assertThat(broken.status()).isEqualTo(Main.CONFIGURATION_ERROR);
         assertThat(broken.output()).contains("pgagroal.conf:").contains("max_connections");
+
+        Files.writeString(conf, Files.readString(conf).replace("max_connections = many", "ev_backend = kqueue"));
+        Outcome kqueue = run("-d", "-c", conf.toString(), "-a", hba().toString());
+        assertThat(kqueue.status()).as("refused on the terminal, before detaching").isEqualTo(Main.CONFIGURATION_ERROR);
+        assertThat(kqueue.output()).contains("pgagroal.conf:").contains(": ev_backend: kqueue is the event backend of BSD and macOS");
     }
 
     @Test

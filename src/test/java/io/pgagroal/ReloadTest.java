@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
+import io.pgagroal.config.LimitEntry;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.security.MasterKey;
 import io.pgagroal.security.UsersFile;
@@ -48,6 +49,7 @@ class ReloadTest {
         PgagroalConfig start = PG.pooler().config();
         return builder.set("host", "127.0.0.1").set("port", Integer.toString(PG.pooler().port()))
                 .set("unix_socket_dir", start.main().unixSocketDir().toString()).set("max_connections", "10")
+                .set("worker_threads", Integer.toString(start.main().workerThreads()))
                 .set("pipeline", "session").set("blocking_timeout", Integer.toString(blockingTimeout))
                 .server("primary", PG.postgres().host(), PG.postgres().port())
                 .hba("host all all all trust").limit("appdb all " + limit);
@@ -56,6 +58,14 @@ class ReloadTest {
     @AfterEach
     void restore() throws ConfigException {
         assertThat(PG.pooler().reload(running(1, 5).build()).error()).isEmpty();
+    }
+
+    @Test
+    void anEventBackendThatCannotRunHereFailsTheReloadAndChangesNothing() throws ConfigException {
+        ReloadReport report = PG.pooler().reload(running(2, 5).set("ev_backend", "kqueue").build());
+        assertThat(report.error()).hasValueSatisfying(e -> assertThat(e).contains(": ev_backend: kqueue is the event backend of BSD and macOS"));
+        assertThat(report.applied()).isEmpty();
+        assertThat(PG.pooler().config().limits().bestRule("u", "appdb")).map(LimitEntry::maxSize).as("the running limits").contains(1);
     }
 
     @Test

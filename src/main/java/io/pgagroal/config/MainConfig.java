@@ -284,6 +284,11 @@ public final class MainConfig {
         return (int) values.get(BACKLOG);
     }
 
+    /** worker_threads as written: 0 means the automatic count. */
+    public int workerThreads() {
+        return (int) values.get(WORKER_THREADS);
+    }
+
     public HugePage hugepage() {
         return (HugePage) values.get(HUGEPAGE);
     }

@@ -2,6 +2,7 @@ package io.pgagroal.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,13 +11,14 @@ import java.util.Set;
  * pgagroal_vault.conf (spec §2.4): the section {@code [pgagroal-vault]} (where the vault listens) and
  * exactly one other section, conventionally {@code [main]} (the pgagroal whose remote management port
  * the vault logs in to, and as which admin). Same INI syntax as pgagroal.conf; the HTTPS keys are read
- * by {@link VaultTlsSettings}. Keys of features the vault does not have yet (its metrics port, its
- * logging settings: it logs to the console) are refused with "not
- * supported yet" when set to anything but their default, so no key is accepted without effect;
- * other keys are warned about and ignored, where upstream ignores them silently.
+ * by {@link VaultTlsSettings}; ev_backend chooses the transport as in pgagroal.conf. Keys of
+ * features the vault does not have yet (its metrics port, its logging settings: it logs to the
+ * console) are refused with "not supported yet" when set to anything but their default, so no key is
+ * accepted without effect; other keys are warned about and ignored, where upstream ignores them
+ * silently.
  */
 public record VaultConfig(String host, int port, String pgagroalHost, int pgagroalPort, String user, Optional<Tls> tls,
-        List<String> warnings) {
+        EventBackendSetting evBackend, List<String> warnings) {
 
     public static final String SECTION = "pgagroal-vault";
 
@@ -35,10 +37,10 @@ public record VaultConfig(String host, int port, String pgagroalHost, int pgagro
             Map.entry("metrics_ca_file", ""), Map.entry("log_type", "console"), Map.entry("log_path", "pgagroal-vault.log"),
             Map.entry("log_rotation_age", "0"), Map.entry("log_rotation_size", "0"), Map.entry("log_mode", "append"),
             Map.entry("log_connections", "off"), Map.entry("log_disconnections", "off"), Map.entry("hugepage", "try"),
-            Map.entry("ev_backend", "auto"), Map.entry("authentication_timeout", "5"), Map.entry("log_level", "info"),
+            Map.entry("authentication_timeout", "5"), Map.entry("log_level", "info"),
             Map.entry("log_line_prefix", "%Y-%m-%d %H:%M:%S"));
-    private static final Set<String> ACCEPTED = Set.of("host", "port", VaultTlsSettings.TLS, VaultTlsSettings.CERT_FILE,
-            VaultTlsSettings.KEY_FILE, VaultTlsSettings.CA_FILE, VaultTlsSettings.CERT_AUTH_MODE);
+    private static final Set<String> ACCEPTED = Set.of("host", "port", Setting.EV_BACKEND.key(), VaultTlsSettings.TLS,
+            VaultTlsSettings.CERT_FILE, VaultTlsSettings.KEY_FILE, VaultTlsSettings.CA_FILE, VaultTlsSettings.CERT_AUTH_MODE);
 
     public static VaultConfig load(Path file) throws ConfigException {
         Source source = Source.read(file);
@@ -63,7 +65,22 @@ public record VaultConfig(String host, int port, String pgagroalHost, int pgagro
             }
         }
         return new VaultConfig(required(source, vault, "host"), port(source, vault), required(source, main, "host"),
-                port(source, main), required(source, main, "user"), VaultTlsSettings.read(source, vault, warnings), warnings.list());
+                port(source, main), required(source, main, "user"), VaultTlsSettings.read(source, vault, warnings),
+                evBackend(source, vault), warnings.list());
+    }
+
+    /** ev_backend of [pgagroal-vault], checked as in pgagroal.conf. */
+    private static EventBackendSetting evBackend(Source source, Ini.Section section) throws ConfigException {
+        Ini.Entry entry = section.entries().get(Setting.EV_BACKEND.key());
+        if (entry == null) {
+            return new EventBackendSetting(EventBackend.AUTO, source.name(), 0);
+        }
+        try {
+            String value = (String) Setting.EV_BACKEND.parse(entry.value());
+            return new EventBackendSetting(EventBackend.valueOf(value.toUpperCase(Locale.ROOT)), source.name(), entry.line());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source.name(), entry.line(), entry.key(), e.getMessage());
+        }
     }
 
     private static String required(Source source, Ini.Section section, String key) throws ConfigException {

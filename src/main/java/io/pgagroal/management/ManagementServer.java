@@ -44,7 +44,7 @@ public final class ManagementServer implements AutoCloseable {
 
     /** Listens on {@code directory/.s.pgagroal} for requests on {@code pgagroal}. */
     public static ManagementServer start(Path directory, Pgagroal pgagroal) throws IOException {
-        Transport transport = Transport.best();
+        Transport transport = pgagroal.transport();
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-management"));
         Path socket = directory.resolve(SOCKET_NAME);
         Path binding = directory.resolve(SOCKET_NAME + "." + ProcessHandle.current().pid() + ".new");

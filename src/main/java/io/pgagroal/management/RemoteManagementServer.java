@@ -46,7 +46,7 @@ public final class RemoteManagementServer implements AutoCloseable {
     /** Listens on {@code host:management} of the configuration {@code pgagroal} runs with. */
     public static RemoteManagementServer start(Pgagroal pgagroal) throws IOException {
         MainConfig config = pgagroal.config().main();
-        Transport transport = Transport.best();
+        Transport transport = pgagroal.transport();
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-management-remote"));
         InetSocketAddress address = config.host().equals("*") ? new InetSocketAddress(config.management())
                 : new InetSocketAddress(config.host(), config.management());

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * socket needs its name unused, and Netty's epoll bind even unlinks the name itself, so a second
  * pooler on the same directory and port would silently steal the first one's socket. The name is
  * therefore tried first: if a connect succeeds, someone accepts on it and start-up stops, naming
- * the process where the kernel tells it (SO_PEERCRED, epoll only); if it is refused, the file is a
- * leftover of a pooler that did not stop cleanly and is removed. Any other failure (permission
+ * the process where the kernel tells it (SO_PEERCRED, epoll and io_uring); if it is refused, the
+ * file is a leftover of a pooler that did not stop cleanly and is removed. Any other failure (permission
  * denied, a full backlog) may hide a live pooler, so it stops start-up too. Every Unix socket the
  * pooler binds goes through here (the management socket {@code .s.pgagroal} too, once it exists).
  */
@@ -46,7 +48,11 @@ public final class UnixSocketClaim {
                 .awaitUninterruptibly();
         if (connect.isSuccess()) {
             Channel channel = connect.channel();
-            String owner = channel instanceof EpollDomainSocketChannel epoll ? " by process " + peerPid(epoll) : "";
+            String owner = switch (channel) {
+                case EpollDomainSocketChannel epoll -> " by process " + peerPid(epoll::peerCredentials);
+                case IoUringDomainSocketChannel uring -> " by process " + peerPid(uring::peerCredentials);
+                default -> "";
+            };
             channel.close().syncUninterruptibly();
             throw new IOException("the Unix socket " + socket + " is in use" + owner + ": is there another instance running?");
         }
@@ -59,9 +65,14 @@ public final class UnixSocketClaim {
         Files.deleteIfExists(socket);
     }
 
-    private static String peerPid(EpollDomainSocketChannel channel) {
+    /** SO_PEERCRED of a native domain socket channel (epoll and io_uring have no common interface for it). */
+    private interface PeerCredentialsSource {
+        PeerCredentials get() throws IOException;
+    }
+
+    private static String peerPid(PeerCredentialsSource credentials) {
         try {
-            return String.valueOf(channel.peerCredentials().pid());
+            return String.valueOf(credentials.get().pid());
         } catch (IOException e) {
             return "(unknown: " + e.getMessage() + ")";
         }

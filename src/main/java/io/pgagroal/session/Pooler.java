@@ -8,13 +8,14 @@ import io.netty.channel.EventLoopGroup;
 import io.pgagroal.net.Listeners;
 import io.pgagroal.net.Transport;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.config.PipelineKind;
+import io.pgagroal.config.Setting;
 import io.pgagroal.pipeline.Pipeline;
 import io.pgagroal.pool.Pool;
-import io.pgagroal.config.ConfigException;
 import io.pgagroal.security.ClientTls;
 import io.pgagroal.security.Credentials;
 import io.pgagroal.security.ServerTls;
@@ -55,13 +56,15 @@ public final class Pooler implements AutoCloseable {
         this.flush = new Flush(state);
     }
 
-    public static Pooler start(PgagroalConfig config, Credentials credentials, int threads) throws IOException, ConfigException {
+    /** Starts the event loops (ev_backend, worker_threads), the pool and the listeners; returns once it listens. */
+    public static Pooler start(PgagroalConfig config, Credentials credentials) throws IOException, ConfigException {
         Map<String, ServerTls> serverTls = ServerTls.forServers(config);
         ClientTls tls = ClientTls.load(config.main()).orElse(null);
         if (tls != null) {
             TlsProvider.logChoice();
         }
-        Transport transport = Transport.best();
+        Transport transport = Transport.select(config.main());
+        int threads = transport.workerThreads(config.main());
         EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
         Flows flows = Flows.of(config);
@@ -91,7 +94,9 @@ public final class Pooler implements AutoCloseable {
                 prefill.initial();
             }
             Maintenance.schedule(state, prefill);
-            LOG.info("pgagroal started: {} pipeline, {} transport, max_connections {}", config.main().pipeline(), transport, config.main().maxConnections());
+            LOG.info("pgagroal started: {} pipeline, {} transport (ev_backend = {}), worker_threads {}, max_connections {}",
+                    config.main().pipeline(), transport.configName(), config.main().rawValue(Setting.EV_BACKEND), threads,
+                    config.main().maxConnections());
             return new Pooler(state, boss, listeners);
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -163,6 +168,20 @@ public final class Pooler implements AutoCloseable {
 
     public int port() {
         return listeners.port();
+    }
+
+    /** The transport of every event loop of this pooler (ev_backend). */
+    public Transport transport() {
+        return state.transport;
+    }
+
+    /** The event loops serving clients and server connections (worker_threads). */
+    public int workerThreads() {
+        int threads = 0;
+        for (EventExecutor ignored : state.workers) {
+            threads++;
+        }
+        return threads;
     }
 
     public Path unixSocket() {

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.VaultConfig;
 import io.pgagroal.management.RemoteManagement;
 import io.pgagroal.net.Transport;
@@ -46,8 +47,8 @@ final class VaultServer implements AutoCloseable {
     }
 
     /** @param tls the HTTPS context, null with tls = off */
-    static VaultServer start(VaultConfig config, VaultTls tls, RemoteManagement pgagroal) throws IOException {
-        Transport transport = Transport.best();
+    static VaultServer start(VaultConfig config, VaultTls tls, RemoteManagement pgagroal) throws IOException, ConfigException {
+        Transport transport = Transport.select(config.evBackend());
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-vault"));
         ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
         InetSocketAddress address = config.host().equals("*") ? new InetSocketAddress(config.port())

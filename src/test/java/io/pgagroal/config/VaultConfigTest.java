@@ -80,6 +80,18 @@ class VaultConfigTest {
     }
 
     @Test
+    void evBackendIsReadWithItsLine() throws Exception {
+        Path file = dir.resolve("pgagroal_vault.conf");
+        VaultConfig config = VaultConfig.load(vault("ev_backend = io_uring\n"));
+        assertThat(config.evBackend()).isEqualTo(new EventBackendSetting(EventBackend.IO_URING, file.toString(), 4));
+        assertThat(config.evBackend().error("cannot run here")).hasMessage(file + ":4: ev_backend: cannot run here");
+        assertThat(config.warnings()).isEmpty();
+        assertThat(VaultConfig.load(vault("")).evBackend().value()).isEqualTo(EventBackend.AUTO);
+        assertThatThrownBy(() -> VaultConfig.load(vault("ev_backend = select\n")))
+                .hasMessage(file + ":4: ev_backend: \"select\" is not one of auto, io_uring, epoll, kqueue");
+    }
+
+    @Test
     void httpsKeysAreReadAndChecked() throws Exception {
         Path cert = Files.writeString(dir.resolve("vault.crt"), "certificate");
         Path key = Files.writeString(dir.resolve("vault.key"), "key");

@@ -142,12 +142,16 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
-    /** The defaults every test starts from: a small pool, short timeouts, trust at the pooler. */
+    /**
+     * The defaults every test starts from: a small pool, short timeouts, trust at the pooler, and two
+     * worker event loops whatever the machine, so that connections move between loops in every test.
+     */
     public PgagroalConfig.Builder baseConfig() {
         PgagroalConfig.Builder builder = PgagroalConfig.builder()
                 .set("host", "127.0.0.1")
                 .set("port", Integer.toString(Ports.free()))
                 .set("unix_socket_dir", socketDir.toString())
+                .set("worker_threads", "2")
                 .set("max_connections", "10")
                 .set("blocking_timeout", "5")
                 .set("authentication_timeout", "5")
