@@ -253,7 +253,7 @@ for test in "${tests[@]}"; do
     if [[ -n ${broken[$key]:-} ]]; then
       log "$test, $target: $(total "${broken[$key]}") of $rounds runs failed; the figures are of the others"
     fi
-    printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-10}" "$target" \
+    printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-${BENCH_CLIENTS:-10}}" "$target" \
       "$([[ $value == failed ]] && echo failed || printf '%.0f' "$value")" "$ratio" \
       "$(median "${cpu[$key]:-}")" "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" \
       "$(total "${failed[$key]:-}")" "$(total "${aborted[$key]:-}")"
@@ -261,7 +261,7 @@ for test in "${tests[@]}"; do
 done
 if runs latency; then
   echo
-  echo "Latency at $rate transactions/s, 10 clients, -S, without schedule lag (median of rounds), ms:"
+  echo "Latency at $rate transactions/s, ${BENCH_CLIENTS:-10} clients, -S, without schedule lag (median of rounds), ms:"
   printf "%-${width}s %8s %8s %10s\n" target p50 p99 "CPU us/tx"
   for target in "${targets[@]}"; do
     key="latency|$target"
