@@ -66,11 +66,23 @@ final class Detach {
         }
     }
 
-    /** This JVM's own command line (java, its options, the class or jar, the arguments), after setsid. */
-    private static List<String> command(Path setsid) {
-        ProcessHandle.Info self = ProcessHandle.current().info();
-        List<String> command = new ArrayList<>(List.of(setsid.toString(), self.command().orElseThrow()));
-        command.addAll(List.of(self.arguments().orElseThrow()));
+    /**
+     * This JVM's own command line (java, its options, the class or jar, the arguments), after setsid.
+     * The arguments come from /proc/self/cmdline: ProcessHandle.Info gives none when the command line
+     * is long (a test's class path in a deep checkout).
+     */
+    private static List<String> command(Path setsid) throws IOException {
+        List<String> command = new ArrayList<>(List.of(setsid.toString(), ProcessHandle.current().info().command().orElseThrow()));
+        byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        int start = -1;
+        for (int i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                if (start >= 0) {
+                    command.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
         return command;
     }
 
