@@ -115,6 +115,14 @@ class StartupResetTransactionTest {
         assertThat(directly).contains("RESET", "tenant_a,x", "4321ms", "Asia/Tokyo").doesNotContain("DO");
         String pooled = Psql.scriptWithTags(pg.endpoint(), STARTUP, script).orThrow().stdout();
         assertThat(pooled).isEqualTo(directly);
+        assertNothingLeftFor(pg, "SHOW search_path; SHOW statement_timeout; SHOW TimeZone; SHOW application_name;\n");
+    }
+
+    /** A client without startup options, on the connection the script ran on, sees what it would see straight to PostgreSQL. */
+    private static void assertNothingLeftFor(PoolerExtension pg, String script) {
+        String directly = Psql.scriptWithTags(pg.postgres().endpoint(PoolerExtension.USER, PoolerExtension.PASSWORD, PoolerExtension.DATABASE),
+                Map.of(), script).orThrow().stdout();
+        assertThat(Psql.scriptWithTags(pg.endpoint(), Map.of(), script).orThrow().stdout()).as("the next client").isEqualTo(directly);
     }
 
     /** The command tags of resets in one Query and in one extended-protocol batch, among other statements, as PostgreSQL's. */

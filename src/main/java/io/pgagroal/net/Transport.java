@@ -48,9 +48,9 @@ import java.util.function.Supplier;
  * {@code auto} takes the first available of {@link #AUTO}, an order chosen by measurement
  * (doc/ARCHITECTURE.md, Event loops). A backend named explicitly that cannot run here stops start-up
  * with the reason, where upstream falls back to another backend: the setting does what it says or
- * nothing starts. io_uring runs a single worker loop ({@link #workerThreads}). The IoHandlerFactory is made only for the transport chosen, because making a
- * native one throws where its library does not load; loading the native classes without using
- * them is harmless.
+ * nothing starts. io_uring runs a single worker loop ({@link #workerThreads}). The IoHandlerFactory
+ * is made only for the transport chosen, because making a native one throws where its library does
+ * not load; loading the native classes without using them is harmless.
  */
 public enum Transport {
     IO_URING(IoUring::isAvailable, IoUring::unavailabilityCause, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
@@ -141,8 +141,8 @@ public enum Transport {
     /**
      * How many worker event loops to run: worker_threads, or when it is 0 half the available
      * processors, at least one (measured on 2 cores, where one loop costs less CPU per transaction
-     * than two: doc/ARCHITECTURE.md, Event loops); io_uring runs one. The pool moves a server connection to its client's event loop
-     * (deregister, register), and Netty 4.2.18's io_uring channels do not survive that move: a read
+     * than two: doc/ARCHITECTURE.md, Event loops); io_uring runs one. The pool moves a server
+     * connection to its client's event loop (deregister, register), and Netty 4.2.18's io_uring channels do not survive that move: a read
      * pending on the old ring is never re-armed on the new one, and a receive still in flight when the
      * channel leaves breaks an assertion of Netty's (which, enabled, ends the event loop). With one
      * worker loop nothing moves.
