@@ -98,13 +98,13 @@ start_any() {
   esac
 }
 
-# Process CPU time of <pid> in seconds (user + system, every thread), from /proc.
+# User and system CPU time of <pid> in seconds (every thread), from /proc: "<user> <system>".
 cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print $12 / hz, $13 / hz }' "/proc/$1/stat"
 }
 
 # Results: "<test>|<target>" -> space-separated values, one per round.
-declare -A tps broken failed aborted cpu syscalls switches p50 p99 idle_kib idle_ok
+declare -A tps broken failed aborted cpu cpu_user cpu_sys syscalls switches p50 p99 idle_kib idle_ok
 append() {
   local -n into=$1
   into[$2]="${into[$2]:-}${into[$2]:+ }$3"
@@ -120,12 +120,11 @@ pgbench_run() {
     extra=(-l --log-prefix="$work/latency/log")
   fi
   if [[ -n $pooler_pid ]]; then
+    cpu_before=$(cpu_seconds "$pooler_pid")
     if $have_perf; then
       perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pooler_pid" -o "$work/perf.csv" &
       perf_pid=$!
       sleep 0.2
-    else
-      cpu_before=$(cpu_seconds "$pooler_pid")
     fi
   fi
   # shellcheck disable=SC2086 # the options are a list
@@ -140,9 +139,16 @@ pgbench_run() {
       append switches "$key" "$(awk -F, -v n="$transactions" '$3 == "context-switches" { printf "%.2f", $1 / n }' "$work/perf.csv")"
       append syscalls "$key" "$(awk -F, -v n="$transactions" '$3 == "raw_syscalls:sys_enter" { printf "%.2f", $1 / n }' "$work/perf.csv")"
     fi
-  elif [[ -n $cpu_before ]] && ((${transactions:-0} > 0)); then
-    append cpu "$key" "$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$pooler_pid")" -v n="$transactions" \
-      'BEGIN { printf "%.1f", (b - a) * 1000000 / n }')"
+  fi
+  if [[ -n $cpu_before ]] && ((${transactions:-0} > 0)); then
+    local split
+    split=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$pooler_pid")" -v n="$transactions" \
+      'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1f %.1f", (y[1] - x[1]) * 1000000 / n, (y[2] - x[2]) * 1000000 / n }')
+    append cpu_user "$key" "${split% *}"
+    append cpu_sys "$key" "${split#* }"
+    if [[ -z $perf_pid ]]; then
+      append cpu "$key" "$(awk -v u="${split% *}" -v s="${split#* }" 'BEGIN { printf "%.1f", u + s }')"
+    fi
   fi
   local value
   value=$(sed -n -E 's/^tps = ([0-9.]+).*/\1/p' <<<"$output" | head -n 1)
@@ -236,8 +242,8 @@ fi
 if [[ -x $pgbouncer && ${targets[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
-printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" test clients target TPS "vs direct" "CPU us/tx" \
-  "syscalls/tx" "cs/tx" failed aborted
+printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %7s %8s\n" test clients target TPS "vs direct" "CPU us/tx" \
+  "user" "system" "syscalls/tx" "cs/tx" failed aborted
 for test in "${tests[@]}"; do
   [[ $test == idle || $test == latency ]] && continue
   direct=$(median "${tps["$test|direct"]:-}")
@@ -253,9 +259,10 @@ for test in "${tests[@]}"; do
     if [[ -n ${broken[$key]:-} ]]; then
       log "$test, $target: $(total "${broken[$key]}") of $rounds runs failed; the figures are of the others"
     fi
-    printf "%-16s %7s  %-${width}s %10s %9s %10s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-${BENCH_CLIENTS:-10}}" "$target" \
+    printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-${BENCH_CLIENTS:-10}}" "$target" \
       "$([[ $value == failed ]] && echo failed || printf '%.0f' "$value")" "$ratio" \
-      "$(median "${cpu[$key]:-}")" "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" \
+      "$(median "${cpu[$key]:-}")" "$(median "${cpu_user[$key]:-}")" "$(median "${cpu_sys[$key]:-}")" \
+      "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" \
       "$(total "${failed[$key]:-}")" "$(total "${aborted[$key]:-}")"
   done
 done
@@ -281,11 +288,15 @@ if runs idle; then
 fi
 if runs cold && runs select-simple; then
   echo
-  echo "First $seconds s after start (cold) against select-simple after warm-up:"
+  echo "First $seconds s after start (cold) against select-simple after warm-up: TPS, and the pooler's CPU per transaction:"
+  printf "%-${width}s %10s %10s\n" target "TPS ratio" "CPU ratio"
+  ratio_of() {
+    awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'
+  }
   for target in "${targets[@]}"; do
     [[ -n ${tps["cold|$target"]:-} && -n ${tps["select-simple|$target"]:-} ]] || continue
-    printf "%-${width}s %s\n" "$target" "$(awk -v a="$(median "${tps["cold|$target"]}")" -v b="$(median "${tps["select-simple|$target"]}")" \
-      'BEGIN { printf "%.2f", a / b }')"
+    printf "%-${width}s %10s %10s\n" "$target" "$(ratio_of "${tps["cold|$target"]}" "${tps["select-simple|$target"]}")" \
+      "$(ratio_of "${cpu["cold|$target"]:-}" "${cpu["select-simple|$target"]:-}")"
   done
 fi
 if ((${#not_started[@]} > 0)); then

@@ -13,6 +13,7 @@ import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.Psql;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -72,7 +73,9 @@ class EventLoopTest {
         restart(pipeline, b -> b.set("worker_threads", "1"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(1);
         assertThat(PG.pooler().transport()).isEqualTo(Transport.best());
+        assertThat(acceptThreadsSettle()).as("the worker loop accepts too").isZero();
         runPgbench(PG.endpoint());
+        runPgbench(PG.unixEndpoint());
     }
 
     @ParameterizedTest
@@ -80,8 +83,27 @@ class EventLoopTest {
     void pgbenchOnTwoWorkerThreads(String pipeline) throws Exception {
         restart(pipeline, b -> b.set("worker_threads", "2"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(2);
+        assertThat(acceptThreadsSettle()).as("a loop of its own accepts").isEqualTo(1);
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());
+    }
+
+    /** The live pgagroal-accept threads, once those of the poolers stopped before have ended (within 5 s). */
+    private static long acceptThreadsSettle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long count;
+        while ((count = acceptThreads()) > 1 || count == 1 && PG.pooler().workerThreads() == 1) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        return count;
+    }
+
+    private static long acceptThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("pgagroal-accept")).count();
     }
 
     /** Select-only with ten clients, then a new connection per transaction: every transaction done, none failed. */

@@ -96,9 +96,9 @@ public final class ScramClient {
         int iterations = iterations(Scram.value(attributes[2], 'i'));
         Scram.extensions(attributes, 3);
         if (password != null) {
-            byte[] saltedPassword = Scram.saltedPassword(password, salt, iterations);
-            clientKey = Scram.clientKey(saltedPassword);
-            serverKey = Scram.serverKey(saltedPassword);
+            DerivedKeys keys = DerivedKeys.of(password, salt, iterations);
+            clientKey = keys.clientKey();
+            serverKey = keys.serverKey();
         }
 
         String withoutProof = CHANNEL_BINDING + ",r=" + nonce;

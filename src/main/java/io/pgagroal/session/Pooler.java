@@ -65,8 +65,9 @@ public final class Pooler implements AutoCloseable {
         }
         Transport transport = Transport.select(config.main());
         int threads = transport.workerThreads(config.main());
-        EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         EventLoopGroup workers = transport.newGroup(threads, new DefaultThreadFactory("pgagroal-worker"));
+        // a single worker loop accepts too: a new client is then registered where it was accepted, without a hop
+        EventLoopGroup boss = threads == 1 ? workers : transport.newGroup(1, new DefaultThreadFactory("pgagroal-accept"));
         Flows flows = Flows.of(config);
         flows.pipeline().initialize();
         Pool<ServerConnection> pool = new Pool<>(config.main().maxConnections(), blockingTimeout(config), ServerConnection::terminate);
@@ -306,7 +307,9 @@ public final class Pooler implements AutoCloseable {
         }
         state.pool.close();
         state.pipeline.destroy();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (boss != state.workers) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         state.workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOG.info("pgagroal stopped");
     }

@@ -1,0 +1,74 @@
+package io.pgagroal.security;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ClientKey and ServerKey that a password yields for one salt and iteration count, remembered.
+ * PostgreSQL sends a role the same salt and count at every login (those of its stored verifier), so
+ * the 4096 rounds of PBKDF2 that each new server connection would cost (about a millisecond
+ * compiled, far more before the JIT has compiled it, on the event loop) are paid once per password
+ * and verifier. A changed password or verifier is a new entry; the memo is emptied when it reaches
+ * {@link #LIMIT} entries, so it stays small whatever the servers send.
+ */
+final class DerivedKeys {
+
+    static final int LIMIT = 256;
+
+    private static final Map<Input, DerivedKeys> MEMO = new ConcurrentHashMap<>();
+
+    private final byte[] clientKey;
+    private final byte[] serverKey;
+
+    private DerivedKeys(byte[] saltedPassword) {
+        this.clientKey = Scram.clientKey(saltedPassword);
+        this.serverKey = Scram.serverKey(saltedPassword);
+    }
+
+    static DerivedKeys of(String password, byte[] salt, int iterations) {
+        Input input = new Input(password, new Salt(salt.clone()), iterations);
+        DerivedKeys keys = MEMO.get(input);
+        if (keys == null) {
+            keys = new DerivedKeys(Scram.saltedPassword(password, salt, iterations));
+            if (MEMO.size() >= LIMIT) {
+                MEMO.clear();
+            }
+            MEMO.put(input, keys);
+        }
+        return keys;
+    }
+
+    static int size() {
+        return MEMO.size();
+    }
+
+    byte[] clientKey() {
+        return clientKey.clone();
+    }
+
+    byte[] serverKey() {
+        return serverKey.clone();
+    }
+
+    private record Input(String password, Salt salt, int iterations) {
+    }
+
+    /** A salt compared by content. */
+    private record Salt(byte[] bytes) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Salt salt && Arrays.equals(bytes, salt.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Salt[" + bytes.length + " bytes]";
+        }
+    }
+}
