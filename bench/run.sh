@@ -104,7 +104,7 @@ cpu_seconds() {
 }
 
 # Results: "<test>|<target>" -> space-separated values, one per round.
-declare -A tps broken failed aborted cpu cpu_user cpu_sys syscalls switches p50 p99 idle_kib idle_ok
+declare -A tps broken failed aborted cpu cpu_user cpu_sys client_cpu syscalls switches p50 p99 idle_kib idle_ok
 append() {
   local -n into=$1
   into[$2]="${into[$2]:-}${into[$2]:+ }$3"
@@ -114,7 +114,7 @@ append() {
 # and context switches counted by perf for exactly the length of the run.
 pgbench_run() {
   local target=$1 test=$2 port=$3 clients=${test_clients[$2]:-${BENCH_CLIENTS:-10}} output perf_pid="" cpu_before=""
-  local key="$test|$target" extra=() transactions
+  local key="$test|$target" extra=() transactions TIMEFORMAT="%U %S"
   if [[ $test == latency ]]; then
     rm -rf "$work/latency" && mkdir "$work/latency"
     extra=(-l --log-prefix="$work/latency/log")
@@ -128,9 +128,12 @@ pgbench_run() {
     fi
   fi
   # shellcheck disable=SC2086 # the options are a list
-  output=$("$PG_BIN/pgbench" -n ${test_options[$test]} -c "$clients" -j 2 -T "$seconds" "${extra[@]}" \
-    -h 127.0.0.1 -p "$port" -U postgres postgres 2>"$work/pgbench.err") || true
+  { time output=$("$PG_BIN/pgbench" -n ${test_options[$test]} -c "$clients" -j 2 -T "$seconds" "${extra[@]}" \
+    -h 127.0.0.1 -p "$port" -U postgres postgres 2>"$work/pgbench.err"); } 2>"$work/pgbench.time" || true
   transactions=$(sed -n -E 's/^number of transactions actually processed: ([0-9]+).*/\1/p' <<<"$output")
+  if ((${transactions:-0} > 0)); then
+    append client_cpu "$key" "$(awk -v n="$transactions" '{ printf "%.1f", ($1 + $2) * 1000000 / n }' "$work/pgbench.time")"
+  fi
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid" || true
     wait "$perf_pid" || true
@@ -242,8 +245,8 @@ fi
 if [[ -x $pgbouncer && ${targets[*]} == *pgbouncer* ]]; then
   "$pgbouncer" --version | head -n 1
 fi
-printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %7s %8s\n" test clients target TPS "vs direct" "CPU us/tx" \
-  "user" "system" "syscalls/tx" "cs/tx" failed aborted
+printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %10s %7s %8s\n" test clients target TPS "vs direct" "CPU us/tx" \
+  "user" "system" "syscalls/tx" "cs/tx" "pgbench/tx" failed aborted
 for test in "${tests[@]}"; do
   [[ $test == idle || $test == latency ]] && continue
   direct=$(median "${tps["$test|direct"]:-}")
@@ -259,10 +262,10 @@ for test in "${tests[@]}"; do
     if [[ -n ${broken[$key]:-} ]]; then
       log "$test, $target: $(total "${broken[$key]}") of $rounds runs failed; the figures are of the others"
     fi
-    printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %7s %8s\n" "$test" "${test_clients[$test]:-${BENCH_CLIENTS:-10}}" "$target" \
+    printf "%-16s %7s  %-${width}s %10s %9s %10s %8s %8s %11s %8s %10s %7s %8s\n" "$test" "${test_clients[$test]:-${BENCH_CLIENTS:-10}}" "$target" \
       "$([[ $value == failed ]] && echo failed || printf '%.0f' "$value")" "$ratio" \
       "$(median "${cpu[$key]:-}")" "$(median "${cpu_user[$key]:-}")" "$(median "${cpu_sys[$key]:-}")" \
-      "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" \
+      "$(median "${syscalls[$key]:-}")" "$(median "${switches[$key]:-}")" "$(median "${client_cpu[$key]:-}")" \
       "$(total "${failed[$key]:-}")" "$(total "${aborted[$key]:-}")"
   done
 done
