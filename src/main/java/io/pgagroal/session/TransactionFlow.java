@@ -51,6 +51,11 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     /** The session's settings are being read after a transaction that may have changed them. */
     private boolean reading;
     private boolean deallocateAfterReading;
+    /**
+     * A chunk from the client is being fed: a connection attached meanwhile is flushed once at the end of
+     * the read (Flow.readComplete), not once for what waited and again for the rest of the chunk.
+     */
+    private boolean feedingClientChunk;
 
     TransactionFlow(Session session, TransactionPipeline transactions) {
         super(session);
@@ -257,7 +262,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             return;
         }
         if (attached) {
-            backend.flush();
+            if (!feedingClientChunk) {
+                backend.flush();
+            }
             client.config().setAutoRead(true);
         }
     }
@@ -341,6 +348,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         TransactionServerHandler link = serverLink;
         serverLink = null;
         returned.channel().config().setAutoRead(true);
+        returned.channel().flush();
         client.config().setAutoRead(true);
         if (deallocate) {
             ConnectionReset.start(state, returnedSlot, returned, relayState, List.of("DEALLOCATE ALL"));
@@ -358,7 +366,12 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         if (!replayed || session.ended()) {
             chunk.release();
         } else {
-            transactions.client(this, chunk);
+            feedingClientChunk = true;
+            try {
+                transactions.client(this, chunk);
+            } finally {
+                feedingClientChunk = false;
+            }
         }
     }
 
