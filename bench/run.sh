@@ -144,13 +144,14 @@ pgbench_run() {
     fi
   fi
   if [[ -n $cpu_before ]] && ((${transactions:-0} > 0)); then
-    local split
-    split=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$pooler_pid")" -v n="$transactions" \
-      'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1f %.1f", (y[1] - x[1]) * 1000000 / n, (y[2] - x[2]) * 1000000 / n }')
-    append cpu_user "$key" "${split% *}"
-    append cpu_sys "$key" "${split#* }"
+    local user system sum
+    read -r user system sum < <(awk -v a="$cpu_before" -v b="$(cpu_seconds "$pooler_pid")" -v n="$transactions" \
+      'BEGIN { split(a, x, " "); split(b, y, " "); u = (y[1] - x[1]) * 1000000 / n; s = (y[2] - x[2]) * 1000000 / n
+               printf "%.1f %.1f %.1f\n", u, s, u + s }')
+    append cpu_user "$key" "$user"
+    append cpu_sys "$key" "$system"
     if [[ -z $perf_pid ]]; then
-      append cpu "$key" "$(awk -v u="${split% *}" -v s="${split#* }" 'BEGIN { printf "%.1f", u + s }')"
+      append cpu "$key" "$sum"
     fi
   fi
   local value

@@ -73,16 +73,10 @@ final class Detach {
      */
     private static List<String> command(Path setsid) throws IOException {
         List<String> command = new ArrayList<>(List.of(setsid.toString(), ProcessHandle.current().info().command().orElseThrow()));
-        byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-        int start = -1;
-        for (int i = 0; i < cmdline.length; i++) {
-            if (cmdline[i] == 0) {
-                if (start >= 0) {
-                    command.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
-                }
-                start = i + 1;
-            }
-        }
+        // NUL-terminated strings: the java binary (named above), then the arguments; -1 keeps empty ones
+        String text = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
+        List<String> cmdline = List.of(text.split("\0", -1));
+        command.addAll(cmdline.subList(1, cmdline.size() - 1));
         return command;
     }
 

@@ -73,7 +73,7 @@ class EventLoopTest {
         restart(pipeline, b -> b.set("worker_threads", "1"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(1);
         assertThat(PG.pooler().transport()).isEqualTo(Transport.best());
-        assertThat(acceptThreadsSettle()).as("the worker loop accepts too").isZero();
+        assertThat(acceptThreads(0)).as("the worker loop accepts too").isZero();
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());
     }
@@ -83,25 +83,23 @@ class EventLoopTest {
     void pgbenchOnTwoWorkerThreads(String pipeline) throws Exception {
         restart(pipeline, b -> b.set("worker_threads", "2"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(2);
-        assertThat(acceptThreadsSettle()).as("a loop of its own accepts").isEqualTo(1);
+        assertThat(acceptThreads(1)).as("a loop of its own accepts").isEqualTo(1);
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());
     }
 
-    /** The live pgagroal-accept threads, once those of the poolers stopped before have ended (within 5 s). */
-    private static long acceptThreadsSettle() throws InterruptedException {
+    /** The live pgagroal-accept threads once they are {@code expected}, or after 5 s (those of a pooler just stopped may still be ending). */
+    private static long acceptThreads(long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        long count;
-        while ((count = acceptThreads()) > 1 || count == 1 && PG.pooler().workerThreads() == 1) {
-            if (System.nanoTime() > deadline) {
-                break;
-            }
+        long count = liveAcceptThreads();
+        while (count != expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
+            count = liveAcceptThreads();
         }
         return count;
     }
 
-    private static long acceptThreads() {
+    private static long liveAcceptThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && thread.getName().startsWith("pgagroal-accept")).count();
     }

@@ -142,8 +142,9 @@ public enum Transport {
      * How many worker event loops to run: worker_threads, or when it is 0 half the available
      * processors, at least one (measured on 2 cores, where one loop costs less CPU per transaction
      * than two: doc/ARCHITECTURE.md, Event loops); io_uring runs one. The pool moves a server
-     * connection to its client's event loop (deregister, register), and Netty 4.2.18's io_uring channels do not survive that move: a read
-     * pending on the old ring is never re-armed on the new one, and a receive still in flight when the
+     * connection to its client's event loop (deregister, register), and Netty 4.2.18's io_uring
+     * channels do not survive that move: a read pending on the old ring is never re-armed on the new
+     * one, and a receive still in flight when the
      * channel leaves breaks an assertion of Netty's (which, enabled, ends the event loop). With one
      * worker loop nothing moves.
      *

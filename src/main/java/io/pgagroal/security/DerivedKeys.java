@@ -1,6 +1,6 @@
 package io.pgagroal.security;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * PostgreSQL sends a role the same salt and count at every login (those of its stored verifier), so
  * the 4096 rounds of PBKDF2 that each new server connection would cost on the event loop (the
  * first ten logins after start took pgbench 270 to 310 ms with this memo, 390 to 430 without) are
- * paid once per password and verifier. A changed password or verifier is a new entry; the memo is emptied when it reaches
- * {@link #LIMIT} entries, so it stays small whatever the servers send.
+ * paid once per password and verifier. A changed password or verifier is a new entry; the memo is
+ * emptied when it reaches {@link #LIMIT} entries, so it stays small whatever the servers send.
  */
 final class DerivedKeys {
 
@@ -27,7 +27,7 @@ final class DerivedKeys {
     }
 
     static DerivedKeys of(String password, byte[] salt, int iterations) {
-        Input input = new Input(password, new Salt(salt.clone()), iterations);
+        Input input = new Input(password, ByteBuffer.wrap(salt.clone()), iterations);
         DerivedKeys keys = MEMO.get(input);
         if (keys == null) {
             keys = new DerivedKeys(Scram.saltedPassword(password, salt, iterations));
@@ -51,24 +51,7 @@ final class DerivedKeys {
         return serverKey.clone();
     }
 
-    private record Input(String password, Salt salt, int iterations) {
-    }
-
-    /** A salt compared by content. */
-    private record Salt(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Salt salt && Arrays.equals(bytes, salt.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return "Salt[" + bytes.length + " bytes]";
-        }
+    /** The salt as a ByteBuffer, which compares by content; never read or written after it is made. */
+    private record Input(String password, ByteBuffer salt, int iterations) {
     }
 }

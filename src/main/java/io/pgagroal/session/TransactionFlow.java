@@ -348,7 +348,6 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         TransactionServerHandler link = serverLink;
         serverLink = null;
         returned.channel().config().setAutoRead(true);
-        returned.channel().flush();
         client.config().setAutoRead(true);
         if (deallocate) {
             ConnectionReset.start(state, returnedSlot, returned, relayState, List.of("DEALLOCATE ALL"));
