@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * ev_backend and worker_threads with real clients: pgbench through the io_uring transport, over TCP
  * and the Unix socket (or, where the kernel or the JVM does not allow io_uring, the refusal that stops
- * start-up), and every pipeline on one worker event loop and on two. Ten clients over a pool of
+ * start-up), and every pipeline on one epoll worker event loop and on two. Ten clients over a pool of
  * five, so that server connections are handed from one client to the next, across event loops when
  * there are two.
  */
@@ -62,6 +62,7 @@ class EventLoopTest {
         restart(pipeline, ioUring);
         assertThat(PG.pooler().transport()).isEqualTo(Transport.IO_URING);
         assertThat(PG.pooler().workerThreads()).as("io_uring runs one worker loop").isEqualTo(1);
+        assertThat(acceptThreads(0)).as("the worker loop accepts too").isZero();
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());
         assertThat(Psql.query(PG.unixEndpoint(), "SELECT 40 + 2").orThrow().stdout().trim()).isEqualTo("42");
@@ -69,10 +70,10 @@ class EventLoopTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"performance", "session", "transaction"})
-    void pgbenchOnOneWorkerThread(String pipeline) throws Exception {
-        restart(pipeline, b -> b.set("worker_threads", "1"));
+    void pgbenchOnOneEpollWorkerThread(String pipeline) throws Exception {
+        restart(pipeline, b -> b.set("ev_backend", "epoll").set("worker_threads", "1"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(1);
-        assertThat(PG.pooler().transport()).isEqualTo(Transport.best());
+        assertThat(PG.pooler().transport()).isEqualTo(Transport.EPOLL);
         assertThat(acceptThreads(0)).as("the worker loop accepts too").isZero();
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());
@@ -83,6 +84,7 @@ class EventLoopTest {
     void pgbenchOnTwoWorkerThreads(String pipeline) throws Exception {
         restart(pipeline, b -> b.set("worker_threads", "2"));
         assertThat(PG.pooler().workerThreads()).isEqualTo(2);
+        assertThat(PG.pooler().transport()).as("auto takes epoll for more than one loop").isEqualTo(Transport.EPOLL);
         assertThat(acceptThreads(1)).as("a loop of its own accepts").isEqualTo(1);
         runPgbench(PG.endpoint());
         runPgbench(PG.unixEndpoint());

@@ -45,10 +45,10 @@ import java.util.function.Supplier;
  * neither native library loads (macOS, Windows, {@code -Dio.netty.transport.noNative=true}). Every
  * transport has TCP and Unix domain socket channels (io_uring's since Netty 4.2), so one transport
  * serves the client listeners, the server connections and the management socket alike.
- * {@code auto} takes the first available of {@link #AUTO}, an order chosen by measurement
- * (doc/ARCHITECTURE.md, Event loops). A backend named explicitly that cannot run here stops start-up
- * with the reason, where upstream falls back to another backend: the setting does what it says or
- * nothing starts. io_uring runs a single worker loop ({@link #workerThreads}). The IoHandlerFactory
+ * {@code auto} takes io_uring where it runs and there is one worker loop, epoll otherwise, an
+ * order chosen by measurement (doc/ARCHITECTURE.md, Event loops). A backend named explicitly that
+ * cannot run here stops start-up with the reason, where upstream falls back to another backend: the
+ * setting does what it says or nothing starts. io_uring runs a single worker loop ({@link #workerThreads}). The IoHandlerFactory
  * is made only for the transport chosen, because making a native one throws where its library does
  * not load; loading the native classes without using them is harmless.
  */
@@ -60,7 +60,9 @@ public enum Transport {
     NIO(() -> true, () -> null, NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class,
             NioServerDomainSocketChannel.class, NioDomainSocketChannel.class);
 
-    /** What {@code ev_backend = auto} tries, in order. */
+    /** What {@code ev_backend = auto} tries, in order, for one worker loop. */
+    static final List<Transport> AUTO_ONE_LOOP = List.of(IO_URING, EPOLL, NIO);
+    /** What {@code ev_backend = auto} tries, in order, for more than one worker loop (io_uring runs one). */
     static final List<Transport> AUTO = List.of(EPOLL, IO_URING, NIO);
 
     private final BooleanSupplier available;
@@ -83,9 +85,12 @@ public enum Transport {
         this.domainSocket = domainSocket;
     }
 
-    /** The transport of {@code ev_backend = auto}: the first of {@link #AUTO} that runs here. */
-    public static Transport best() {
-        return AUTO.stream().filter(Transport::isAvailable).findFirst().orElse(NIO);
+    /**
+     * The transport of {@code ev_backend = auto} for that many worker loops: the first of
+     * {@link #AUTO_ONE_LOOP} or {@link #AUTO} that runs here.
+     */
+    public static Transport best(int loops) {
+        return (loops == 1 ? AUTO_ONE_LOOP : AUTO).stream().filter(Transport::isAvailable).findFirst().orElse(NIO);
     }
 
     /**
@@ -94,17 +99,17 @@ public enum Transport {
      * @throws ConfigException at the line of ev_backend, when that backend cannot run here
      */
     public static Transport select(MainConfig config) throws ConfigException {
-        return select(config.evBackend(), problem -> config.error(EV_BACKEND, problem));
+        return select(config.evBackend(), requestedLoops(config), problem -> config.error(EV_BACKEND, problem));
     }
 
-    /** The transport of pgagroal-vault's ev_backend, as {@link #select(MainConfig)}. */
+    /** The transport of pgagroal-vault's ev_backend (one event loop), as {@link #select(MainConfig)}. */
     public static Transport select(EventBackendSetting setting) throws ConfigException {
-        return select(setting.value(), setting::error);
+        return select(setting.value(), 1, setting::error);
     }
 
-    private static Transport select(EventBackend backend, Function<String, ConfigException> error) throws ConfigException {
+    private static Transport select(EventBackend backend, int loops, Function<String, ConfigException> error) throws ConfigException {
         Transport transport = switch (backend) {
-            case AUTO -> best();
+            case AUTO -> best(loops);
             case IO_URING -> IO_URING;
             case EPOLL -> EPOLL;
             case KQUEUE -> throw error.apply("kqueue is the event backend of BSD and macOS, and this pooler has"
@@ -152,7 +157,7 @@ public enum Transport {
      */
     public int workerThreads(MainConfig config) throws ConfigException {
         if (this != IO_URING) {
-            return config.workerThreads() > 0 ? config.workerThreads() : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            return requestedLoops(config);
         }
         if (config.workerThreads() > 1) {
             throw config.error(WORKER_THREADS, config.workerThreads() + " with the io_uring transport, whose channels cannot move between"
@@ -160,6 +165,11 @@ public enum Transport {
                     + " = 1 (or 0), or ev_backend = epoll");
         }
         return 1;
+    }
+
+    /** worker_threads, or when it is 0 half the available processors, at least one. */
+    private static int requestedLoops(MainConfig config) {
+        return config.workerThreads() > 0 ? config.workerThreads() : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The transport ev_backend chooses: auto takes the first native one that loads, NIO where native code
- * may not load (the "nio" surefire execution sets io.netty.transport.noNative) or on another OS; a
+ * The transport ev_backend chooses: auto takes the first native one that loads (io_uring first for one
+ * worker loop, epoll first for more), NIO where native code may not load (the "nio" surefire execution sets io.netty.transport.noNative) or on another OS; a
  * backend named explicitly runs or stops the start with the reason, at the line of ev_backend.
  */
 @Tag("nio")
@@ -51,13 +51,16 @@ class TransportTest {
 
     @Test
     void autoTakesTheFirstNativeTransportThatLoadsElseNio() throws Exception {
-        Transport expected = NATIVE_ALLOWED ? Transport.AUTO.stream().filter(Transport::isAvailable).findFirst().orElseThrow() : Transport.NIO;
-        if (NATIVE_ALLOWED) {
-            assertThat(expected).as("a native transport loads wherever native code may").isNotEqualTo(Transport.NIO);
-        }
-        assertThat(Transport.best()).isEqualTo(expected);
-        assertThat(Transport.select(evBackend("auto"))).isEqualTo(expected);
-        assertRuns(expected);
+        Transport several = NATIVE_ALLOWED ? Transport.EPOLL : Transport.NIO;
+        Transport one = NATIVE_ALLOWED && IoUring.isAvailable() ? Transport.IO_URING : several;
+        assertThat(Transport.best(2)).isEqualTo(several);
+        assertThat(Transport.best(1)).isEqualTo(one);
+        assertThat(Transport.select(evBackend("auto", "worker_threads = 2"))).isEqualTo(several);
+        assertThat(Transport.select(evBackend("auto", "worker_threads = 1"))).isEqualTo(one);
+        int halfTheProcessors = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertThat(Transport.select(evBackend("auto"))).isEqualTo(halfTheProcessors == 1 ? one : several);
+        assertRuns(one);
+        assertRuns(several);
     }
 
     @ParameterizedTest
@@ -103,7 +106,7 @@ class TransportTest {
 
     @Test
     void theVaultsEvBackendIsChosenTheSameWay() throws Exception {
-        assertThat(Transport.select(new EventBackendSetting(EventBackend.AUTO, "pgagroal_vault.conf", 0))).isEqualTo(Transport.best());
+        assertThat(Transport.select(new EventBackendSetting(EventBackend.AUTO, "pgagroal_vault.conf", 0))).isEqualTo(Transport.best(1));
         assertThatThrownBy(() -> Transport.select(new EventBackendSetting(EventBackend.KQUEUE, "pgagroal_vault.conf", 3)))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("pgagroal_vault.conf:3: ev_backend: kqueue is the event backend");
     }
