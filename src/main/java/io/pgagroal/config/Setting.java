@@ -99,7 +99,8 @@ public enum Setting {
     TLS_CA_FILE(MAIN, "tls_ca_file", path(), "", RELOAD,
             "CA for client certificates; when set, clients must present a certificate it signed"),
     EV_BACKEND(MAIN, "ev_backend", choice("auto", "io_uring", "epoll", "kqueue"), "auto", RESTART,
-            "Netty transport of the event loops: io_uring or epoll (Linux), auto = epoll where it loads, else io_uring, else NIO"
+            "Netty transport of the event loops: io_uring or epoll (Linux), auto = io_uring where it runs and there is one worker loop,"
+                    + " else epoll where it loads, else NIO"
                     + " (doc/ARCHITECTURE.md, Event loops); a backend that cannot run here, and kqueue, stop start-up"),
     WORKER_THREADS(MAIN, "worker_threads", integer(0, 1024), "0", RESTART,
             "Not in upstream pgagroal: event-loop threads serving clients and server connections (1 to 1024); 0 = half the"
