@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -329,10 +330,16 @@ public final class TransactionPipeline implements Pipeline {
         state.relay.writeToServer(Unpooled.wrappedBuffer(FAILING_EXECUTE));
     }
 
-    /** PostgreSQL's equalRowTypes: the same columns, by name, type and type modifier. */
+    /**
+     * PostgreSQL's equalRowTypes: the same columns, by name, type and type modifier. Checked at every
+     * Bind of a statement the client described, so equal bytes, the usual case, are not decoded.
+     */
     static boolean sameShape(byte[] known, byte[] description) {
+        if (Arrays.equals(known, description)) {
+            return true;
+        }
         if (known.length == 0 || description.length == 0) {
-            return known.length == description.length;
+            return false;
         }
         List<RowDescription.Field> before = RowDescription.decode(Unpooled.wrappedBuffer(known)).fields();
         List<RowDescription.Field> after = RowDescription.decode(Unpooled.wrappedBuffer(description)).fields();
@@ -458,16 +465,18 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     /**
-     * The head with the statement name at {@code offset} replaced (Bind, Describe, Close); the
-     * length is that of the whole message, whose rest may follow the head.
+     * The head with the statement name at {@code offset} replaced by a pooler-wide name, which is
+     * ASCII (Bind, Describe); the length is that of the whole message, whose rest may follow the head.
      */
-    private static ByteBuf replaceName(ByteBuf head, int length, int offset, String oldName, String newName) {
-        byte[] name = newName.getBytes(StandardCharsets.UTF_8);
-        int after = offset + utf8Length(oldName) + 1;
+    private static ByteBuf replaceName(ByteBuf head, int length, int offset, String oldName, String serverName) {
+        int oldLength = ByteBufUtil.utf8Bytes(oldName);
+        int after = offset + oldLength + 1;
         int tail = head.readableBytes() - after;
-        ByteBuf out = head.alloc().buffer(offset + name.length + 1 + tail);
-        out.writeBytes(head, 0, offset).writeBytes(name).writeByte(0).writeBytes(head, after, tail);
-        out.setInt(1, length + name.length - utf8Length(oldName));
+        ByteBuf out = head.alloc().buffer(offset + serverName.length() + 1 + tail);
+        out.writeBytes(head, 0, offset);
+        out.writeCharSequence(serverName, StandardCharsets.US_ASCII);
+        out.writeByte(0).writeBytes(head, after, tail);
+        out.setInt(1, length + serverName.length() - oldLength);
         head.release();
         return out;
     }
