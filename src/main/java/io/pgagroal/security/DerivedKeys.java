@@ -1,6 +1,7 @@
 package io.pgagroal.security;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the 4096 rounds of PBKDF2 that each new server connection would cost on the event loop (the
  * first ten logins after start took pgbench 270 to 310 ms with this memo, 390 to 430 without) are
  * paid once per password and verifier. A changed password or verifier is a new entry; the memo is
- * emptied when it reaches {@link #LIMIT} entries, so it stays small whatever the servers send.
+ * emptied when it reaches {@link #LIMIT} entries, so it stays small whatever the servers send. It is
+ * keyed by a SHA-256 digest of the password, so a password removed from the vault does not stay
+ * behind in it.
  */
 final class DerivedKeys {
 
@@ -27,7 +30,8 @@ final class DerivedKeys {
     }
 
     static DerivedKeys of(String password, byte[] salt, int iterations) {
-        Input input = new Input(password, ByteBuffer.wrap(salt.clone()), iterations);
+        Input input = new Input(ByteBuffer.wrap(Scram.sha256(password.getBytes(StandardCharsets.UTF_8))), ByteBuffer.wrap(salt.clone()),
+                iterations);
         DerivedKeys keys = MEMO.get(input);
         if (keys == null) {
             keys = new DerivedKeys(Scram.saltedPassword(password, salt, iterations));
@@ -51,7 +55,7 @@ final class DerivedKeys {
         return serverKey.clone();
     }
 
-    /** The salt as a ByteBuffer, which compares by content; never read or written after it is made. */
-    private record Input(String password, ByteBuffer salt, int iterations) {
+    /** The digest and the salt as ByteBuffers, which compare by content; never read or written after they are made. */
+    private record Input(ByteBuffer passwordDigest, ByteBuffer salt, int iterations) {
     }
 }
