@@ -122,10 +122,12 @@ final class ClientLogin {
         }
         switch (step) {
             case ClientAuthentication.Step.Send send -> {
-                client.writeAndFlush(send.message());
                 if (authentication.scramComplete()) {
+                    client.write(send.message());
                     done();
+                    client.flush();
                 } else {
+                    client.writeAndFlush(send.message());
                     session.awaitClient(this::answer);
                 }
             }
