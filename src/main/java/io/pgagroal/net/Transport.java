@@ -48,9 +48,10 @@ import java.util.function.Supplier;
  * {@code auto} takes io_uring where it runs and there is one worker loop, epoll otherwise, an
  * order chosen by measurement (doc/ARCHITECTURE.md, Event loops). A backend named explicitly that
  * cannot run here stops start-up with the reason, where upstream falls back to another backend: the
- * setting does what it says or nothing starts. io_uring runs a single worker loop ({@link #workerThreads}). The IoHandlerFactory
- * is made only for the transport chosen, because making a native one throws where its library does
- * not load; loading the native classes without using them is harmless.
+ * setting does what it says or nothing starts. io_uring runs a single worker loop
+ * ({@link #workerThreads}). The IoHandlerFactory is made only for the transport chosen, because
+ * making a native one throws where its library does not load; loading the native classes without
+ * using them is harmless.
  */
 public enum Transport {
     IO_URING(IoUring::isAvailable, IoUring::unavailabilityCause, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,

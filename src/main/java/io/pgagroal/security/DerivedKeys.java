@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * first ten logins after start took pgbench 270 to 310 ms with this memo, 390 to 430 without) are
  * paid once per password and verifier. A changed password or verifier is a new entry; the memo is
  * emptied when it reaches {@link #LIMIT} entries, so it stays small whatever the servers send. It is
- * keyed by a SHA-256 digest of the password, so a password removed from the vault does not stay
- * behind in it.
+ * keyed by a SHA-256 digest of the password, so it holds no password in clear; the keys of a password
+ * removed from the vault stay until it is emptied (they log in only against that verifier).
  */
 final class DerivedKeys {
 
