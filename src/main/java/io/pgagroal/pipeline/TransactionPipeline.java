@@ -192,7 +192,7 @@ public final class TransactionPipeline implements Pipeline {
         if (name.isEmpty() || maxPreparedStatements == 0) {
             return false;
         }
-        int rest = 5 + utf8Length(name) + 1;
+        int rest = 5 + ByteBufUtil.utf8Bytes(name) + 1;
         Classification classification = StatementText.classify(message, message.readableBytes() - 1);
         if (pinning == TransactionPinning.ERROR && classification.pin() != null) {
             return false;
@@ -211,7 +211,7 @@ public final class TransactionPipeline implements Pipeline {
      */
     void parse(TransactionState state, ByteBuf message, Classification classification) {
         String name = Messages.readCString(Messages.body(message));
-        int rest = 5 + utf8Length(name) + 1;
+        int rest = 5 + ByteBufUtil.utf8Bytes(name) + 1;
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
@@ -479,9 +479,5 @@ public final class TransactionPipeline implements Pipeline {
         out.setInt(1, length + serverName.length() - oldLength);
         head.release();
         return out;
-    }
-
-    private static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The transport ev_backend chooses: auto takes the first native one that loads (io_uring first for one
- * worker loop, epoll first for more), NIO where native code may not load (the "nio" surefire execution sets io.netty.transport.noNative) or on another OS; a
- * backend named explicitly runs or stops the start with the reason, at the line of ev_backend.
+ * worker loop, epoll first for more), NIO where native code may not load (the "nio" surefire execution
+ * sets io.netty.transport.noNative) or on another OS; a backend named explicitly runs or stops the
+ * start with the reason, at the line of ev_backend.
  */
 @Tag("nio")
 class TransportTest {
