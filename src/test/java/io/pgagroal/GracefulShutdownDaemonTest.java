@@ -15,8 +15,11 @@ import io.pgagroal.testing.ProcessResult;
 import io.pgagroal.testing.Psql;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTRAP to the daemon while pgbench runs transactions of two INSERTs through it (the pair shows
  * whether a transaction completed whole): in the session pipeline every client runs its fixed count
- * to the end while new clients get 57P03; in the transaction pipeline each client is ended with
- * FATAL 57P01 at the end of a transaction, so every transaction pgbench counts committed whole and
- * none was cut. Either way the daemon then exits 0 by itself. And SIGTERM: psql, waiting for a
- * query, is told FATAL 57P01 rather than finding the connection closed.
+ * to the end while new clients get 57P03, and the daemon waits for the last client, one the test
+ * holds (so that pgbench finishing early cannot stop the daemon before the 57P03 is seen); in the
+ * transaction pipeline each client is ended with FATAL 57P01 at the end of a transaction, so every
+ * transaction pgbench counts committed whole and none was cut. Either way the daemon then exits 0
+ * by itself. And SIGTERM: psql, waiting for a query, is told FATAL 57P01 rather than finding the
+ * connection closed.
  */
 class GracefulShutdownDaemonTest {
 
@@ -68,6 +73,7 @@ class GracefulShutdownDaemonTest {
     void sessionPipelineLetsEveryClientFinish() throws Exception {
         int port = Ports.free();
         Process daemon = start(port, "session");
+        Connection held = DriverManager.getConnection(url(port), USER, null);
         CompletableFuture<PgbenchResult> bench = pgbench(port, 300);
         Daemon.signal(daemon, "TRAP");
         // the JVM handles the signal on a thread of its own: a client may still get in just after kill returns
@@ -75,17 +81,21 @@ class GracefulShutdownDaemonTest {
             Thread.sleep(100);
         }
 
-        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, null))
+        assertThatThrownBy(() -> DriverManager.getConnection(url(port), USER, null))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("57P03");
                     assertThat(e.getMessage()).contains("the pooler is shutting down");
                 });
-        assertThat(daemon.isAlive()).as("pgbench still runs").isTrue();
 
         PgbenchResult result = bench.get(60, TimeUnit.SECONDS);
         assertThat(result.process().exitCode()).as(result.process().describe()).isZero();
         assertThat(result.processedTransactions()).hasValue(CLIENTS * 300L);
         assertThat(result.failedTransactions()).hasValue(0);
+        assertThat(daemon.waitFor(300, TimeUnit.MILLISECONDS)).as("the daemon waits for the held client").isFalse();
+        try (held; Statement statement = held.createStatement(); ResultSet rows = statement.executeQuery("SELECT 42")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).as("a running session is served to its end").isEqualTo(42);
+        }
         assertStopsByItself(daemon);
         assertThat(logged(1)).isEqualTo(CLIENTS * 300L);
         assertThat(logged(2)).isEqualTo(CLIENTS * 300L);
@@ -131,11 +141,15 @@ class GracefulShutdownDaemonTest {
 
     private static boolean acceptsClients(int port) {
         try {
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, USER, null).close();
+            DriverManager.getConnection(url(port), USER, null).close();
             return true;
         } catch (SQLException refused) {
             return false;
         }
+    }
+
+    private static String url(int port) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     private static void assertStopsByItself(Process daemon) throws InterruptedException {
@@ -161,7 +175,7 @@ class GracefulShutdownDaemonTest {
                 allow_unknown_users = off
                 max_connections = 8
                 blocking_timeout = 30""".formatted(pipeline));
-        Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + CLIENTS + " 1 1\n");
+        Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + (CLIENTS + 1) + " 1 1\n");
         Path log = dir.resolve("console.log");
         Process daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
                 "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", limits.toString());
