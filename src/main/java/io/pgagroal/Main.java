@@ -4,7 +4,6 @@ import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.PgagroalConfig;
-import io.pgagroal.net.Transport;
 import io.pgagroal.security.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,7 +93,7 @@ public final class Main implements Callable<Integer> {
         }
         try {
             // on the terminal before -d detaches, once logging is set up (Netty logs as it loads its natives)
-            Transport.select(configuration.main()).workerThreads(configuration.main());
+            Pgagroal.requireStartable(configuration);
         } catch (ConfigException e) {
             System.err.println("pgagroal: " + e.getMessage());
             return CONFIGURATION_ERROR;

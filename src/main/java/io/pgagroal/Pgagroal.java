@@ -91,7 +91,7 @@ public final class Pgagroal implements AutoCloseable {
      * cannot run on this machine, or worker_threads that it cannot run. Start, reload and {@code conf
      * set} check it.
      */
-    private static void requireStartable(PgagroalConfig config) throws ConfigException {
+    public static void requireStartable(PgagroalConfig config) throws ConfigException {
         config.requireSupported();
         Transport.select(config.main()).workerThreads(config.main());
     }

@@ -1,19 +1,14 @@
 package io.pgagroal.management;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.Pgagroal;
+import io.pgagroal.net.SideListener;
 import io.pgagroal.net.Transport;
 import io.pgagroal.net.UnixSocketClaim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,48 +27,35 @@ public final class ManagementServer implements AutoCloseable {
     /** A request is one small frame: a client that has not sent it in this time is closed. */
     private static final int READ_TIMEOUT_SECONDS = 10;
 
-    private final EventLoopGroup group;
-    private final Channel channel;
+    private final SideListener listener;
     private final Path socket;
 
-    private ManagementServer(EventLoopGroup group, Channel channel, Path socket) {
-        this.group = group;
-        this.channel = channel;
+    private ManagementServer(SideListener listener, Path socket) {
+        this.listener = listener;
         this.socket = socket;
     }
 
     /** Listens on {@code directory/.s.pgagroal} for requests on {@code pgagroal}. */
     public static ManagementServer start(Path directory, Pgagroal pgagroal) throws IOException {
         Transport transport = pgagroal.transport();
-        EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-management"));
+        SideListener listener = SideListener.open(transport, "pgagroal-management");
         Path socket = directory.resolve(SOCKET_NAME);
         Path binding = directory.resolve(SOCKET_NAME + "." + ProcessHandle.current().pid() + ".new");
         try {
-            UnixSocketClaim.claim(socket, transport, group);
+            UnixSocketClaim.claim(socket, transport, listener.loop());
             Files.deleteIfExists(binding);
             Commands commands = new Commands(pgagroal);
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel(true))
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel client) {
-                            client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new ManagementHandler(commands));
-                        }
-                    })
-                    .bind(transport.unixAddress(binding)).sync().channel();
+            listener.bind(transport.unixAddress(binding), "management", client -> client.pipeline()
+                    .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new ManagementHandler(commands)));
             Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-------"));
             Files.createLink(socket, binding);
             Files.delete(binding);
             LOG.info("Management on {}", socket);
-            return new ManagementServer(group, channel, socket);
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return new ManagementServer(listener, socket);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
             Files.deleteIfExists(binding);
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw e instanceof IOException io ? io : new IOException("could not listen on " + socket + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -84,8 +66,7 @@ public final class ManagementServer implements AutoCloseable {
     /** Stops listening and removes the socket; a request being answered may be cut. */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {

@@ -1,22 +1,15 @@
 package io.pgagroal.management;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.Pgagroal;
 import io.pgagroal.config.MainConfig;
-import io.pgagroal.net.Transport;
+import io.pgagroal.net.SideListener;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.SqlState;
 import io.pgagroal.protocol.StartupPacketDecoder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,41 +28,22 @@ public final class RemoteManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteManagementServer.class);
     private static final int READ_TIMEOUT_SECONDS = 10;
 
-    private final EventLoopGroup group;
-    private Channel channel;
+    private SideListener listener;
     private int connections;
 
-    private RemoteManagementServer(EventLoopGroup group) {
-        this.group = group;
+    private RemoteManagementServer() {
     }
 
     /** Listens on {@code host:management} of the configuration {@code pgagroal} runs with. */
     public static RemoteManagementServer start(Pgagroal pgagroal) throws IOException {
         MainConfig config = pgagroal.config().main();
-        Transport transport = pgagroal.transport();
-        EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-management-remote"));
-        InetSocketAddress address = config.host().equals("*") ? new InetSocketAddress(config.management())
-                : new InetSocketAddress(config.host(), config.management());
         Commands commands = new Commands(pgagroal);
-        RemoteManagementServer server = new RemoteManagementServer(group);
-        try {
-            server.channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel(false))
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel client) {
-                            server.admit(client, pgagroal, commands);
-                        }
-                    })
-                    .bind(address).sync().channel();
-            LOG.info("Remote management on {}", server.channel.localAddress());
-            return server;
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IOException("management: could not listen on " + address + ": " + e.getMessage(), e);
-        }
+        RemoteManagementServer server = new RemoteManagementServer();
+        server.listener = SideListener.open(pgagroal.transport(), "pgagroal-management-remote")
+                .bind(SideListener.address(config.host(), config.management()), "management",
+                        client -> server.admit(client, pgagroal, commands));
+        LOG.info("Remote management on {}", server.listener.localAddress());
+        return server;
     }
 
     /** Runs on the server's one event loop, so the count needs no synchronisation. */
@@ -90,12 +64,11 @@ public final class RemoteManagementServer implements AutoCloseable {
 
     /** The port listened on. */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
     }
 }

@@ -6,10 +6,12 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgagroal.config.MainConfig;
+import io.pgagroal.protocol.MessageScanner;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Protocol;
 import java.time.Duration;
@@ -19,20 +21,20 @@ import java.util.concurrent.TimeUnit;
  * validation: one {@code SELECT 1} round trip on a connection nobody else uses at the moment (a
  * slot held for background validation, or just handed to a session). It goes in front of whatever
  * the connection's pipeline holds (the idle handler, or the transaction pipeline's framing), so
- * the reply never reaches them, and takes itself out when ReadyForQuery arrives. The connection is
+ * the reply never reaches them, and takes itself out once the last byte of ReadyForQuery arrived
+ * (a {@link MessageScanner} follows the reply without holding it). The connection is
  * alive if the reply came without an ErrorResponse within half of authentication_timeout (so that a
  * client whose connection fails the check still gets another one within its own authentication
  * timeout); the caller closes it otherwise.
  */
-final class ConnectionCheck extends ChannelInboundHandlerAdapter {
+final class ConnectionCheck extends ChannelInboundHandlerAdapter implements MessageScanner.Visitor {
 
     private static final ByteBuf SELECT_1 = Unpooled.unreleasableBuffer(
             Messages.query(UnpooledByteBufAllocator.DEFAULT, "SELECT 1").asReadOnly());
-    private static final int HEADER = 5;
 
     private final Promise<Boolean> alive;
     private final boolean autoRead;
-    private ByteBuf received;
+    private final MessageScanner scanner = new MessageScanner();
     private boolean error;
     private ScheduledFuture<?> timeout;
     private ChannelHandlerContext context;
@@ -73,25 +75,32 @@ final class ConnectionCheck extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        if (received == null) {
-            received = ctx.alloc().buffer(in.readableBytes());
+        try {
+            scanner.scan(in, this);
+        } catch (CorruptedFrameException e) {
+            finish(false);
+        } finally {
+            in.release();
         }
-        received.writeBytes(in);
-        in.release();
-        while (received.readableBytes() >= HEADER) {
-            int start = received.readerIndex();
-            int length = received.getInt(start + 1);
-            if (received.readableBytes() < 1 + length) {
-                return;
-            }
-            byte type = received.getByte(start);
-            received.skipBytes(1 + length);
-            if (type == Protocol.ERROR_RESPONSE) {
-                error = true;
-            } else if (type == Protocol.READY_FOR_QUERY) {
-                finish(!error);
-                return;
-            }
+    }
+
+    @Override
+    public boolean onType(byte type) {
+        return !alive.isDone();
+    }
+
+    /** ReadyForQuery's status byte, so that the check ends with the reply's last byte. */
+    @Override
+    public int peekLength(byte type) {
+        return type == Protocol.READY_FOR_QUERY ? 1 : 0;
+    }
+
+    @Override
+    public void onMessage(byte type, int bodyLength, byte[] peek, int peekLength) {
+        if (type == Protocol.ERROR_RESPONSE) {
+            error = true;
+        } else if (type == Protocol.READY_FOR_QUERY) {
+            finish(!error);
         }
     }
 
@@ -111,10 +120,6 @@ final class ConnectionCheck extends ChannelInboundHandlerAdapter {
             return;
         }
         timeout.cancel(false);
-        if (received != null) {
-            received.release();
-            received = null;
-        }
         Channel channel = context.channel();
         if (!context.isRemoved()) {
             channel.pipeline().remove(this);

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.pgagroal.net.Listeners;
 import io.pgagroal.net.Transport;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.config.PgagroalConfig;
@@ -45,13 +44,15 @@ public final class Pooler implements AutoCloseable {
     private final PoolState state;
     private final EventLoopGroup boss;
     private final Listeners listeners;
+    private final int workerThreads;
     private final Shutdown shutdown;
     private final Flush flush;
 
-    private Pooler(PoolState state, EventLoopGroup boss, Listeners listeners) {
+    private Pooler(PoolState state, EventLoopGroup boss, Listeners listeners, int workerThreads) {
         this.state = state;
         this.boss = boss;
         this.listeners = listeners;
+        this.workerThreads = workerThreads;
         this.shutdown = new Shutdown(state);
         this.flush = new Flush(state);
     }
@@ -98,7 +99,7 @@ public final class Pooler implements AutoCloseable {
             LOG.info("pgagroal started: {} pipeline, {} transport (ev_backend = {}), worker_threads {}, max_connections {}",
                     config.main().pipeline(), transport.configName(), config.main().rawValue(Setting.EV_BACKEND), threads,
                     config.main().maxConnections());
-            return new Pooler(state, boss, listeners);
+            return new Pooler(state, boss, listeners, threads);
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -178,11 +179,7 @@ public final class Pooler implements AutoCloseable {
 
     /** The event loops serving clients and server connections (worker_threads). */
     public int workerThreads() {
-        int threads = 0;
-        for (EventExecutor ignored : state.workers) {
-            threads++;
-        }
-        return threads;
+        return workerThreads;
     }
 
     public Path unixSocket() {

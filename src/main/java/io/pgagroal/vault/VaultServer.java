@@ -1,23 +1,16 @@
 package io.pgagroal.vault;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.VaultConfig;
 import io.pgagroal.management.RemoteManagement;
+import io.pgagroal.net.SideListener;
 import io.pgagroal.net.Transport;
 import io.pgagroal.security.VaultTls;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,61 +29,46 @@ final class VaultServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VaultServer.class);
     private static final int READ_TIMEOUT_SECONDS = 10;
 
-    private final EventLoopGroup group;
+    private final SideListener listener;
     private final ExecutorService lookups;
-    private final Channel channel;
 
-    private VaultServer(EventLoopGroup group, ExecutorService lookups, Channel channel) {
-        this.group = group;
+    private VaultServer(SideListener listener, ExecutorService lookups) {
+        this.listener = listener;
         this.lookups = lookups;
-        this.channel = channel;
     }
 
     /** @param tls the HTTPS context, null with tls = off */
     static VaultServer start(VaultConfig config, VaultTls tls, RemoteManagement pgagroal) throws IOException, ConfigException {
         Transport transport = Transport.select(config.evBackend());
-        EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("pgagroal-vault"));
         ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
-        InetSocketAddress address = config.host().equals("*") ? new InetSocketAddress(config.port())
-                : new InetSocketAddress(config.host(), config.port());
         Routes routes = new Routes(config, pgagroal);
         HttpsRedirect redirect = new HttpsRedirect(config.host(), config.port());
+        SideListener listener;
         try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel(false))
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel client) {
-                            client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new HttpsNegotiation(tls, redirect),
-                                    new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, MAX_REQUEST), new VaultHandler(routes, lookups));
-                        }
-                    })
-                    .bind(address).sync().channel();
-            LOG.info("pgagroal-vault on {} ({}), asking pgagroal at {}:{}", channel.localAddress(), tls == null ? "HTTP" : "HTTPS",
-                    config.pgagroalHost(), config.pgagroalPort());
-            return new VaultServer(group, lookups, channel);
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            listener = SideListener.open(transport, "pgagroal-vault").bind(SideListener.address(config.host(), config.port()), "pgagroal-vault",
+                    client -> client.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new HttpsNegotiation(tls, redirect),
+                            new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, MAX_REQUEST), new VaultHandler(routes, lookups)));
+        } catch (IOException e) {
             lookups.shutdownNow();
-            throw new IOException("pgagroal-vault: could not listen on " + address + ": " + e.getMessage(), e);
+            throw e;
         }
+        LOG.info("pgagroal-vault on {} ({}), asking pgagroal at {}:{}", listener.localAddress(), tls == null ? "HTTP" : "HTTPS",
+                config.pgagroalHost(), config.pgagroalPort());
+        return new VaultServer(listener, lookups);
     }
 
     int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     /** Returns once the server stopped listening ({@link #close()}). */
     void awaitClosed() throws InterruptedException {
-        channel.closeFuture().await();
+        listener.awaitClosed();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
         lookups.shutdownNow();
     }
 }

@@ -68,16 +68,7 @@ class VaultDaemonTest {
         assertThat(cli(management, "not-the-password", "ping")).isEqualTo(1);
 
         int vaultPort = Ports.free();
-        Path vaultConf = Files.writeString(dir.resolve("pgagroal_vault.conf"), """
-                [pgagroal-vault]
-                host = 127.0.0.1
-                port = %d
-
-                [main]
-                host = 127.0.0.1
-                port = %d
-                user = %s
-                """.formatted(vaultPort, management, ADMIN));
+        Path vaultConf = Files.writeString(dir.resolve("pgagroal_vault.conf"), VaultHome.confText(vaultPort, "", management, ADMIN));
         Path vaultLog = dir.resolve("vault.log");
         Process vault = PG.track(Daemon.command(Vault.class, jvm, "-c", vaultConf.toString(), "-u", vaultUsers.toString())
                 .redirectOutput(vaultLog.toFile()).start());

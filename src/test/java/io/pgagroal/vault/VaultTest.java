@@ -37,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VaultTest {
 
-    private static final String ADMIN = "vault-admin";
-    private static final String ADMIN_PASSWORD = "vault-admin-secret";
+    private static final String ADMIN = VaultHome.ADMIN;
 
     @RegisterExtension
     static final PoolerExtension PG = PoolerExtension.auth(AuthMethod.SCRAM);
@@ -47,25 +46,19 @@ class VaultTest {
     static Path dir;
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static String previousHome;
+    private static VaultHome home;
     private static int management;
     private static Path users;
     private static VaultServer vault;
 
     @BeforeAll
     static void startPoolerAndVault() throws Exception {
-        previousHome = System.getProperty(MasterKey.HOME_PROPERTY);
-        Path home = Files.createDirectories(dir.resolve("home"));
-        MasterKey key = MasterKey.create(home, "a-master-key-for-the-vault", false);
-        System.setProperty(MasterKey.HOME_PROPERTY, home.toString());
-        users = dir.resolve("pgagroal_vault_users.conf");
-        UsersFile file = UsersFile.openOrNew(users);
-        file.add(ADMIN, ADMIN_PASSWORD, key);
-        file.write();
+        home = VaultHome.create(dir, Files.createDirectories(dir.resolve("home")));
+        users = home.users();
 
         management = Ports.free();
         Credentials known = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD), Map.of(), null, null)
-                .withAdmins(Map.of(ADMIN, ADMIN_PASSWORD));
+                .withAdmins(Map.of(ADMIN, VaultHome.ADMIN_PASSWORD));
         PG.restartPooler(known, b -> b.set("rotate_frontend_password_timeout", "1").set("rotate_frontend_password_length", "16")
                 .set("management", Integer.toString(management)), "host all all all scram-sha-256");
         vault = Vault.start(conf("vault.conf", management, ""), users);
@@ -76,25 +69,13 @@ class VaultTest {
         if (vault != null) {
             vault.close();
         }
-        if (previousHome == null) {
-            System.clearProperty(MasterKey.HOME_PROPERTY);
-        } else {
-            System.setProperty(MasterKey.HOME_PROPERTY, previousHome);
+        if (home != null) {
+            home.restore();
         }
     }
 
     private static Path conf(String name, int pgagroalPort, String extra) throws IOException {
-        return Files.writeString(dir.resolve(name), """
-                [pgagroal-vault]
-                host = 127.0.0.1
-                port = %d
-                %s
-
-                [main]
-                host = 127.0.0.1
-                port = %d
-                user = %s
-                """.formatted(Ports.free(), extra, pgagroalPort, ADMIN));
+        return home.conf(name, pgagroalPort, extra);
     }
 
     private static HttpResponse<String> get(VaultServer server, String path) throws Exception {

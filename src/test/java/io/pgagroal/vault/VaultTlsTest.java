@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.security.Credentials;
-import io.pgagroal.security.MasterKey;
-import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Certificates;
 import io.pgagroal.testing.Command;
 import io.pgagroal.testing.PoolerExtension;
@@ -35,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VaultTlsTest {
 
-    private static final String ADMIN = "vault-admin";
-    private static final String ADMIN_PASSWORD = "vault-admin-secret";
+    private static final String ADMIN = VaultHome.ADMIN;
     private static final String FRONTEND_PASSWORD = "front-secret";
     private static final Certificates CA = Certificates.authority("vault");
     private static final Certificates OTHER_CA = Certificates.authority("stranger");
@@ -47,26 +44,21 @@ class VaultTlsTest {
     @TempDir
     static Path dir;
 
-    private static String previousHome;
+    private static VaultHome home;
     private static Path users;
     private static int management;
     private static VaultServer vault;
 
     @BeforeAll
     static void startPoolerAndVault() throws Exception {
-        previousHome = System.getProperty(MasterKey.HOME_PROPERTY);
-        Path home = Certificates.managementClient(Files.createDirectories(dir.resolve("home")), CA.client(ADMIN), CA.caCertificate());
-        MasterKey key = MasterKey.create(home, "a-master-key-for-the-vault", false);
-        System.setProperty(MasterKey.HOME_PROPERTY, home.toString());
-        users = dir.resolve("pgagroal_vault_users.conf");
-        UsersFile file = UsersFile.openOrNew(users);
-        file.add(ADMIN, ADMIN_PASSWORD, key);
-        file.write();
+        home = VaultHome.create(dir, Certificates.managementClient(Files.createDirectories(dir.resolve("home")), CA.client(ADMIN),
+                CA.caCertificate()));
+        users = home.users();
 
         management = Ports.free();
         Certificates.Pair server = CA.server();
         Credentials known = new Credentials(Map.of(PoolerExtension.USER, PoolerExtension.PASSWORD),
-                Map.of(PoolerExtension.USER, FRONTEND_PASSWORD), null, null).withAdmins(Map.of(ADMIN, ADMIN_PASSWORD));
+                Map.of(PoolerExtension.USER, FRONTEND_PASSWORD), null, null).withAdmins(Map.of(ADMIN, VaultHome.ADMIN_PASSWORD));
         PG.restartPooler(known, b -> b.set("management", Integer.toString(management)).set("tls", "on")
                         .set("tls_cert_file", server.certificate().toString()).set("tls_key_file", server.key().toString())
                         .set("tls_ca_file", CA.caCertificate().toString()),
@@ -79,10 +71,8 @@ class VaultTlsTest {
         if (vault != null) {
             vault.close();
         }
-        if (previousHome == null) {
-            System.clearProperty(MasterKey.HOME_PROPERTY);
-        } else {
-            System.setProperty(MasterKey.HOME_PROPERTY, previousHome);
+        if (home != null) {
+            home.restore();
         }
         CA.close();
         OTHER_CA.close();
@@ -99,17 +89,7 @@ class VaultTlsTest {
     }
 
     private static Path conf(String name, String extra) throws IOException {
-        return Files.writeString(dir.resolve(name), """
-                [pgagroal-vault]
-                host = 127.0.0.1
-                port = %d
-                %s
-
-                [main]
-                host = 127.0.0.1
-                port = %d
-                user = %s
-                """.formatted(Ports.free(), extra, management, ADMIN));
+        return home.conf(name, management, extra);
     }
 
     /** curl's answer: status line and headers, a blank line, the body; {@code client} null for no certificate. */
