@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -118,14 +117,7 @@ final class RemoteLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(Messages.acceptEncryption(ctx.alloc()));
-        SslHandler handler = tls.get().newHandler(ctx.alloc());
-        handler.handshakeFuture().addListener(f -> {
-            if (!f.isSuccess()) {
-                LOG.info("Remote management: TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), f.cause().getMessage());
-                ctx.close();
-            }
-        });
-        ctx.pipeline().addFirst(handler);
+        ctx.pipeline().addFirst(tls.get().handshake(ctx.channel()));
     }
 
     private void startup(ChannelHandlerContext ctx, StartupPacket.StartupMessage startup) {

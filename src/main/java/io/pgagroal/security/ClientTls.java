@@ -26,6 +26,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TLS context clients connect with ({@code tls}, {@code tls_cert_file}, {@code tls_key_file},
@@ -40,6 +42,8 @@ public final class ClientTls {
 
     /** The ALPN protocol name of PostgreSQL 17's direct TLS. */
     public static final String ALPN = "postgresql";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTls.class);
 
     private final SslContext context;
 
@@ -79,6 +83,22 @@ public final class ClientTls {
     /** The handler that runs the server side of a client's TLS handshake. */
     public SslHandler newHandler(ByteBufAllocator alloc) {
         return context.newHandler(alloc);
+    }
+
+    /**
+     * The handshake with the client on {@code channel}, to put first in its pipeline once it was told
+     * 'S' (or sent TLS directly). A failed handshake is logged and closes the connection: nothing is
+     * ever answered in clear to a client that asked for TLS.
+     */
+    public SslHandler handshake(Channel channel) {
+        SslHandler handler = newHandler(channel.alloc());
+        handler.handshakeFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.info("TLS handshake failed: address={}: {}", channel.remoteAddress(), f.cause().getMessage());
+                channel.close();
+            }
+        });
+        return handler;
     }
 
     /** Whether {@code channel} is on TLS: an SslHandler is in its pipeline. */

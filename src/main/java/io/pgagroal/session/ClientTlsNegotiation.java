@@ -84,17 +84,16 @@ final class ClientTlsNegotiation extends ChannelInboundHandlerAdapter {
     }
 
     private static SslHandler handshake(Channel channel, ClientTls tls, boolean direct) {
-        SslHandler handler = tls.newHandler(channel.alloc());
-        handler.handshakeFuture().addListener(f -> {
-            if (!f.isSuccess()) {
-                LOG.info("TLS handshake failed: address={}: {}", FrontendHandler.address(channel), f.cause().getMessage());
-                channel.close();
-            } else if (direct && !ClientTls.ALPN.equals(handler.applicationProtocol())) {
-                LOG.info("direct TLS connection refused: address={}: the client did not negotiate ALPN \"{}\"",
-                        FrontendHandler.address(channel), ClientTls.ALPN);
-                channel.close();
-            }
-        });
+        SslHandler handler = tls.handshake(channel);
+        if (direct) {
+            handler.handshakeFuture().addListener(f -> {
+                if (f.isSuccess() && !ClientTls.ALPN.equals(handler.applicationProtocol())) {
+                    LOG.info("direct TLS connection refused: address={}: the client did not negotiate ALPN \"{}\"",
+                            FrontendHandler.address(channel), ClientTls.ALPN);
+                    channel.close();
+                }
+            });
+        }
         return handler;
     }
 
