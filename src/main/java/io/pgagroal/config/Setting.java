@@ -44,7 +44,7 @@ public enum Setting {
     MANAGEMENT(MAIN, "management", integer(0, 65535), "0", RESTART,
             "Remote management port on host: admins of pgagroal_admins.conf log in with SCRAM-SHA-256 (inside TLS when tls = on and the client asks), then send one management request; 0 disables it"),
     LOG_TYPE(MAIN, "log_type", choice("console", "file", "syslog"), "console", RESTART,
-            "Where the log goes: standard output, the file log_path, or syslog (UDP to 127.0.0.1:514, facility user, ident pgagroal)"),
+            "Where the log goes: standard output, the file log_path, or syslog (the local socket /dev/log, facility user, ident pgagroal)"),
     LOG_LEVEL(MAIN, "log_level",
             choice("fatal", "error", "warn", "info", "debug", "debug1", "debug2", "debug3", "debug4", "debug5",
                     "trace"),

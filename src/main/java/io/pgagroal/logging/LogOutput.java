@@ -9,14 +9,16 @@ import ch.qos.logback.core.OutputStreamAppender;
 import io.pgagroal.config.LogMode;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.MainConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * Where the log goes and how its lines look: the settings that need a new appender when they change
- * (a change of log_level alone does not). Syslog goes over UDP to {@code pgagroal.syslog.host}:
- * {@code pgagroal.syslog.port} (system properties, default 127.0.0.1:514), as Logback can only send
- * syslog over UDP.
+ * (a change of log_level alone does not). Syslog goes to the local socket /dev/log
+ * ({@link DevLogAppender}; the system property {@code pgagroal.syslog.socket} names another), or
+ * over UDP to {@code pgagroal.syslog.host}:{@code pgagroal.syslog.port} (default 127.0.0.1:514)
+ * when either of those two properties is set.
  */
 public record LogOutput(LogType type, String path, boolean append, long rotationSize, Duration rotationAge,
                         String linePrefix) {
@@ -51,8 +53,11 @@ public record LogOutput(LogType type, String path, boolean append, long rotation
         return appender;
     }
 
-    /** Ident pgagroal with the pid, facility USER; Logback maps ERROR, WARN, INFO, DEBUG/TRACE to err, warning, info, debug. */
-    private static SyslogAppender syslog() {
+    /** Ident pgagroal with the pid, facility USER; ERROR, WARN, INFO, DEBUG/TRACE become err, warning, info, debug. */
+    private static Appender<ILoggingEvent> syslog() {
+        if (System.getProperty("pgagroal.syslog.host") == null && System.getProperty("pgagroal.syslog.port") == null) {
+            return new DevLogAppender(Path.of(System.getProperty("pgagroal.syslog.socket", "/dev/log")));
+        }
         SyslogAppender syslog = new SyslogAppender();
         syslog.setFacility("USER");
         syslog.setSyslogHost(System.getProperty("pgagroal.syslog.host", "127.0.0.1"));

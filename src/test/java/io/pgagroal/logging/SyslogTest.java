@@ -1,21 +1,97 @@
 package io.pgagroal.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.pgagroal.config.LogType;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** log_type = syslog sends RFC 3164 datagrams; a UDP socket on a free port stands in for syslogd. */
+/**
+ * log_type = syslog sends RFC 3164 datagrams: to a Unix datagram socket (/dev/log, here one in a
+ * temporary directory, named by pgagroal.syslog.socket), or over UDP when pgagroal.syslog.host or
+ * port is set (a UDP socket on a free port stands in for syslogd).
+ */
 class SyslogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLineGoesToTheLocalSyslogSocket() throws Exception {
+        Path socket = dir.resolve("log");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel syslogd = new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
+                    .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
+                            received.add(packet.content().toString(StandardCharsets.UTF_8));
+                        }
+                    }).bind(new DomainSocketAddress(socket.toString())).sync().channel();
+            LoggerContext context = TestContexts.create();
+            Appender<ILoggingEvent> appender = withProperty("pgagroal.syslog.socket", socket.toString(),
+                    () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
+            Logger log = context.getLogger("io.pgagroal.session.Flow");
+            log.addAppender(appender);
+            log.warn("Could not connect to server {}", "primary");
+            log.error("Ünïcode survives", new IllegalStateException("why"));
+            appender.stop();
+            syslogd.close().sync();
+
+            // facility USER (1) * 8 + severity warning (4), then err (3); the timestamp as syslog(3) writes it
+            assertThat(received.poll(5, TimeUnit.SECONDS)).matches("<12>[A-Z][a-z]{2} [ 123]\\d \\d\\d:\\d\\d:\\d\\d pgagroal\\["
+                    + ProcessHandle.current().pid() + "\\]: Flow: Could not connect to server primary");
+            assertThat(received.poll(5, TimeUnit.SECONDS)).startsWith("<11>")
+                    .endsWith("]: Flow: Ünïcode survives: java.lang.IllegalStateException: why");
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void noSyslogSocketStopsStartUpWithTheReason() {
+        Path missing = dir.resolve("no-such-socket");
+        assertThatThrownBy(() -> withProperty("pgagroal.syslog.socket", missing.toString(),
+                () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(TestContexts.create())))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("there is no syslog socket " + missing);
+    }
+
+    private static <T> T withProperty(String key, String value, Supplier<T> body) {
+        System.setProperty(key, value);
+        try {
+            return body.get();
+        } finally {
+            System.clearProperty(key);
+        }
+    }
 
     @Test
     void aLineArrivesWithFacilityUserAndIdentPgagroal() throws Exception {
