@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * name, which the local daemon adds), facility user. It is what rsyslog and journald read on every
  * Debian system; Logback's own syslog appender can only send UDP, which they do not listen to by
  * default. The JDK has no Unix datagram sockets, so a Netty epoll channel on a thread of its own
- * sends them. Memory stays bounded: when the daemon does not keep up, lines are dropped and counted
- * rather than queued, and the count is told in the next line that goes out.
+ * sends them. Memory stays bounded: when the daemon does not keep up, lines are dropped rather than
+ * queued; they are counted, with the lines the socket refused (syslog restarting), and the count is
+ * told in the next line that goes out.
  */
 final class DevLogAppender extends AppenderBase<ILoggingEvent> {
 
@@ -86,7 +87,11 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
         }
         String line = line(event, dropped.getAndSet(0));
         lastWrite = channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)),
-                new DomainSocketAddress(socket.toString())));
+                new DomainSocketAddress(socket.toString()))).addListener(sent -> {
+                    if (!sent.isSuccess()) {
+                        dropped.incrementAndGet();
+                    }
+                });
     }
 
     /** The datagram's text; {@code dropped} lines the daemon could not take before it. */
@@ -94,7 +99,7 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
         StringBuilder line = new StringBuilder(128).append('<').append(FACILITY_USER + severity(event.getLevel())).append('>')
                 .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(zone))).append(' ').append(tag);
         if (dropped > 0) {
-            line.append('(').append(dropped).append(" earlier lines dropped: syslog did not keep up) ");
+            line.append('(').append(dropped).append(" earlier lines lost: syslog did not take them) ");
         }
         String logger = event.getLoggerName();
         line.append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ").append(event.getFormattedMessage());

@@ -19,6 +19,7 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pgagroal.config.LogType;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -48,13 +49,7 @@ class SyslogTest {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
-            Channel syslogd = new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
-                    .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
-                            received.add(packet.content().toString(StandardCharsets.UTF_8));
-                        }
-                    }).bind(new DomainSocketAddress(socket.toString())).sync().channel();
+            Channel syslogd = syslogd(loop, socket, received);
             LoggerContext context = TestContexts.create();
             Appender<ILoggingEvent> appender = withProperty("pgagroal.syslog.socket", socket.toString(),
                     () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
@@ -73,6 +68,46 @@ class SyslogTest {
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** syslog restarting: the lines sent while its socket is gone are counted and told in the next line that arrives. */
+    @Test
+    void linesLostWhileSyslogIsAwayAreCounted() throws Exception {
+        Path socket = dir.resolve("log");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel syslogd = syslogd(loop, socket, received);
+            LoggerContext context = TestContexts.create();
+            Appender<ILoggingEvent> appender = withProperty("pgagroal.syslog.socket", socket.toString(),
+                    () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
+            Logger log = context.getLogger("io.pgagroal.Main");
+            log.addAppender(appender);
+            syslogd.close().sync();
+            Files.delete(socket);
+            log.info("one");
+            log.info("two");
+            Thread.sleep(200);
+            Channel restarted = syslogd(loop, socket, received);
+            log.info("three");
+            appender.stop();
+            restarted.close().sync();
+
+            assertThat(received.poll(5, TimeUnit.SECONDS)).endsWith("]: (2 earlier lines lost: syslog did not take them) Main: three");
+            assertThat(received).isEmpty();
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Channel syslogd(EventLoopGroup loop, Path socket, BlockingQueue<String> received) throws InterruptedException {
+        return new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
+                        received.add(packet.content().toString(StandardCharsets.UTF_8));
+                    }
+                }).bind(new DomainSocketAddress(socket.toString())).sync().channel();
     }
 
     @Test
