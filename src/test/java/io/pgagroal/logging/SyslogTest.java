@@ -30,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,71 +44,73 @@ class SyslogTest {
     @TempDir
     Path dir;
 
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private Appender<ILoggingEvent> appender;
+
+    @AfterEach
+    void stopLoop() {
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
     @Test
     void aLineGoesToTheLocalSyslogSocket() throws Exception {
-        Path socket = dir.resolve("log");
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            Channel syslogd = syslogd(loop, socket, received);
-            LoggerContext context = TestContexts.create();
-            Appender<ILoggingEvent> appender = withProperty("pgagroal.syslog.socket", socket.toString(),
-                    () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
-            Logger log = context.getLogger("io.pgagroal.session.Flow");
-            log.addAppender(appender);
-            log.warn("Could not connect to server {}", "primary");
-            log.error("Ünïcode survives", new IllegalStateException("why"));
-            appender.stop();
-            syslogd.close().sync();
+        Channel syslogd = syslogd();
+        Logger log = syslogLogger("io.pgagroal.session.Flow");
+        log.warn("Could not connect to server {}", "primary");
+        log.error("Ünïcode survives", new IllegalStateException("why"));
+        appender.stop();
+        syslogd.close().sync();
 
-            // facility USER (1) * 8 + severity warning (4), then err (3); the timestamp as syslog(3) writes it
-            assertThat(received.poll(5, TimeUnit.SECONDS)).matches("<12>[A-Z][a-z]{2} [ 123]\\d \\d\\d:\\d\\d:\\d\\d pgagroal\\["
-                    + ProcessHandle.current().pid() + "\\]: Flow: Could not connect to server primary");
-            assertThat(received.poll(5, TimeUnit.SECONDS)).startsWith("<11>")
-                    .endsWith("]: Flow: Ünïcode survives: java.lang.IllegalStateException: why");
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
+        // facility USER (1) * 8 + severity warning (4), then err (3); the timestamp as syslog(3) writes it
+        assertThat(received.poll(5, TimeUnit.SECONDS)).matches("<12>[A-Z][a-z]{2} [ 123]\\d \\d\\d:\\d\\d:\\d\\d pgagroal\\["
+                + ProcessHandle.current().pid() + "\\]: Flow: Could not connect to server primary");
+        assertThat(received.poll(5, TimeUnit.SECONDS)).startsWith("<11>")
+                .endsWith("]: Flow: Ünïcode survives: java.lang.IllegalStateException: why");
     }
 
     /** syslog restarting: the lines sent while its socket is gone are counted and told in the next line that arrives. */
     @Test
     void linesLostWhileSyslogIsAwayAreCounted() throws Exception {
-        Path socket = dir.resolve("log");
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            Channel syslogd = syslogd(loop, socket, received);
-            LoggerContext context = TestContexts.create();
-            Appender<ILoggingEvent> appender = withProperty("pgagroal.syslog.socket", socket.toString(),
-                    () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
-            Logger log = context.getLogger("io.pgagroal.Main");
-            log.addAppender(appender);
-            syslogd.close().sync();
-            Files.delete(socket);
-            log.info("one");
-            log.info("two");
-            Thread.sleep(200);
-            Channel restarted = syslogd(loop, socket, received);
-            log.info("three");
-            appender.stop();
-            restarted.close().sync();
+        Channel syslogd = syslogd();
+        Logger log = syslogLogger("io.pgagroal.Main");
+        syslogd.close().sync();
+        Files.delete(socket());
+        log.info("one");
+        log.info("two");
+        Thread.sleep(200);
+        Channel restarted = syslogd();
+        log.info("three");
+        appender.stop();
+        restarted.close().sync();
 
-            assertThat(received.poll(5, TimeUnit.SECONDS)).endsWith("]: (2 earlier lines lost: syslog did not take them) Main: three");
-            assertThat(received).isEmpty();
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
+        assertThat(received.poll(5, TimeUnit.SECONDS)).endsWith("]: (2 earlier lines lost: syslog did not take them) Main: three");
+        assertThat(received).isEmpty();
     }
 
-    private static Channel syslogd(EventLoopGroup loop, Path socket, BlockingQueue<String> received) throws InterruptedException {
+    private Path socket() {
+        return dir.resolve("log");
+    }
+
+    /** A stand-in for syslogd on {@link #socket()}, putting each datagram's text in {@link #received}. */
+    private Channel syslogd() throws InterruptedException {
         return new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
                         received.add(packet.content().toString(StandardCharsets.UTF_8));
                     }
-                }).bind(new DomainSocketAddress(socket.toString())).sync().channel();
+                }).bind(new DomainSocketAddress(socket().toString())).sync().channel();
+    }
+
+    /** A logger of a context of its own, logging through log_type = syslog to {@link #socket()}. */
+    private Logger syslogLogger(String name) {
+        LoggerContext context = TestContexts.create();
+        appender = withProperty("pgagroal.syslog.socket", socket().toString(),
+                () -> new LogOutput(LogType.SYSLOG, "", true, 0, Duration.ZERO, "").start(context));
+        Logger log = context.getLogger(name);
+        log.addAppender(appender);
+        return log;
     }
 
     @Test
