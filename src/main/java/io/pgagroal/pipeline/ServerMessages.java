@@ -69,7 +69,7 @@ final class ServerMessages implements MessageFramer.Handler {
             case Protocol.PARAMETER_STATUS -> {
                 if (whole) {
                     ParameterStatus parameter = ParameterStatus.decode(Messages.body(head));
-                    state.desiredParameters().put(parameter.name(), parameter.value());
+                    state.desire(parameter.name(), parameter.value());
                     state.relay.serverState().appliedParameters().put(parameter.name(), parameter.value());
                 }
             }

@@ -72,6 +72,7 @@ public final class TransactionPipeline implements Pipeline {
     private final TransactionPinning pinning;
     private final Map<PinReason, LongAdder> pins = new EnumMap<>(PinReason.class);
     private final Map<String, String> spellings = new ConcurrentHashMap<>();
+    private final SharedParameters sharedParameters = new SharedParameters();
 
     public TransactionPipeline(int maxPreparedStatements, boolean trackPreparedStatements, TransactionPinning pinning) {
         this.maxPreparedStatements = maxPreparedStatements;
@@ -141,6 +142,11 @@ public final class TransactionPipeline implements Pipeline {
     static String refusalStatement(String message) {
         return "DO $pgagroal$BEGIN RAISE EXCEPTION USING ERRCODE = '" + SqlState.FEATURE_NOT_SUPPORTED + "', MESSAGE = E'"
                 + message.replace("\\", "\\\\").replace("'", "''") + "'; END$pgagroal$";
+    }
+
+    /** The parameter maps the clients want, each kept once. */
+    SharedParameters sharedParameters() {
+        return sharedParameters;
     }
 
     /** The state of a client whose startup asked for these settings, relayed through {@code relay}. */

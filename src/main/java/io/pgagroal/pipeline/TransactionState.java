@@ -6,7 +6,6 @@ import io.pgagroal.protocol.Protocol;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -70,7 +69,8 @@ public final class TransactionState implements RelayState {
     final MessageFramer clientFramer = new MessageFramer();
     final ClientMessages client;
     final ServerMessages server;
-    private final Map<String, String> desired;
+    private final SharedParameters shared;
+    private Map<String, String> desired;
     /** What RESET returns to for this client: its startup values. */
     final StartupResets startupResets;
     final ResetTags resetTags = new ResetTags();
@@ -97,15 +97,33 @@ public final class TransactionState implements RelayState {
 
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;
-        this.desired = new LinkedHashMap<>(startupSettings);
+        this.shared = pipeline.sharedParameters();
+        this.desired = shared.of(startupSettings);
         this.startupResets = StartupResets.of(startupSettings);
         this.client = new ClientMessages(pipeline, this);
         this.server = new ServerMessages(pipeline, this);
     }
 
-    /** The session state this client wants on whichever connection it is given (see the class comment). */
+    /**
+     * The session state this client wants on whichever connection it is given (see the class
+     * comment); unmodifiable, and shared with the clients that want the same ({@link SharedParameters}).
+     */
     public Map<String, String> desiredParameters() {
         return desired;
+    }
+
+    /** The client now wants {@code name} set to {@code value}. */
+    public void desire(String name, String value) {
+        if (!value.equals(desired.get(name))) {
+            Map<String, String> changed = new HashMap<>(desired);
+            changed.put(name, value);
+            desired = shared.of(changed);
+        }
+    }
+
+    /** The client now wants exactly {@code parameters}. */
+    public void desireOnly(Map<String, String> parameters) {
+        desired = shared.of(parameters);
     }
 
     /** The startup values this client's resets return to, by name. */

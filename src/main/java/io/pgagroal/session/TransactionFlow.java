@@ -214,7 +214,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
                     String now = applied.get(name);
                     if (value != null) {
                         transactions.learnSpelling(name, value, now);
-                        transactionState.desiredParameters().put(name, now);
+                        transactionState.desire(name, now);
                     }
                 } else if (value == null) {
                     applied.remove(name);
@@ -276,7 +276,9 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      * clients before it runs any).
      */
     private void replay(ServerConnection template, Map<String, String> shown) {
-        transactionState.desiredParameters().putAll(shown);
+        Map<String, String> wanted = new HashMap<>(transactionState.desiredParameters());
+        wanted.putAll(shown);
+        transactionState.desireOnly(wanted);
         byte[] replay = StartupReplay.withParameters(template.startupReplay(), shown);
         writeToClient(Unpooled.wrappedBuffer(StartupReplay.withBackendKey(replay, session.cancelKey(0).backendKeyData())));
         replayed = true;
@@ -328,13 +330,13 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         server.startupParameters().keySet().forEach(name -> now.put(name, server.appliedParameters().get(name)));
         server.appliedParameters().clear();
         server.appliedParameters().putAll(now);
-        transactionState.desiredParameters().clear();
-        transactionState.desiredParameters().putAll(now);
+        Map<String, String> wanted = new HashMap<>(now);
         transactionState.startupValues().forEach((name, value) -> {
             if (now.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
-                transactionState.desiredParameters().put(name, value);
+                wanted.put(name, value);
             }
         });
+        transactionState.desireOnly(wanted);
         handOver(deallocateAfterReading);
     }
 
