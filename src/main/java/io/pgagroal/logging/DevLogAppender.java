@@ -1,9 +1,10 @@
 package io.pgagroal.logging;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.util.LevelToSyslogSeverity;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.net.SyslogConstants;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -42,12 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DevLogAppender extends AppenderBase<ILoggingEvent> {
 
-    /** Facility user (1), times 8. */
-    private static final int FACILITY_USER = 8;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
     private static final WriteBufferWaterMark QUEUE = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final Path socket;
+    private final DomainSocketAddress address;
     private final String tag = "pgagroal[" + ProcessHandle.current().pid() + "]: ";
     private final ZoneId zone = ZoneId.systemDefault();
     private final AtomicLong dropped = new AtomicLong();
@@ -57,6 +57,7 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
 
     DevLogAppender(Path socket) {
         this.socket = socket;
+        this.address = new DomainSocketAddress(socket.toString());
     }
 
     /** @throws UncheckedIOException when there is no socket to send to, or no epoll to send with */
@@ -87,16 +88,21 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
         }
         String line = line(event, dropped.getAndSet(0));
         lastWrite = channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)),
-                new DomainSocketAddress(socket.toString()))).addListener(sent -> {
+                address)).addListener(sent -> {
                     if (!sent.isSuccess()) {
                         dropped.incrementAndGet();
                     }
                 });
     }
 
-    /** The datagram's text; {@code dropped} lines the daemon could not take before it. */
-    String line(ILoggingEvent event, long dropped) {
-        StringBuilder line = new StringBuilder(128).append('<').append(FACILITY_USER + severity(event.getLevel())).append('>')
+    /**
+     * The datagram's text; {@code dropped} lines the daemon could not take before it. The severity
+     * is Logback's, as its own syslog appender maps it: ERROR err, WARN warning, INFO info, DEBUG
+     * and TRACE debug.
+     */
+    private String line(ILoggingEvent event, long dropped) {
+        StringBuilder line = new StringBuilder(128).append('<').append(SyslogConstants.LOG_USER + LevelToSyslogSeverity.convert(event))
+                .append('>')
                 .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(zone))).append(' ').append(tag);
         if (dropped > 0) {
             line.append('(').append(dropped).append(" earlier lines lost: syslog did not take them) ");
@@ -108,16 +114,6 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
             line.append(": ").append(thrown.getClassName()).append(": ").append(thrown.getMessage());
         }
         return line.toString();
-    }
-
-    /** ERROR err, WARN warning, INFO info, DEBUG and TRACE debug, as Logback's syslog appender. */
-    private static int severity(Level level) {
-        return switch (level.toInt()) {
-            case Level.ERROR_INT -> 3;
-            case Level.WARN_INT -> 4;
-            case Level.INFO_INT -> 6;
-            default -> 7;
-        };
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -114,11 +115,12 @@ public final class TransactionState implements RelayState {
 
     /** The client now wants {@code name} set to {@code value}. */
     public void desire(String name, String value) {
-        if (!value.equals(desired.get(name))) {
-            Map<String, String> changed = new HashMap<>(desired);
-            changed.put(name, value);
-            desired = shared.of(changed);
+        if (desired.containsKey(name) && Objects.equals(desired.get(name), value)) {
+            return;
         }
+        Map<String, String> changed = new HashMap<>(desired);
+        changed.put(name, value);
+        desired = shared.of(changed);
     }
 
     /** The client now wants exactly {@code parameters}. */
