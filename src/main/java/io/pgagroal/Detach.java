@@ -42,8 +42,11 @@ final class Detach {
         return System.getenv(DETACHED) != null;
     }
 
-    /** Starts the daemon and waits for it; returns the exit status of {@code pgagroal -d}. */
-    static int launch(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+    /**
+     * Starts the daemon and waits for it, as long as its warm-up may take ({@code warmup}) more;
+     * returns the exit status of {@code pgagroal -d}.
+     */
+    static int launch(PrintStream out, PrintStream err, Duration warmup) throws IOException, InterruptedException {
         Optional<Path> setsid = onPath("setsid");
         if (!Epoll.isAvailable() || setsid.isEmpty()) {
             err.println("pgagroal: -d/--daemon needs Linux with setsid(1) and Netty's native epoll library;"
@@ -60,7 +63,7 @@ final class Detach {
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put(DETACHED, "1");
             builder.environment().put(Notifier.NOTIFY_SOCKET, name);
-            return await(builder.start(), socket, Notifier.fromEnvironment(), out, err);
+            return await(builder.start(), socket, Notifier.fromEnvironment(), out, err, READY_TIMEOUT.plus(warmup));
         } finally {
             socket.close();
         }
@@ -80,11 +83,11 @@ final class Detach {
         return command;
     }
 
-    private static int await(Process daemon, Socket socket, Notifier outer, PrintStream out, PrintStream err)
+    private static int await(Process daemon, Socket socket, Notifier outer, PrintStream out, PrintStream err, Duration timeout)
             throws IOException, InterruptedException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
         String status = null;
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             boolean exited = !daemon.isAlive();
             for (DomainDatagramSocketAddress from; (from = socket.recvFromDomainSocket(buffer.clear(), 0, buffer.capacity())) != null; ) {
@@ -104,7 +107,7 @@ final class Detach {
             Thread.sleep(POLL_MILLIS);
         }
         daemon.destroy();
-        err.println("pgagroal: the daemon (process " + daemon.pid() + ") did not listen within " + READY_TIMEOUT.toSeconds()
+        err.println("pgagroal: the daemon (process " + daemon.pid() + ") did not listen within " + timeout.toSeconds()
                 + " s and was stopped" + (status == null ? "" : "; its last status: " + status));
         return 1;
     }

@@ -57,6 +57,23 @@ final class Logging {
         applied = wanted;
     }
 
+    /** Runs {@code action} with only errors logged: the warm-up's pooler says nothing of itself. */
+    static <T, E extends Exception> T quietly(Quiet<T, E> action) throws E {
+        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        root.setLevel(Level.ERROR);
+        try {
+            return action.run();
+        } finally {
+            root.setLevel(level);
+        }
+    }
+
+    @FunctionalInterface
+    interface Quiet<T, E extends Exception> {
+        T run() throws E;
+    }
+
     private static Level level(MainConfig config) {
         return switch (config.logLevel()) {
             case TRACE -> Level.TRACE;

@@ -99,7 +99,7 @@ public final class Main implements Callable<Integer> {
             return CONFIGURATION_ERROR;
         }
         if (daemon && !Detach.isDetached()) {
-            return Detach.launch(System.out, System.err);
+            return Detach.launch(System.out, System.err, configuration.main().warmup());
         }
         Notifier notifier = Notifier.fromEnvironment();
         Logger log = LoggerFactory.getLogger(Main.class);
@@ -114,6 +114,10 @@ public final class Main implements Callable<Integer> {
             return couldNotStart(e, configuration, notifier, log);
         }
         try {
+            if (!configuration.main().warmup().isZero()) {
+                notifier.status("Warming up");
+                Warmup.run(configuration);
+            }
             pooler = Pgagroal.start(configuration, credentials);
         } catch (Exception e) {
             pidFile.remove();

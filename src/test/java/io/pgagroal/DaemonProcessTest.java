@@ -67,6 +67,32 @@ class DaemonProcessTest {
         }
     }
 
+    /**
+     * The warm-up runs before the pooler listens, says so to systemd, logs its start and end and
+     * nothing of the pooler it runs, and leaves nothing in the temporary directory.
+     */
+    @Test
+    void warmsUpBeforeItListens() throws Exception {
+        int port = Ports.free();
+        Path temp = Files.createDirectory(dir.resolve("tmp"));
+        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = console\nwarmup = 3");
+        try (Systemd systemd = new Systemd()) {
+            Process daemon = systemd.run(List.of("-Djava.io.tmpdir=" + temp), "-c", conf.toString(), "-a", hba().toString());
+            assertThat(systemd.receive(daemon)).isEqualTo("STATUS=Warming up");
+            assertThat(systemd.receive(daemon)).contains("READY=1");
+            PG.assertServes(port);
+            String log = Files.readString(systemd.log);
+            assertThat(log).contains("Warming up the performance pipeline (at most 3 s)")
+                    .containsPattern("Warmed up in \\d+ ms \\([1-9]\\d* transactions\\)")
+                    .doesNotContain("Warm-up stopped");
+            assertThat(log.split("Listening on ", -1)).as("only the real pooler logs that it listens").hasSize(2);
+            assertThat(log.indexOf("Warmed up in")).isLessThan(log.indexOf("Listening on "));
+            assertThat(temp).isEmptyDirectory();
+            daemon.destroy();
+            assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @Test
     void detachesOnceListeningAndStopsOnSigterm() throws Exception {
         int port = Ports.free();
@@ -246,7 +272,11 @@ class DaemonProcessTest {
         }
 
         Process run(String... args) throws IOException {
-            ProcessBuilder builder = Daemon.command(List.of(), args).redirectOutput(log.toFile());
+            return run(List.of(), args);
+        }
+
+        Process run(List<String> jvmOptions, String... args) throws IOException {
+            ProcessBuilder builder = Daemon.command(jvmOptions, args).redirectOutput(log.toFile());
             builder.environment().put("NOTIFY_SOCKET", notify.toString());
             return PG.track(builder.start());
         }

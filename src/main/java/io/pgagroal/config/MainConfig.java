@@ -289,6 +289,11 @@ public final class MainConfig {
         return (int) values.get(WORKER_THREADS);
     }
 
+    /** How long the warm-up before listening may take at most; zero when it is off. */
+    public Duration warmup() {
+        return (Duration) values.get(WARMUP);
+    }
+
     public HugePage hugepage() {
         return (HugePage) values.get(HUGEPAGE);
     }

@@ -105,6 +105,10 @@ public enum Setting {
     WORKER_THREADS(MAIN, "worker_threads", integer(0, 1024), "0", RESTART,
             "Not in upstream pgagroal: event-loop threads serving clients and server connections (1 to 1024); 0 = half the"
                     + " available processors, at least 1; io_uring runs 1 (doc/ARCHITECTURE.md, Event loops)"),
+    WARMUP(MAIN, "warmup", duration(0), "10", RESTART,
+            "Not in upstream pgagroal: before it listens, the pooler runs its pipeline over loopback against a stand-in server"
+                    + " until the JIT compilers go quiet, for at most this long, so that its first clients do not meet"
+                    + " interpreted code; 0 = off (doc/OPERATIONS.md, Warm-up)"),
     KEEP_ALIVE(MAIN, "keep_alive", bool(), "on", RELOAD,
             "SO_KEEPALIVE on server connections"),
     NODELAY(MAIN, "nodelay", bool(), "on", RELOAD,

@@ -42,10 +42,13 @@ public final class Daemon {
 
     /**
      * Writes {@code file}, a pgagroal.conf listening on {@code host:port} with its Unix socket in the file's
-     * directory, the {@code extra} [pgagroal] lines from line 5 on, and one server [primary].
+     * directory, the {@code extra} [pgagroal] lines from line 5 on, and one server [primary]. Unless
+     * {@code extra} sets it, {@code warmup = 0} follows them: the tests start daemons by the dozen,
+     * and only the warm-up's own tests wait for it.
      */
     public static Path configuration(Path file, String host, int port, String extra, String serverHost, int serverPort)
             throws IOException {
+        String lines = extra.contains("warmup") ? extra : extra + "\nwarmup = 0";
         return Files.writeString(file, """
                 [pgagroal]
                 host = %s
@@ -56,7 +59,7 @@ public final class Daemon {
                 [primary]
                 host = %s
                 port = %d
-                """.formatted(host, port, file.toAbsolutePath().getParent(), extra, serverHost, serverPort));
+                """.formatted(host, port, file.toAbsolutePath().getParent(), lines, serverHost, serverPort));
     }
 
     /** Writes {@code dir}/pgagroal_hba.conf trusting every client. */
