@@ -45,10 +45,10 @@ final class Warmup {
             Setting.KEEP_ALIVE, Setting.BLOCKING_TIMEOUT, Setting.TRACK_PREPARED_STATEMENTS, Setting.MAX_PREPARED_STATEMENTS,
             Setting.TRANSACTION_PINNING);
     /**
-     * The warm-up's user, in its pooler's users vault as the transaction pipeline requires; trusted
-     * by its HBA, and by the stand-in server, which never asks for the password.
+     * The warm-up's user, in its pooler's users vault (as the transaction pipeline requires), which
+     * its clients log in to with SCRAM-SHA-256; the stand-in server never asks for the password.
      */
-    private static final Credentials USER = new Credentials(Map.of(WarmupClients.USER, "pgagroal-warmup"), Map.of(), null, null);
+    private static final Credentials USER = new Credentials(Map.of(WarmupClients.USER, WarmupClients.PASSWORD), Map.of(), null, null);
 
     private Warmup() {
     }
@@ -111,7 +111,7 @@ final class Warmup {
                 .set("max_connections", size)
                 .set("allow_unknown_users", "off")
                 .server("warmup", "127.0.0.1", serverPort)
-                .hba("host all all 127.0.0.1/32 trust")
+                .hba("host all all 127.0.0.1/32 scram-sha-256")
                 .limit(String.join(" ", WarmupClients.USER, WarmupClients.USER, size, size, size))
                 .users(USER.knownUsers());
         for (Setting setting : COPIED) {

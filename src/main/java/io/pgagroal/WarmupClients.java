@@ -1,8 +1,11 @@
 package io.pgagroal;
 
+import io.pgagroal.security.ScramClient;
+import io.pgagroal.security.ScramException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The warm-up's clients: each logs in through the pooler (with the startup parameters of libpq or
- * of pgJDBC), prepares a named statement, then runs a random mix of the transactions applications
+ * The warm-up's clients: each logs in through the pooler (SCRAM-SHA-256, with the startup
+ * parameters of libpq or of pgJDBC), prepares a named statement, then runs a random mix of the transactions applications
  * run (simple and extended queries, the named statement, a 50-row result, a multi-statement
  * transaction, SQL of different cases, numbers and comments), and logs out and in again every
  * {@value #PER_LOGIN} transactions, until stopped. The mix is wide on purpose: the JIT compiles for
@@ -22,6 +25,13 @@ final class WarmupClients implements AutoCloseable {
 
     static final int PER_LOGIN = 200;
     static final String USER = "pgagroal_warmup";
+    /** The password of {@link #USER} in the warm-up pooler's users vault; its clients log in with SCRAM-SHA-256. */
+    static final String PASSWORD = "pgagroal-warmup";
+    private static final String MECHANISM = "SCRAM-SHA-256";
+    private static final int AUTHENTICATION_OK = 0;
+    private static final int AUTHENTICATION_SASL = 10;
+    private static final int AUTHENTICATION_SASL_CONTINUE = 11;
+    private static final int AUTHENTICATION_SASL_FINAL = 12;
     private static final String STATEMENT = "P0_1";
     private static final String SELECT_BY_KEY = "SELECT abalance FROM pgbench_accounts WHERE aid = ";
 
@@ -72,7 +82,7 @@ final class WarmupClients implements AutoCloseable {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             WarmupWire wire = new WarmupWire(socket);
             startup(wire, random.nextBoolean());
-            await(wire);
+            login(wire);
             wire.message('P').string(STATEMENT).string(SELECT_BY_KEY + "$1").int16(0).send();
             wire.message('D').int8('S').string(STATEMENT).send();
             wire.message('S').send();
@@ -132,21 +142,56 @@ final class WarmupClients implements AutoCloseable {
         await(wire);
     }
 
-    /** Flushes, then reads up to ReadyForQuery; an ErrorResponse or a password request fails. */
+    /** Flushes, then reads up to ReadyForQuery; an ErrorResponse or an authentication request fails. */
     private static void await(WarmupWire wire) throws IOException {
         wire.flush();
-        int type;
-        while ((type = wire.read(false)) != 'Z') {
-            if (type < 0) {
-                throw new IOException("the pooler closed the connection");
-            }
-            if (type == 'E') {
-                throw new IOException("the pooler answered with an error: " + new String(wire.body(), StandardCharsets.UTF_8).replace('\0', ' ').strip());
-            }
-            if (type == 'R' && wire.body()[3] != 0) {
-                throw new IOException("the pooler asked the warm-up client for a password");
+        for (int type; (type = next(wire)) != 'Z'; ) {
+            if (type == 'R') {
+                throw new IOException("the pooler asked for authentication after the login");
             }
         }
+    }
+
+    /** Flushes the startup message, answers the pooler's SCRAM-SHA-256 exchange, reads up to ReadyForQuery. */
+    private static void login(WarmupWire wire) throws IOException {
+        ScramClient scram = ScramClient.withPassword(PASSWORD);
+        wire.flush();
+        try {
+            for (int type; (type = next(wire)) != 'Z'; ) {
+                if (type != 'R') {
+                    continue;
+                }
+                int request = ByteBuffer.wrap(wire.body()).getInt();
+                String data = new String(wire.body(), 4, wire.body().length - 4, StandardCharsets.UTF_8);
+                switch (request) {
+                    case AUTHENTICATION_OK -> {
+                    }
+                    case AUTHENTICATION_SASL -> {
+                        byte[] first = scram.clientFirst().getBytes(StandardCharsets.UTF_8);
+                        wire.message('p').string(MECHANISM).int32(first.length).bytes(first).send();
+                    }
+                    case AUTHENTICATION_SASL_CONTINUE -> wire.message('p').bytes(scram.clientFinal(data).getBytes(StandardCharsets.UTF_8)).send();
+                    case AUTHENTICATION_SASL_FINAL -> scram.verifyServerFinal(data);
+                    default -> throw new IOException("the pooler asked for authentication " + request + ", not SCRAM-SHA-256");
+                }
+                wire.flush();
+            }
+        } catch (ScramException e) {
+            throw new IOException("SCRAM: " + e.getMessage(), e);
+        }
+    }
+
+    /** The next message's type; the end of the stream and an ErrorResponse fail. */
+    private static int next(WarmupWire wire) throws IOException {
+        int type = wire.read(false);
+        if (type < 0) {
+            throw new IOException("the pooler closed the connection");
+        }
+        if (type == 'E') {
+            throw new IOException("the pooler answered with an error: "
+                    + new String(wire.body(), StandardCharsets.UTF_8).replace('\0', ' ').strip());
+        }
+        return type;
     }
 
     @Override

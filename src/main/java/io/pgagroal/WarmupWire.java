@@ -61,6 +61,11 @@ final class WarmupWire {
         return this;
     }
 
+    WarmupWire bytes(byte[] value) throws IOException {
+        fields.write(value);
+        return this;
+    }
+
     /** A length-prefixed value, as in Bind and DataRow. */
     WarmupWire value(String value) throws IOException {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
