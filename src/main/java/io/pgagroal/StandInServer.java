@@ -1,5 +1,6 @@
 package io.pgagroal;
 
+import io.pgagroal.protocol.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,9 +24,6 @@ import org.slf4j.LoggerFactory;
 final class StandInServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandInServer.class);
-    private static final int PROTOCOL_3 = 196608;
-    private static final int SSL_REQUEST = 80877103;
-    private static final int GSSENC_REQUEST = 80877104;
     /** Rows of the answer to a SELECT with BETWEEN. */
     static final int RANGE_ROWS = 50;
     private static final String FILLER = " ".repeat(84);
@@ -80,16 +78,16 @@ final class StandInServer implements AutoCloseable {
             }
             int code = ((wire.body()[0] & 0xff) << 24) | ((wire.body()[1] & 0xff) << 16) | ((wire.body()[2] & 0xff) << 8)
                     | (wire.body()[3] & 0xff);
-            if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
+            if (code == Protocol.SSL_REQUEST_CODE || code == Protocol.GSSENC_REQUEST_CODE) {
                 wire.flushByte('N');
-            } else if (code != PROTOCOL_3) {
+            } else if (code != Protocol.PROTOCOL_3_0) {
                 return false;
             } else {
                 break;
             }
         }
         Map<String, String> startup = startupParameters(wire.body());
-        wire.message('R').int32(0).send();
+        wire.message('R').int32(Protocol.AUTH_OK).send();
         parameter(wire, "application_name", startup.getOrDefault("application_name", ""));
         parameter(wire, "client_encoding", startup.getOrDefault("client_encoding", "UTF8"));
         parameter(wire, "DateStyle", startup.containsKey("DateStyle") ? "ISO, MDY" : "ISO, DMY");

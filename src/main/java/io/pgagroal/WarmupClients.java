@@ -1,5 +1,7 @@
 package io.pgagroal;
 
+import io.pgagroal.protocol.AuthenticationSASL;
+import io.pgagroal.protocol.Protocol;
 import io.pgagroal.security.ScramClient;
 import io.pgagroal.security.ScramException;
 import java.io.IOException;
@@ -27,11 +29,6 @@ final class WarmupClients implements AutoCloseable {
     static final String USER = "pgagroal_warmup";
     /** The password of {@link #USER} in the warm-up pooler's users vault; its clients log in with SCRAM-SHA-256. */
     static final String PASSWORD = "pgagroal-warmup";
-    private static final String MECHANISM = "SCRAM-SHA-256";
-    private static final int AUTHENTICATION_OK = 0;
-    private static final int AUTHENTICATION_SASL = 10;
-    private static final int AUTHENTICATION_SASL_CONTINUE = 11;
-    private static final int AUTHENTICATION_SASL_FINAL = 12;
     private static final String STATEMENT = "P0_1";
     private static final String SELECT_BY_KEY = "SELECT abalance FROM pgbench_accounts WHERE aid = ";
 
@@ -118,7 +115,7 @@ final class WarmupClients implements AutoCloseable {
 
     /** A startup message with the parameters libpq sends, or those of pgJDBC. */
     private static void startup(WarmupWire wire, boolean jdbc) throws IOException {
-        wire.message(WarmupWire.UNTYPED).int32(196608).string("user").string(USER).string("database").string(USER);
+        wire.message(WarmupWire.UNTYPED).int32(Protocol.PROTOCOL_3_0).string("user").string(USER).string("database").string(USER);
         if (jdbc) {
             wire.string("client_encoding").string("UTF8").string("DateStyle").string("ISO").string("TimeZone").string("UTC")
                     .string("extra_float_digits").string("2").string("application_name").string("PostgreSQL JDBC Driver");
@@ -164,14 +161,14 @@ final class WarmupClients implements AutoCloseable {
                 int request = ByteBuffer.wrap(wire.body()).getInt();
                 String data = new String(wire.body(), 4, wire.body().length - 4, StandardCharsets.UTF_8);
                 switch (request) {
-                    case AUTHENTICATION_OK -> {
+                    case Protocol.AUTH_OK -> {
                     }
-                    case AUTHENTICATION_SASL -> {
+                    case Protocol.AUTH_SASL -> {
                         byte[] first = scram.clientFirst().getBytes(StandardCharsets.UTF_8);
-                        wire.message('p').string(MECHANISM).int32(first.length).bytes(first).send();
+                        wire.message('p').string(AuthenticationSASL.SCRAM_SHA_256).int32(first.length).bytes(first).send();
                     }
-                    case AUTHENTICATION_SASL_CONTINUE -> wire.message('p').bytes(scram.clientFinal(data).getBytes(StandardCharsets.UTF_8)).send();
-                    case AUTHENTICATION_SASL_FINAL -> scram.verifyServerFinal(data);
+                    case Protocol.AUTH_SASL_CONTINUE -> wire.message('p').bytes(scram.clientFinal(data).getBytes(StandardCharsets.UTF_8)).send();
+                    case Protocol.AUTH_SASL_FINAL -> scram.verifyServerFinal(data);
                     default -> throw new IOException("the pooler asked for authentication " + request + ", not SCRAM-SHA-256");
                 }
                 wire.flush();
