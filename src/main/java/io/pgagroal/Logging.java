@@ -8,6 +8,7 @@ import ch.qos.logback.core.Appender;
 import io.pgagroal.config.MainConfig;
 import io.pgagroal.logging.LogOutput;
 import io.pgagroal.logging.RepeatedWarnings;
+import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -58,20 +59,15 @@ final class Logging {
     }
 
     /** Runs {@code action} with only errors logged: the warm-up's pooler says nothing of itself. */
-    static <T, E extends Exception> T quietly(Quiet<T, E> action) throws E {
+    static <T> T quietly(Callable<T> action) throws Exception {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = root.getLevel();
         root.setLevel(Level.ERROR);
         try {
-            return action.run();
+            return action.call();
         } finally {
             root.setLevel(level);
         }
-    }
-
-    @FunctionalInterface
-    interface Quiet<T, E extends Exception> {
-        T run() throws E;
     }
 
     private static Level level(MainConfig config) {

@@ -62,11 +62,8 @@ final class Warmup {
         PipelineKind pipeline = config.main().pipeline();
         LOG.info("Warming up the {} pipeline (at most {} s)", pipeline.name().toLowerCase(Locale.ROOT), limit.toSeconds());
         long start = System.nanoTime();
-        Path directory = null;
         try {
-            directory = Files.createTempDirectory("pgagroal-warmup");
-            Path socketDirectory = directory;
-            long transactions = Logging.quietly(() -> run(config, limit, socketDirectory));
+            long transactions = Logging.quietly(() -> run(config, limit));
             LOG.info("Warmed up in {} ms ({} transactions)", (System.nanoTime() - start) / 1_000_000, transactions);
             return transactions;
         } catch (InterruptedException e) {
@@ -74,20 +71,13 @@ final class Warmup {
         } catch (Exception e) {
             LOG.warn("Warm-up stopped after {} ms, starting without it: {}", (System.nanoTime() - start) / 1_000_000,
                     e.getMessage());
-        } finally {
-            if (directory != null) {
-                try {
-                    Files.deleteIfExists(directory);
-                } catch (IOException e) {
-                    LOG.debug("Could not remove {}: {}", directory, e.toString());
-                }
-            }
         }
         return 0;
     }
 
-    private static long run(PgagroalConfig config, Duration limit, Path directory)
-            throws IOException, ConfigException, InterruptedException {
+    /** The warm-up itself; its pooler's Unix socket goes in a temporary directory, removed afterwards. */
+    private static long run(PgagroalConfig config, Duration limit) throws IOException, ConfigException, InterruptedException {
+        Path directory = Files.createTempDirectory("pgagroal-warmup");
         int clients = config.main().pipeline() == PipelineKind.TRANSACTION ? 2 * CONNECTIONS : CONNECTIONS;
         try (StandInServer server = new StandInServer();
                 Pooler pooler = Pooler.start(configuration(config, server.port(), directory), USER);
@@ -97,6 +87,8 @@ final class Warmup {
                 throw new IOException(traffic.failure().getMessage(), traffic.failure());
             }
             return traffic.transactions();
+        } finally {
+            Files.deleteIfExists(directory);
         }
     }
 
