@@ -95,6 +95,11 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
                 });
     }
 
+    /** Lines lost since the last one that went out; a failed send is counted when the loop has tried it. */
+    long lost() {
+        return dropped.get();
+    }
+
     /**
      * The datagram's text; {@code dropped} lines the daemon could not take before it. The severity
      * is Logback's, as its own syslog appender maps it: ERROR err, WARN warning, INFO info, DEBUG

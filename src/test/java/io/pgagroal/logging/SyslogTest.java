@@ -78,7 +78,11 @@ class SyslogTest {
         Files.delete(socket());
         log.info("one");
         log.info("two");
-        Thread.sleep(200);
+        DevLogAppender devLog = (DevLogAppender) appender;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (devLog.lost() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         Channel restarted = syslogd();
         log.info("three");
         appender.stop();
