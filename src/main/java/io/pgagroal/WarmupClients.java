@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The warm-up's clients: each logs in through the pooler (SCRAM-SHA-256, with the startup
- * parameters of libpq or of pgJDBC), prepares a named statement, then runs a random mix of the transactions applications
+ * parameters of libpq or of pgJDBC), prepares a named statement (described, as pgJDBC does, or not, as libpq's PQprepare), then runs a random mix of the transactions applications
  * run (simple and extended queries, the named statement, a 50-row result, a multi-statement
  * transaction, SQL of different cases, numbers and comments), and logs out and in again every
  * {@value #PER_LOGIN} transactions, until stopped. The mix is wide on purpose: the JIT compiles for
@@ -30,6 +30,12 @@ final class WarmupClients implements AutoCloseable {
     /** The password of {@link #USER} in the warm-up pooler's users vault; its clients log in with SCRAM-SHA-256. */
     static final String PASSWORD = "pgagroal-warmup";
     private static final String STATEMENT = "P0_1";
+    /**
+     * Half the logins prepare {@link #STATEMENT} with one of this many texts: clients then meet
+     * connections that lack their statement, as in a pooler's first minutes, and the transaction
+     * pipeline's preparing it again is compiled too.
+     */
+    private static final int STATEMENT_TEXTS = 1_000;
     private static final String SELECT_BY_KEY = "SELECT abalance FROM pgbench_accounts WHERE aid = ";
 
     private final int port;
@@ -80,8 +86,11 @@ final class WarmupClients implements AutoCloseable {
             WarmupWire wire = new WarmupWire(socket);
             startup(wire, random.nextBoolean());
             login(wire);
-            wire.message('P').string(STATEMENT).string(SELECT_BY_KEY + "$1").int16(0).send();
-            wire.message('D').int8('S').string(STATEMENT).send();
+            String text = SELECT_BY_KEY + "$1" + (random.nextBoolean() ? "" : " /* " + random.nextInt(STATEMENT_TEXTS) + " */");
+            wire.message('P').string(STATEMENT).string(text).int16(0).send();
+            if (random.nextBoolean()) {
+                wire.message('D').int8('S').string(STATEMENT).send();
+            }
             wire.message('S').send();
             await(wire);
             for (int i = 0; i < PER_LOGIN && running; i++) {
