@@ -3,6 +3,7 @@ package io.pgagroal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer;
 import java.sql.Connection;
@@ -28,7 +29,7 @@ class BlockingTimeoutTest {
         Connection first = PG.connect();
         Connection second = PG.connect();
         CompletableFuture<Connection> waiterA = waitFor("A", order);
-        Thread.sleep(300);
+        Eventually.await("A waits", () -> PG.pooler().sessions().sessions().stream().anyMatch(session -> !session.waiting().isZero()));
         CompletableFuture<Connection> waiterB = waitFor("B", order);
         Thread.sleep(300);
         assertThat(waiterA).isNotDone();

@@ -48,23 +48,23 @@ class CancelKeyTest {
             Statement sleeping = next.createStatement();
             CompletableFuture<Boolean> query = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return sleeping.execute("SELECT pg_sleep(1.5)");
+                    return sleeping.execute("SELECT pg_sleep(2)");
                 } catch (SQLException e) {
                     throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
                 }
             });
-            Thread.sleep(300);
+            PG.postgres().awaitRunning("SELECT pg_sleep(2)");
             RawClient.cancel(host, port, stale);
             assertThat(query.get(10, TimeUnit.SECONDS)).as("the stale key cancelled nothing").isTrue();
 
             CompletableFuture<Boolean> cancelled = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return sleeping.execute("SELECT pg_sleep(5)");
+                    return sleeping.execute("SELECT pg_sleep(30)");
                 } catch (SQLException e) {
                     throw new IllegalStateException(e.getSQLState(), e);
                 }
             });
-            Thread.sleep(300);
+            PG.postgres().awaitRunning("SELECT pg_sleep(30)");
             sleeping.cancel();
             assertThatThrownBy(() -> cancelled.get(10, TimeUnit.SECONDS)).hasMessageContaining("57014");
         }

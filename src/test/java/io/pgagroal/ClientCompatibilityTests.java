@@ -140,7 +140,7 @@ abstract class ClientCompatibilityTests {
                     return e;
                 }
             });
-            awaitRunning("SELECT pg_sleep(30)");
+            pg().postgres().awaitRunning("SELECT pg_sleep(30)");
             long start = System.nanoTime();
             statement.cancel();
             SQLException error = outcome.get(10, TimeUnit.SECONDS);
@@ -161,7 +161,7 @@ abstract class ClientCompatibilityTests {
                 .redirectErrorStream(true);
         builder.environment().put("PGPASSWORD", pooler.password());
         Process psql = builder.start();
-        awaitRunning("SELECT pg_sleep(31)");
+        pg().postgres().awaitRunning("SELECT pg_sleep(31)");
         new ProcessBuilder("kill", "-INT", Long.toString(psql.pid())).start().waitFor();
         assertThat(psql.waitFor(10, TimeUnit.SECONDS)).as("psql ends after Ctrl-C").isTrue();
         String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -202,17 +202,6 @@ abstract class ClientCompatibilityTests {
         long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
         assertThat(peak.get()).as("pooler buffer memory while relaying 1 GiB").isLessThan(64 * MB);
         assertThat(heapUsed).as("heap of the JVM running the pooler and the client").isLessThan(1024 * MB);
-    }
-
-    private void awaitRunning(String query) throws InterruptedException {
-        String sql = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '" + query + "'";
-        for (int i = 0; i < 200; i++) {
-            if (pg().postgres().query(sql).trim().equals("1")) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the query never started: " + query);
     }
 
     /** COPY text rows "id\tpayload\n" generated on the fly. */

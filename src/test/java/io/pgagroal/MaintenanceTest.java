@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgagroal.config.PgagroalConfig;
 import io.pgagroal.testing.Command;
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import java.sql.Connection;
@@ -37,12 +38,8 @@ class MaintenanceTest {
         return pids.isEmpty() ? List.of() : List.of(pids.split(","));
     }
 
-    private static void awaitBackends(int expected, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (backends().size() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(backends()).hasSize(expected);
+    private static void awaitBackends(int expected) throws InterruptedException {
+        Eventually.await(expected + " backends of app", () -> backends().size() == expected);
     }
 
     private static String pid(Connection connection) throws SQLException {
@@ -65,16 +62,16 @@ class MaintenanceTest {
 
     @Test
     void idleTimeoutClosesAnUnusedPooledConnection() throws Exception {
-        start(b -> b.set("idle_timeout", "2"));
+        start(b -> b.set("idle_timeout", "5"));
         String pid = useOnce();
-        Thread.sleep(1000);
+        Thread.sleep(3000);
         try (Connection connection = PG.connect()) {
             assertThat(pid(connection)).as("still pooled before idle_timeout").isEqualTo(pid);
         }
         PG.awaitIdle();
-        Thread.sleep(1000);
+        Thread.sleep(3000);
         assertThat(backends()).as("the last use counts, not the creation").containsExactly(pid);
-        awaitBackends(0, Duration.ofSeconds(3));
+        awaitBackends(0);
         assertThat(PG.pooler().totalConnections()).isZero();
     }
 
@@ -82,7 +79,7 @@ class MaintenanceTest {
     void maxConnectionAgeClosesOldConnectionsInThePoolAndWhenReturned() throws Exception {
         start(b -> b.set("max_connection_age", "3"));
         String pid = useOnce();
-        awaitBackends(0, Duration.ofSeconds(4));
+        awaitBackends(0);
 
         String old;
         try (Connection connection = PG.connect()) {
@@ -131,11 +128,7 @@ class MaintenanceTest {
         String stopped = useOnce();
         signal("STOP", stopped);
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-            while (PG.pooler().totalConnections() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(PG.pooler().totalConnections()).as("the connection that did not answer SELECT 1 left the pool").isZero();
+            Eventually.await("the connection that did not answer SELECT 1 left the pool", () -> PG.pooler().totalConnections() == 0);
         } finally {
             signal("CONT", stopped);
         }
@@ -151,7 +144,7 @@ class MaintenanceTest {
         try (Connection active = PG.connect(); Connection idle = PG.connect()) {
             assertThat(pid(idle)).isNotEmpty();
             try (Statement statement = active.createStatement()) {
-                statement.execute("SELECT pg_sleep(3.5)");
+                statement.execute("SELECT pg_sleep(5)");
             }
             assertThatThrownBy(() -> pid(idle)).isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("57P05"));
@@ -167,14 +160,14 @@ class MaintenanceTest {
             assertThatThrownBy(() -> statement.execute("SELECT pg_sleep(10)")).isInstanceOf(SQLException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
-        awaitBackends(0, Duration.ofSeconds(2));
+        awaitBackends(0);
     }
 
     @Test
     void transactionPipelineNeverHandsOutATerminatedConnection() throws Exception {
         start(b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off").set("blocking_timeout", "0").set("validation", "foreground")
                 .limit("appdb app 2 1 1"));
-        awaitBackends(1, Duration.ofSeconds(5));
+        awaitBackends(1);
         try (Connection connection = PG.connect()) {
             String pid = transactionPid(connection);
             for (int i = 0; i < 20; i++) {
@@ -200,19 +193,15 @@ class MaintenanceTest {
     void transactionPipelineBackgroundValidationReplacesAStoppedConnection() throws Exception {
         start(b -> b.set("pipeline", "transaction").set("allow_unknown_users", "off").set("blocking_timeout", "0").set("validation", "background")
                 .set("background_interval", "5").set("authentication_timeout", "1").limit("appdb app 2 1 1"));
-        awaitBackends(1, Duration.ofSeconds(5));
+        awaitBackends(1);
         String stopped = backends().get(0);
         signal("STOP", stopped);
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(9).toNanos();
-            while (backends().size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(backends()).as("the prefill replaced the connection validation closed").hasSize(2);
+            Eventually.await("the prefill replaced the connection validation closed", () -> backends().size() == 2);
         } finally {
             signal("CONT", stopped);
         }
-        awaitBackends(1, Duration.ofSeconds(3));
+        awaitBackends(1);
         try (Connection connection = PG.connect()) {
             assertThat(pid(connection)).isNotEqualTo(stopped);
         }
@@ -237,9 +226,9 @@ class MaintenanceTest {
     @Test
     void prefillComesBackAfterPostgresRestarts() throws Exception {
         start(b -> b.limit("appdb app 4 2 2"));
-        awaitBackends(2, Duration.ofSeconds(5));
+        awaitBackends(2);
         PG.postgres().restart();
-        awaitBackends(2, Duration.ofSeconds(8));
+        awaitBackends(2);
         try (Connection connection = PG.connect()) {
             assertThat(backends()).contains(pid(connection));
         }
@@ -254,7 +243,7 @@ class MaintenanceTest {
         } finally {
             PG.postgres().resume();
         }
-        awaitBackends(2, Duration.ofSeconds(10));
+        awaitBackends(2);
         assertThat(PG.pooler().totalConnections()).as("initial_size, not min_size").isEqualTo(2);
     }
 

@@ -196,7 +196,7 @@ class ServerTlsTest {
                     throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
                 }
             });
-            Thread.sleep(500);
+            PG.postgres().awaitRunning("SELECT pg_sleep(20)");
             long start = System.nanoTime();
             sleeping.cancel();
             assertThatThrownBy(() -> query.get(10, TimeUnit.SECONDS)).hasMessageContaining("57014");

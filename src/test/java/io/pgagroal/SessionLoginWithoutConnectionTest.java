@@ -151,7 +151,7 @@ class SessionLoginWithoutConnectionTest {
                     }
                 });
                 first.close();
-                Thread.sleep(1000);
+                PG.postgres().awaitRunning("SELECT pg_sleep(30)");
                 sleeping.cancel();
                 assertThatThrownBy(() -> query.get(10, TimeUnit.SECONDS)).hasRootCauseMessage(
                         "ERROR: canceling statement due to user request");

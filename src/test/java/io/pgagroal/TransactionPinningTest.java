@@ -3,6 +3,7 @@ package io.pgagroal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer.AuthMethod;
 import io.pgagroal.testing.ProcessResult;
@@ -200,10 +201,11 @@ class TransactionPinningTest {
         pooler("pin", 2);
         CompletableFuture<ProcessResult> listener = CompletableFuture.supplyAsync(() -> Psql.script(PG.endpoint(), Map.of(), """
                 LISTEN ch;
-                \\! sleep 2
+                \\! sleep 5
                 SELECT 'after';
                 """), CLIENTS);
-        Thread.sleep(800);
+        Eventually.await("psql has run LISTEN", () -> PG.postgres()
+                .query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN ch%'").equals("1"));
         try (Connection b = PG.connect()) {
             execute(b, "NOTIFY ch, 'from-jdbc'");
         }

@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pgagroal.config.LogType;
+import io.pgagroal.testing.Eventually;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +80,7 @@ class SyslogTest {
         log.info("one");
         log.info("two");
         DevLogAppender devLog = (DevLogAppender) appender;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (devLog.lost() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.await("both lines counted as lost", () -> devLog.lost() == 2);
         Channel restarted = syslogd();
         log.info("three");
         appender.stop();

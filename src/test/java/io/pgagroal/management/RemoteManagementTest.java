@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.testing.Certificates;
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.PoolerExtension;
 import io.pgagroal.testing.PostgresServer;
 import java.io.DataInputStream;
@@ -193,8 +194,7 @@ class RemoteManagementTest {
                 socket.close();
             }
         }
-        Thread.sleep(200);
-        assertThat(remote(ADMIN, ADMIN_PASSWORD, "ping").status()).isZero();
+        Eventually.await("the closed connections are counted out and ping is served", () -> remote(ADMIN, ADMIN_PASSWORD, "ping").status() == 0);
     }
 
     private record Message(char type, String text) {

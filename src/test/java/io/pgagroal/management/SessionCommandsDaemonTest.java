@@ -9,6 +9,7 @@ import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.PairTransactions;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
@@ -74,6 +75,15 @@ class SessionCommandsDaemonTest {
         return BinCli.run(conf, args);
     }
 
+    /** Clients that status details shows waiting for a server connection. */
+    private int waitingClients() {
+        int waiting = 0;
+        for (JsonNode connection : cli("-F", "json", "status", "details").json().at("/Response/Connections")) {
+            waiting += connection.path("Waiting").asDouble() > 0 ? 1 : 0;
+        }
+        return waiting;
+    }
+
     /**
      * blocking_timeout is 1 s and the pause lasts 2 s: a request held by the pause does not count it.
      * Transactions are two INSERTs around a sleep, so a transaction cut in two would show.
@@ -86,7 +96,8 @@ class SessionCommandsDaemonTest {
         BinCli pause = cli("pause", DATABASE);
         assertThat(pause.status()).as(pause.result().describe()).isZero();
         assertThat(pause.out()).contains("Paused:").contains("  - " + DATABASE).contains("Status: true");
-        Thread.sleep(300);
+        Eventually.await("every pgbench client waits, and the transactions under way finished",
+                () -> waitingClients() == CLIENTS && logged(1) == logged(2));
         long held = logged(2);
         assertThat(held).as("pgbench was paused mid-run").isLessThan((long) CLIENTS * TRANSACTIONS);
         assertThat(logged(1)).as("the transactions under way finished").isEqualTo(held);
@@ -162,7 +173,7 @@ class SessionCommandsDaemonTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1500);
+        Eventually.await("the new client waits", () -> waitingClients() == 1);
         assertThat(query).as("the query waits for resume").isNotDone();
         BinCli refused = cli("resume", DATABASE);
         assertThat(refused.out()).contains("Error: 2100").contains("resume * to resume them");
@@ -181,7 +192,7 @@ class SessionCommandsDaemonTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(500);
+            Eventually.await("the query waits", () -> waitingClients() == 1);
             assertThat(waiting).isNotDone();
             assertThat(cli("shutdown", "gracefully").status()).isZero();
             assertThat(waiting.get(10, TimeUnit.SECONDS)).as("a graceful shutdown ends the pause").isEqualTo(43);
@@ -200,7 +211,7 @@ class SessionCommandsDaemonTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(500);
+            Eventually.await("the query waits", () -> waitingClients() == 1);
             assertThat(waiting).isNotDone();
             assertThat(cli("shutdown", "immediate").status()).isZero();
             assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SQLException.class)

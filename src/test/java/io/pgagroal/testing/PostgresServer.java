@@ -271,6 +271,15 @@ public final class PostgresServer implements AutoCloseable {
         return Psql.query(socketEndpoint(), sql).orThrow().stdout().stripTrailing();
     }
 
+    /**
+     * Waits until a backend runs {@code query} (its exact text): a cancel sent earlier, while the
+     * query is still on its way, finds nothing to cancel.
+     */
+    public void awaitRunning(String query) throws InterruptedException {
+        String sql = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = " + literal(query);
+        Eventually.await("a backend runs " + query, () -> query(sql).equals("1"));
+    }
+
     public void createRole(String name, String password) {
         execute("CREATE ROLE " + identifier(name) + " LOGIN PASSWORD " + literal(password));
     }
