@@ -38,6 +38,8 @@ final class Warmup {
     private static final long WINDOW_MILLIS = 1_000;
     private static final long QUIET_COMPILING_MILLIS = WINDOW_MILLIS / 10;
     private static final Duration MINIMUM = Duration.ofSeconds(2);
+    /** How long the first of the warm-up's two poolers runs. */
+    private static final Duration FIRST_POOLER = Duration.ofSeconds(1);
     /** Pool size of the warm-up pooler; the transaction pipeline gets twice as many clients, to wait for connections too. */
     private static final int CONNECTIONS = 4;
     /** Settings of the real configuration that shape the per-message code, copied to the warm-up pooler. */
@@ -75,20 +77,33 @@ final class Warmup {
         return 0;
     }
 
-    /** The warm-up itself; its pooler's Unix socket goes in a temporary directory, removed afterwards. */
+    /**
+     * The warm-up itself, in two poolers one after the other: closing a pooler and starting the
+     * next runs, from this thread, the code the real pooler's start runs again; met first then, its
+     * new thread and object types would throw away code compiled for the event loops alone. Their
+     * Unix sockets go in a temporary directory, removed afterwards.
+     */
     private static long run(PgagroalConfig config, Duration limit) throws IOException, ConfigException, InterruptedException {
         Path directory = Files.createTempDirectory("pgagroal-warmup");
-        int clients = config.main().pipeline() == PipelineKind.TRANSACTION ? 2 * CONNECTIONS : CONNECTIONS;
-        try (StandInServer server = new StandInServer();
-                Pooler pooler = Pooler.start(configuration(config, server.port(), directory), USER);
-                WarmupClients traffic = WarmupClients.start(pooler.port(), clients)) {
+        try (StandInServer server = new StandInServer()) {
+            long started = System.nanoTime();
+            long transactions = traffic(configuration(config, server.port(), directory), FIRST_POOLER);
+            Duration rest = limit.minus(Duration.ofNanos(System.nanoTime() - started));
+            return transactions + traffic(configuration(config, server.port(), directory), rest);
+        } finally {
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    /** A pooler of {@code warmup} and its clients, until the compilers are quiet or {@code limit}; returns the transactions. */
+    private static long traffic(PgagroalConfig warmup, Duration limit) throws IOException, ConfigException, InterruptedException {
+        int clients = warmup.main().pipeline() == PipelineKind.TRANSACTION ? 2 * CONNECTIONS : CONNECTIONS;
+        try (Pooler pooler = Pooler.start(warmup, USER); WarmupClients traffic = WarmupClients.start(pooler.port(), clients)) {
             awaitQuietCompilers(limit, traffic);
             if (traffic.failure() != null) {
                 throw new IOException(traffic.failure().getMessage(), traffic.failure());
             }
             return traffic.transactions();
-        } finally {
-            Files.deleteIfExists(directory);
         }
     }
 
