@@ -17,11 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The warm-up's clients: each logs in through the pooler (SCRAM-SHA-256, with the startup
- * parameters of libpq or of pgJDBC), prepares a named statement (described, as pgJDBC does, or not, as libpq's PQprepare), then runs a random mix of the transactions applications
- * run (simple and extended queries, the named statement, a 50-row result, a multi-statement
- * transaction, SQL of different cases, numbers and comments), and logs out and in again every
- * {@value #PER_LOGIN} transactions, until stopped. The mix is wide on purpose: the JIT compiles for
- * the cases it has seen, and a case met first in production would throw compiled code away. A failure ends the client and is kept for {@link #failure()}.
+ * parameters of libpq or of pgJDBC), prepares a named statement (described, as pgJDBC does, or
+ * not, as libpq's PQprepare), then runs a random mix of the transactions applications run (simple
+ * and extended queries, the named statement, a 50-row result, a multi-statement transaction, SQL of
+ * different cases, numbers and comments), and logs out and in again every {@value #PER_LOGIN}
+ * transactions, until stopped. The mix is wide on purpose: the JIT compiles for the cases it has
+ * seen, and a case met first in production would throw compiled code away. A failure ends the
+ * client and is kept for {@link #failure()}.
  */
 final class WarmupClients implements AutoCloseable {
 
