@@ -106,11 +106,11 @@ class ServerTlsTest {
             assertThat(pooler.config().main().pipeline().name()).as("auto with server TLS").isEqualTo("SESSION");
             Endpoint endpoint = appEndpoint(pooler);
             String psqlPid = psqlBackendPid(endpoint);
-            awaitIdle(pooler);
+            PoolerExtension.awaitIdle(pooler);
             assertThat(psqlBackendPid(endpoint)).as("psql twice: one TLS connection").isEqualTo(psqlPid);
-            awaitIdle(pooler);
+            PoolerExtension.awaitIdle(pooler);
             String first = backendPid(DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password()));
-            awaitIdle(pooler);
+            PoolerExtension.awaitIdle(pooler);
             String second = backendPid(DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password()));
             assertThat(second).as("pgJDBC twice (other startup parameters than psql's): one TLS connection").isEqualTo(first);
             assertThat(PG.postgres().query("SELECT ssl || ' ' || version FROM pg_stat_ssl WHERE pid = " + first))
@@ -304,12 +304,6 @@ class ServerTlsTest {
 
     private static Endpoint appEndpoint(Pgagroal pooler) {
         return new Endpoint("127.0.0.1", pooler.port(), PoolerExtension.USER, PoolerExtension.PASSWORD, PoolerExtension.DATABASE);
-    }
-
-    private static void awaitIdle(Pgagroal pooler) throws InterruptedException {
-        for (int i = 0; i < 100 && pooler.activeConnections() > 0; i++) {
-            Thread.sleep(20);
-        }
     }
 
     private static String psqlBackendPid(Endpoint endpoint) {

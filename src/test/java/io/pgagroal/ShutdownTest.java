@@ -149,7 +149,7 @@ class ShutdownTest {
                     return e;
                 }
             });
-            awaitActiveQuery();
+            PG.postgres().awaitRunning("SELECT pg_sleep(2)");
             PG.pooler().close();
             SQLException error = outcome.get(10, TimeUnit.SECONDS);
             assertThat((Throwable) error).as("the query failed").isNotNull();
@@ -158,17 +158,6 @@ class ShutdownTest {
         }
         assertThat(PG.pooler().stopped()).isDone();
         assertThat(serverConnections()).as("the server connection closed (PostgreSQL notices once pg_sleep ends)").isZero();
-    }
-
-    private static void awaitActiveQuery() throws InterruptedException {
-        for (int i = 0; i < 250; i++) {
-            if (!PG.postgres().query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")
-                    .trim().equals("0")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the query did not start");
     }
 
     private static int serverConnections() throws InterruptedException {

@@ -165,6 +165,11 @@ public final class PoolerExtension implements BeforeAllCallback, AfterAllCallbac
      * only after its reset (DISCARD ALL) completed, shortly after the client left.
      */
     public void awaitIdle() throws InterruptedException {
+        awaitIdle(pooler);
+    }
+
+    /** {@link #awaitIdle()} for a pooler a test started itself; gives up after 2 s without failing. */
+    public static void awaitIdle(Pgagroal pooler) throws InterruptedException {
         for (int i = 0; i < 100 && pooler.activeConnections() > 0; i++) {
             Thread.sleep(20);
         }
