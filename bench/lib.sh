@@ -58,6 +58,35 @@ cleanup() {
     pg_stop "$work"
     rm -rf "$work"
   fi
+  if [[ -n $huge_pages_before ]]; then
+    echo "$huge_pages_before" >/proc/sys/vm/nr_hugepages
+  fi
+}
+
+# reserve_huge_pages <count>: as root, reserves that many huge pages (vm.nr_hugepages) until the
+# script exits, when cleanup puts the earlier count back. PostgreSQL (huge_pages = try, its default)
+# then maps its shared memory with them; see bench/README.md for why that matters here.
+huge_pages_before=""
+reserve_huge_pages() {
+  if [[ $(id -u) != 0 ]]; then
+    log "Reserving huge pages needs root; PostgreSQL keeps normal pages."
+    return
+  fi
+  huge_pages_before=$(cat /proc/sys/vm/nr_hugepages)
+  echo "$1" >/proc/sys/vm/nr_hugepages
+  log "Reserved $(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo) huge pages of $1 asked for"
+}
+
+# postgres_page_size: "huge pages" when the running PostgreSQL's shared memory is mapped with huge
+# pages, else "normal pages".
+postgres_page_size() {
+  local pid
+  pid=$(head -n 1 "$work/data/postmaster.pid")
+  if grep -q '^KernelPageSize: *2048 kB' "/proc/$pid/smaps" 2>/dev/null; then
+    echo "huge pages"
+  else
+    echo "normal pages"
+  fi
 }
 
 # bench_init <name>: when a target is pgagroal, finds a JDK and the jar (building it if needed);

@@ -12,6 +12,8 @@
 #   BENCH_RATE=5000             transactions per second of the latency test
 #   BENCH_IDLE_CLIENTS=10000    idle clients of the memory test (transaction targets)
 #   BENCH_AUTH=scram            scram (SCRAM-SHA-256 everywhere) or trust
+#   BENCH_HUGE_PAGES=0          as root, huge pages to reserve for PostgreSQL's shared memory
+#                               during the run (120 is enough; see bench/README.md)
 #   BENCH_TARGETS=direct,pgbouncer,pgbouncer-transaction,pgagroal-performance,pgagroal-session,pgagroal-transaction
 #                               (a pgagroal target may add pgagroal.conf lines: pgagroal-session/worker_threads=1/ev_backend=io_uring)
 #   BENCH_TESTS=cold,select-simple,select-prepared,connect,tpcb,select-50,latency,idle
@@ -78,6 +80,9 @@ fi
 bench_init pgagroal-bench
 # Enough file descriptors for the idle clients, in this shell and so in the poolers it starts.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if ((${BENCH_HUGE_PAGES:-0} > 0)); then
+  reserve_huge_pages "$BENCH_HUGE_PAGES"
+fi
 start_postgres 200
 log "pgbench -i -s 10"
 "$PG_BIN/pgbench" -i -q -s 10 -h 127.0.0.1 -p "$pg_port" -U postgres postgres >"$work/init.log" 2>&1 || {
@@ -239,7 +244,7 @@ for target in "${targets[@]}"; do
 done
 echo
 echo "pgbench, $seconds s per run, median of $rounds interleaved rounds, -j 2, scale 10, pool of $pool_size, auth $auth;" \
-  "$(nproc) cores; $("$PG_BIN/postgres" --version)"
+  "$(nproc) cores; $("$PG_BIN/postgres" --version), shared memory on $(postgres_page_size)"
 if [[ ${targets[*]} == *pgagroal* ]]; then
   echo "pgagroal on $(java_version_line)"
 fi
