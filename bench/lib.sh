@@ -72,8 +72,13 @@ reserve_huge_pages() {
     log "Reserving huge pages needs root; PostgreSQL keeps normal pages."
     return
   fi
-  huge_pages_before=$(cat /proc/sys/vm/nr_hugepages)
-  echo "$1" >/proc/sys/vm/nr_hugepages
+  local before
+  before=$(cat /proc/sys/vm/nr_hugepages)
+  if ! echo "$1" 2>/dev/null >/proc/sys/vm/nr_hugepages; then
+    log "vm.nr_hugepages cannot be written here; PostgreSQL keeps normal pages."
+    return
+  fi
+  huge_pages_before=$before
   log "Reserved $(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo) huge pages of $1 asked for"
 }
 

@@ -124,7 +124,7 @@ public final class Main implements Callable<Integer> {
             return couldNotStart(e, configuration, notifier, log);
         }
         pooler.afterReload(next -> Logging.configure(next.main()));
-        Signals.on("HUP", () -> {
+        Signals.onReload(() -> {
             notifier.reloading();
             pooler.reload();
             notifier.ready("Listening on port " + pooler.port());

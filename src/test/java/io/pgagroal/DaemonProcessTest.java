@@ -8,6 +8,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
+import io.pgagroal.testing.Eventually;
 import io.pgagroal.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -215,6 +216,38 @@ class DaemonProcessTest {
         assertThat(dir.resolve("pgagroal." + port + ".pid")).doesNotExist();
         assertThat(Files.readString(log)).contains("Received SIGABRT").contains("Thread dump:")
                 .contains("\"pgagroal-worker").contains("io.pgagroal.Main.call(Main.java");
+    }
+
+    /**
+     * Started under nohup, which sets SIGHUP to "ignore" for the program it runs (as a nohup'd script
+     * passes on to everything it starts), the pooler cannot handle SIGHUP (HotSpot keeps it ignored):
+     * the log says so at start and names the other way to reload, and a SIGHUP then changes nothing.
+     */
+    @Test
+    void warnsThatSighupCannotReloadUnderNohup() throws Exception {
+        int port = Ports.free();
+        Path conf = configuration("pgagroal.conf", "127.0.0.1", port, "log_type = console");
+        Path log = dir.resolve("nohup.log");
+        ProcessBuilder builder = Daemon.command(List.of(), "-c", conf.toString(), "-a", hba().toString());
+        builder.command().add(0, "nohup");
+        Process daemon = PG.track(builder.redirectOutput(log.toFile()).start());
+        Daemon.awaitListening(port, dir, daemon, log);
+        Eventually.await("the warning about SIGHUP", () -> contains(log, "SIGHUP is ignored here: the process that"
+                + " started pgagroal set it so (nohup does), and the JVM cannot handle a signal it inherits ignored;"
+                + " reload with pgagroal-cli conf reload instead"));
+        Daemon.signal(daemon, "HUP");
+        PG.assertServes(port);
+        assertThat(daemon.isAlive()).isTrue();
+        assertThat(Files.readString(log)).doesNotContain("Received SIGHUP");
+        stop(daemon.pid());
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private record Outcome(int status, String output) {
