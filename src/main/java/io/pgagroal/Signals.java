@@ -9,8 +9,8 @@ import sun.misc.SignalHandler;
 /**
  * The daemon's signal handling, as pgagroal's main process (spec §10.2): each signal name maps to
  * one action, run on the JVM's signal thread. SIGTERM, SIGINT and SIGALRM stop it (immediate shutdown), and it
- * then exits with status 0 rather than the JVM's 128+signal. A signal that the parent process set to
- * "ignore" (a background job of a non-interactive shell ignores SIGINT) stays ignored; the JVM's
+ * then exits with status 0 rather than the JVM's 128+signal. A stop signal that the parent process set
+ * to "ignore" (a background job of a non-interactive shell ignores SIGINT) stays ignored; the JVM's
  * shutdown hook still closes the pooler cleanly if such a signal arrives some other way. HotSpot
  * refuses to handle SIGHUP, SIGINT and SIGTERM inherited as ignored, so under nohup (which ignores
  * SIGHUP) a reload must come from pgagroal-cli: the log says so at start rather than leaving a
