@@ -61,6 +61,10 @@ cleanup() {
   if [[ -n $huge_pages_before ]]; then
     echo "$huge_pages_before" >/proc/sys/vm/nr_hugepages
   fi
+  local state
+  for state in "${damon_paused[@]}"; do
+    echo on >"$state" || log "Could not start ${state%/state} again: write on to $state"
+  done
 }
 
 # reserve_huge_pages <count>: as root, reserves that many huge pages (vm.nr_hugepages) until the
@@ -80,6 +84,37 @@ reserve_huge_pages() {
   fi
   huge_pages_before=$before
   log "Reserved $(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo) huge pages of $1 asked for"
+}
+
+# pause_damon: as root, stops the kernel's DAMON threads that run (kdamonds of
+# /sys/kernel/mm/damon/admin, which some VMs run to page out cold memory) until the script exits,
+# when cleanup starts them again with their settings unchanged. Their sampling holds a core for
+# milliseconds at a time, longer the more memory the machine's processes map; see bench/README.md.
+damon_paused=()
+pause_damon() {
+  local state
+  if [[ $(id -u) != 0 ]]; then
+    log "Pausing DAMON needs root; it keeps running."
+    return
+  fi
+  for state in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+    [[ -r $state && $(cat "$state") == on ]] || continue
+    if echo off 2>/dev/null >"$state"; then
+      damon_paused+=("$state")
+    else
+      log "${state%/state} cannot be stopped here; it keeps running."
+    fi
+  done
+  log "Paused ${#damon_paused[@]} DAMON thread(s)"
+}
+
+# damon_state: whether a kernel DAMON thread runs now: "running", "not running".
+damon_state() {
+  if grep -qx on /sys/kernel/mm/damon/admin/kdamonds/*/state 2>/dev/null; then
+    echo running
+  else
+    echo "not running"
+  fi
 }
 
 # postgres_page_size: "huge pages" when the running PostgreSQL's shared memory is mapped with huge

@@ -14,6 +14,8 @@
 #   BENCH_AUTH=scram            scram (SCRAM-SHA-256 everywhere) or trust
 #   BENCH_HUGE_PAGES=0          as root, huge pages to reserve for PostgreSQL's shared memory
 #                               during the run (120 is enough; see bench/README.md)
+#   BENCH_PAUSE_DAMON=0         1: as root, the kernel's DAMON threads are stopped during the run
+#                               and started again at its end (see bench/README.md)
 #   BENCH_TARGETS=direct,pgbouncer,pgbouncer-transaction,pgagroal-performance,pgagroal-session,pgagroal-transaction
 #                               (a pgagroal target may add pgagroal.conf lines: pgagroal-session/worker_threads=1/ev_backend=io_uring)
 #   BENCH_TESTS=cold,select-simple,select-prepared,connect,tpcb,select-50,latency,idle
@@ -82,6 +84,9 @@ bench_init pgagroal-bench
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if ((${BENCH_HUGE_PAGES:-0} > 0)); then
   reserve_huge_pages "$BENCH_HUGE_PAGES"
+fi
+if [[ ${BENCH_PAUSE_DAMON:-0} == 1 ]]; then
+  pause_damon
 fi
 start_postgres 200
 log "pgbench -i -s 10"
@@ -244,7 +249,8 @@ for target in "${targets[@]}"; do
 done
 echo
 echo "pgbench, $seconds s per run, median of $rounds interleaved rounds, -j 2, scale 10, pool of $pool_size, auth $auth;" \
-  "$(nproc) cores; $("$PG_BIN/postgres" --version), shared memory on $(postgres_page_size)"
+  "$(nproc) cores; $("$PG_BIN/postgres" --version), shared memory on $(postgres_page_size)," \
+  "kernel DAMON $(damon_state)"
 if [[ ${targets[*]} == *pgagroal* ]]; then
   echo "pgagroal on $(java_version_line)"
 fi
