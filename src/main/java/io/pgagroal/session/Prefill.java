@@ -4,6 +4,7 @@ import io.pgagroal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.pgagroal.config.LimitEntry;
 import io.pgagroal.pool.PoolKey;
 import io.pgagroal.protocol.BackendKeyData;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -153,6 +155,11 @@ final class Prefill {
         }
     }
 
+    /**
+     * Connects from the connection's own event loop, on which the login's callbacks run: the owner
+     * then knows its channel before the first of them. Connecting from another thread (the pooler's
+     * start, another loop's timer), a fast server could finish the login before connect returned.
+     */
     private void open(LimitEntry entry, int slot, Server server) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("user", entry.user());
@@ -160,13 +167,20 @@ final class Prefill {
         Connection owner = new Connection(entry, slot, server);
         ServerStartup startup = ServerStartup.login(owner, parameters,
                 BackendAuthentication.password(entry.user(), state.credentials.backendPassword(entry.user()).orElseThrow()));
-        ChannelFuture future = state.connect(server.config(), state.workers.next(), startup.initializer());
-        owner.channel = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess()) {
-                owner.fail("could not connect: " + f.cause().getMessage());
-            }
-        });
+        EventLoop loop = state.workers.next();
+        try {
+            loop.execute(() -> {
+                ChannelFuture future = state.connect(server.config(), loop, startup.initializer());
+                owner.channel = future.channel();
+                future.addListener(f -> {
+                    if (!f.isSuccess()) {
+                        owner.fail("could not connect: " + f.cause().getMessage());
+                    }
+                });
+            });
+        } catch (RejectedExecutionException stopping) {
+            owner.fail("the pooler is stopping");
+        }
     }
 
     /** One prefill connection being opened. */
