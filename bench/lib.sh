@@ -89,7 +89,7 @@ reserve_huge_pages() {
 # pause_damon: as root, stops the kernel's DAMON threads that run (kdamonds of
 # /sys/kernel/mm/damon/admin, which some VMs run to page out cold memory) until the script exits,
 # when cleanup starts them again with their settings unchanged. Their sampling holds a core for
-# milliseconds at a time, longer the more memory the machine's processes map; see bench/README.md.
+# milliseconds at a time, longer the more pages the machine's processes map and touch; see bench/README.md.
 damon_paused=()
 pause_damon() {
   local state
