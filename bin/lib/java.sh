@@ -9,15 +9,17 @@ java_feature_version() {
   "$1" -version 2>&1 | sed -n -E '1s/.*version "([0-9]+).*/\1/p'
 }
 
+# Sets JAVA_FEATURE to the feature release of the java binary $1 when it is recent enough.
 java_is_recent_enough() {
   [[ -x $1 ]] || return 1
   local version
   version=$(java_feature_version "$1")
-  [[ -n $version && $version -ge $PGAGROAL_MIN_JAVA ]]
+  [[ -n $version && $version -ge $PGAGROAL_MIN_JAVA ]] && JAVA_FEATURE=$version
 }
 
 # Sets JAVA_HOME to a JDK >= 21: $JAVA_HOME if recent enough, then the java on PATH, then the newest
-# under /usr/lib/jvm. Returns 1 with an explanation on stderr when there is none.
+# under /usr/lib/jvm; and JAVA_FEATURE to its feature release. Returns 1 with an explanation on
+# stderr when there is none.
 find_java() {
   if [[ -n ${JAVA_HOME:-} ]] && java_is_recent_enough "$JAVA_HOME/bin/java"; then
     return 0
@@ -40,6 +42,7 @@ find_java() {
   done
   if [[ -n $best ]]; then
     JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$best")")")
+    JAVA_FEATURE=$best_version
     export JAVA_HOME
     return 0
   fi
@@ -50,6 +53,18 @@ find_java() {
     echo "  https://adoptium.net) and set JAVA_HOME to it."
   } >&2
   return 1
+}
+
+# Prints the JVM options that open what pgagroal's libraries need (find_java first): native access
+# (Netty's io_uring and epoll transports, zstd-jni) and, on JDK 23 and newer, sun.misc.Unsafe's
+# memory access, which Netty stops using by default from JDK 25 on: without it every ByteBuf read
+# and write goes through a bounds-checked ByteBuffer, about 2 us more CPU per transaction in the
+# transaction pipeline (bench/README, "Netty without Unsafe").
+java_access_options() {
+  echo --enable-native-access=ALL-UNNAMED
+  if ((JAVA_FEATURE >= 23)); then
+    echo --sun-misc-unsafe-memory-access=allow
+  fi
 }
 
 # Prints the path of the runnable jar under <root>: target/ in a source checkout, lib/ in an

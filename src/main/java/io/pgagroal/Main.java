@@ -1,5 +1,6 @@
 package io.pgagroal;
 
+import io.netty.util.internal.PlatformDependent;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.ConfigPaths;
 import io.pgagroal.config.LogType;
@@ -105,6 +106,11 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         if ("root".equals(System.getProperty("user.name"))) {
             log.warn("Running as root: consider a dedicated account for pgagroal");
+        }
+        if (!PlatformDependent.hasUnsafe()) {
+            log.warn("Netty runs without sun.misc.Unsafe ({}): every buffer access is bounds-checked, which costs CPU on"
+                    + " every message; on JDK 23+ start the JVM with --sun-misc-unsafe-memory-access=allow as bin/pgagroal does",
+                    PlatformDependent.getUnsafeUnavailabilityCause().getMessage());
         }
         PidFile pidFile;
         Pgagroal pooler;

@@ -6,6 +6,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainDatagramSocketAddress;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
+import io.pgagroal.testing.ClassPathJar;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Eventually;
@@ -240,6 +241,37 @@ class DaemonProcessTest {
         assertThat(daemon.isAlive()).isTrue();
         assertThat(Files.readString(log)).doesNotContain("Received SIGHUP");
         stop(daemon.pid());
+    }
+
+    /**
+     * bin/pgagroal lets Netty use sun.misc.Unsafe whatever the JDK (from JDK 25 on Netty needs an option
+     * for it), and a pooler started without it says so and what to do.
+     */
+    @Test
+    void runsNettyWithUnsafeUnderBinPgagroalAndWarnsWithout() throws Exception {
+        int port = Ports.free();
+        Path log = dir.resolve("bin.log");
+        ProcessBuilder launcher = new ProcessBuilder(Path.of("bin/pgagroal").toAbsolutePath().toString(),
+                "-c", configuration("pgagroal.conf", "127.0.0.1", port, "log_type = console").toString(), "-a", hba().toString());
+        launcher.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        launcher.environment().put("PGAGROAL_JAR", ClassPathJar.get().toString());
+        launcher.environment().remove("PGAGROAL_JAVA_OPTS");
+        Process daemon = PG.track(launcher.redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        Daemon.awaitListening(port, dir, daemon, log);
+        PG.assertServes(port);
+        assertThat(Files.readString(log)).contains("Listening on").doesNotContain("sun.misc.Unsafe");
+        stop(daemon.pid());
+
+        int other = Ports.free();
+        Path withoutLog = dir.resolve("without.log");
+        Process without = PG.track(Daemon.command(List.of("-Dio.netty.noUnsafe=true"),
+                "-c", configuration("other.conf", "127.0.0.1", other, "log_type = console").toString(), "-a", hba().toString())
+                .redirectOutput(withoutLog.toFile()).start());
+        Daemon.awaitListening(other, dir, without, withoutLog);
+        PG.assertServes(other);
+        assertThat(Files.readString(withoutLog)).contains("WARN  Main: Netty runs without sun.misc.Unsafe (")
+                .contains("start the JVM with --sun-misc-unsafe-memory-access=allow as bin/pgagroal does");
+        stop(without.pid());
     }
 
     private static boolean contains(Path file, String text) {
