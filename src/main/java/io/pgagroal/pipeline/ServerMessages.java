@@ -70,7 +70,7 @@ final class ServerMessages implements MessageFramer.Handler {
                 if (whole) {
                     ParameterStatus parameter = ParameterStatus.decode(Messages.body(head));
                     state.desire(parameter.name(), parameter.value());
-                    state.relay.serverState().appliedParameters().put(parameter.name(), parameter.value());
+                    state.relay.serverState().apply(parameter.name(), parameter.value());
                 }
             }
             case Protocol.PARAMETER_DESCRIPTION -> {

@@ -1,5 +1,6 @@
 package io.pgagroal.pipeline;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,6 +10,11 @@ import java.util.Map;
  * as a full map: every parameter PostgreSQL reports (from the connection's startup, then as reported
  * or set) plus every other parameter set on it for the session. A parameter not in the map has the
  * value the connection started with. Only the session holding the connection touches it.
+ *
+ * <p>Each check-out asks whether the connection is in the state its client wants; the answer is kept
+ * with the client's desired map, which is shared by every client that wants the same state
+ * ({@code SharedParameters}), so that while the state stays as it is the next client wanting it costs
+ * one reference comparison instead of comparing two maps. Any change forgets the answer.
  */
 public final class TransactionServerState {
 
@@ -16,11 +22,15 @@ public final class TransactionServerState {
     private final PreparedStatementCache preparedStatements = new PreparedStatementCache();
     private final Map<String, String> startupParameters;
     private final Map<String, String> appliedParameters;
+    private final Map<String, String> appliedView;
+    /** A desired map equal to the applied parameters, or null when none is known to be. */
+    private Map<String, String> matched;
 
     /** @param startupParameters the parameters PostgreSQL reported at the connection's startup */
     public TransactionServerState(Map<String, String> startupParameters) {
         this.startupParameters = Map.copyOf(startupParameters);
         this.appliedParameters = new HashMap<>(startupParameters);
+        this.appliedView = Collections.unmodifiableMap(appliedParameters);
     }
 
     /** The framing of the connection's stream, which outlives any one client. */
@@ -33,9 +43,38 @@ public final class TransactionServerState {
         return preparedStatements;
     }
 
-    /** The session state of the connection now: see the class comment. */
+    /** The session state of the connection now, unmodifiable: see the class comment. */
     public Map<String, String> appliedParameters() {
-        return appliedParameters;
+        return appliedView;
+    }
+
+    /** Whether the session state of the connection is {@code desired}: see the class comment. */
+    public boolean hasApplied(Map<String, String> desired) {
+        if (desired == matched) {
+            return true;
+        }
+        if (appliedParameters.equals(desired)) {
+            matched = desired;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code name} is now set to {@code value} on the connection; null: to the value it started with. */
+    public void apply(String name, String value) {
+        matched = null;
+        if (value == null) {
+            appliedParameters.remove(name);
+        } else {
+            appliedParameters.put(name, value);
+        }
+    }
+
+    /** The session state of the connection is now exactly {@code parameters}. */
+    public void applyOnly(Map<String, String> parameters) {
+        matched = null;
+        appliedParameters.clear();
+        appliedParameters.putAll(parameters);
     }
 
     /** The parameters PostgreSQL reported at the connection's startup: those it reports, with their defaults. */
@@ -50,8 +89,7 @@ public final class TransactionServerState {
 
     /** The pooler ran DISCARD ALL on the connection: it is as it started, with no prepared statement. */
     public void discarded() {
-        appliedParameters.clear();
-        appliedParameters.putAll(startupParameters);
+        applyOnly(startupParameters);
         preparedStatements.clear();
     }
 }

@@ -172,7 +172,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         TransactionServerState server = connection.serverState();
         Map<String, String> applied = server.appliedParameters();
         Map<String, String> desired = transactionState.desiredParameters();
-        if (applied.equals(desired)) {
+        if (server.hasApplied(desired)) {
             attach();
             return;
         }
@@ -207,19 +207,16 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
         adopted = null;
         if (error == null) {
             TransactionServerState server = connection.serverState();
-            Map<String, String> applied = server.appliedParameters();
-            applied.putAll(reported);
+            reported.forEach(server::apply);
             asked.forEach((name, value) -> {
                 if (server.reported(name)) {
-                    String now = applied.get(name);
+                    String now = server.appliedParameters().get(name);
                     if (value != null) {
                         transactions.learnSpelling(name, value, now);
                         transactionState.desire(name, now);
                     }
-                } else if (value == null) {
-                    applied.remove(name);
                 } else {
-                    applied.put(name, value);
+                    server.apply(name, value);
                 }
             });
             attach();
@@ -328,8 +325,7 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
             }
         });
         server.startupParameters().keySet().forEach(name -> now.put(name, server.appliedParameters().get(name)));
-        server.appliedParameters().clear();
-        server.appliedParameters().putAll(now);
+        server.applyOnly(now);
         Map<String, String> wanted = new HashMap<>(now);
         transactionState.startupValues().forEach((name, value) -> {
             if (now.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
