@@ -48,7 +48,10 @@ public final class TransactionServerState {
         return appliedView;
     }
 
-    /** Whether the session state of the connection is {@code desired}: see the class comment. */
+    /**
+     * Whether the session state of the connection is {@code desired}, an unmodifiable map (a client's
+     * shared one: the answer is remembered by reference, see the class comment).
+     */
     public boolean hasApplied(Map<String, String> desired) {
         if (desired == matched) {
             return true;

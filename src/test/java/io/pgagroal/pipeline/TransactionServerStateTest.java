@@ -3,7 +3,6 @@ package io.pgagroal.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +34,7 @@ class TransactionServerStateTest {
 
         server.discarded();
         assertThat(server.hasApplied(startup)).isTrue();
-        assertThat(server.hasApplied(new HashMap<>(startup))).as("an equal map that is not the shared one").isTrue();
+        assertThat(server.hasApplied(Map.copyOf(startup))).as("an equal map that is not the shared one").isTrue();
     }
 
     @Test
