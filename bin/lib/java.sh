@@ -58,11 +58,11 @@ find_java() {
 # Prints the JVM options that open what pgagroal's libraries need (find_java first): native access
 # (Netty's io_uring and epoll transports, zstd-jni) and, on JDK 23 and newer, sun.misc.Unsafe's
 # memory access, which Netty stops using by default from JDK 25 on: without it every ByteBuf read
-# and write goes through a bounds-checked ByteBuffer, about 2 us more CPU per transaction in the
-# transaction pipeline (bench/README, "Netty without Unsafe").
+# and write goes through a bounds-checked ByteBuffer, about 2 us more user time per transaction in
+# the transaction pipeline (bench/README, "Netty without Unsafe").
 java_access_options() {
   echo --enable-native-access=ALL-UNNAMED
-  if ((JAVA_FEATURE >= 23)); then
+  if ((${JAVA_FEATURE:-0} >= 23)); then
     echo --sun-misc-unsafe-memory-access=allow
   fi
 }

@@ -2,7 +2,6 @@ package io.pgagroal.testing;
 
 import io.pgagroal.Main;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,20 +32,13 @@ public final class Daemon {
 
     /** The command line of another of our programs ({@code main}: pgagroal-vault's, say), as {@link #command(List, String...)}. */
     public static ProcessBuilder command(Class<?> main, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
-        command.addAll(accessOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        // the access options of the pom's argLine (the property: Netty keeps Unsafe on JDK 25, see there)
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Dsun.misc.unsafe.memory.access=allow", "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
         command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
-    }
-
-    /** The options that open native access and Unsafe to this JVM (the pom's argLine), for the daemon too. */
-    private static List<String> accessOptions() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(option -> option.startsWith("--enable-native-access") || option.startsWith("-Dsun.misc.unsafe.memory.access"))
-                .toList();
     }
 
     /**
