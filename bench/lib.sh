@@ -257,6 +257,17 @@ start_target() {
   esac
 }
 
+# start_any <target>: pgbouncer (session mode), pgbouncer-transaction, or a target of start_target.
+# Sets pooler_port (empty when it did not start) and pooler_pid (empty for direct).
+start_any() {
+  pooler_port="" pooler_pid=""
+  case $1 in
+    pgbouncer) start_pgbouncer session || true ;;
+    pgbouncer-transaction) start_pgbouncer transaction || true ;;
+    *) start_target "$1" ;;
+  esac
+}
+
 # The JVM that runs pgagroal, for the results' header.
 java_version_line() {
   "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1

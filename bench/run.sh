@@ -98,16 +98,6 @@ if [[ $auth == scram ]]; then
   use_scram
 fi
 
-# start_any <target>: sets pooler_port (empty when it did not start) and pooler_pid (empty for direct).
-start_any() {
-  pooler_port="" pooler_pid=""
-  case $1 in
-    pgbouncer) start_pgbouncer session || true ;;
-    pgbouncer-transaction) start_pgbouncer transaction || true ;;
-    *) start_target "$1" ;;
-  esac
-}
-
 # User and system CPU time of <pid> in seconds (every thread), from /proc: "<user> <system>".
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print $12 / hz, $13 / hz }' "/proc/$1/stat"
