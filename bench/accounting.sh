@@ -67,6 +67,10 @@ measure() {
     perf stat -x, -e task-clock -t "$tid" -o "$work/clock.csv" -- \
     bash -c "runtimes $pooler_pid $tid >'$work/before'; sleep $seconds; runtimes $pooler_pid $tid >'$work/after'" 2>/dev/null
   wait "$bench_pid" || true
+  if ! grep -q '^tps = ' "$work/pgbench.out"; then
+    log "[$target] pgbench failed: $(tail -n 3 "$work/pgbench.out")"
+    return
+  fi
   read -r -a before <"$work/before"
   read -r -a after <"$work/after"
   perf script -i "$work/switch.data" -F time,trace 2>/dev/null | awk -v tid="$tid" -v target="$target" \
