@@ -44,7 +44,7 @@ event_loop_thread() {
 }
 
 # runtimes <pid> <tid>: "<uptime> <the thread's runtime> <PostgreSQL's and pgbench's runtime>", in
-# seconds; run inside the measured window (exported to its shell).
+# seconds; run inside the measured window (defined again in its shell).
 runtimes() {
   local others
   others=$(grep -l -x -E 'postgres|pgbench' /proc/[0-9]*/task/[0-9]*/comm 2>/dev/null | sed 's/comm$/schedstat/' |
@@ -52,7 +52,6 @@ runtimes() {
   awk -v uptime="$(cut -d' ' -f1 /proc/uptime)" -v others="$others" '{ printf "%s %.6f %.6f\n", uptime, $1 / 1e9, others / 1e9 }' \
     "/proc/$1/task/$2/schedstat"
 }
-export -f runtimes
 
 # measure <target>: one line of shares of a processor.
 measure() {
@@ -65,7 +64,8 @@ measure() {
   tid=$(event_loop_thread)
   perf record -q -e sched:sched_switch -a -o "$work/switch.data" -- \
     perf stat -x, -e task-clock -t "$tid" -o "$work/clock.csv" -- \
-    bash -c "runtimes $pooler_pid $tid >'$work/before'; sleep $seconds; runtimes $pooler_pid $tid >'$work/after'" 2>/dev/null
+    bash -c "$(declare -f runtimes); runtimes $pooler_pid $tid >'$work/before'; sleep $seconds; runtimes $pooler_pid $tid >'$work/after'" \
+    2>/dev/null
   wait "$bench_pid" || true
   if ! grep -q '^tps = ' "$work/pgbench.out"; then
     log "[$target] pgbench failed: $(tail -n 3 "$work/pgbench.out")"

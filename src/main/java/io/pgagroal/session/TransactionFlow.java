@@ -170,12 +170,12 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      */
     private void synchronizeParameters() {
         TransactionServerState server = connection.serverState();
-        Map<String, String> applied = server.appliedParameters();
         Map<String, String> desired = transactionState.desiredParameters();
         if (server.hasApplied(desired)) {
             attach();
             return;
         }
+        Map<String, String> applied = server.appliedParameters();
         Map<String, String> differences = new LinkedHashMap<>();
         desired.forEach((name, value) -> {
             if (!value.equals(applied.get(name)) && ParameterAdoption.settable(name)) {
