@@ -86,16 +86,20 @@ final class DevLogAppender extends AppenderBase<ILoggingEvent> {
             dropped.incrementAndGet();
             return;
         }
-        String line = line(event, dropped.getAndSet(0));
+        long told = dropped.getAndSet(0);
+        String line = line(event, told);
         lastWrite = channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)),
                 address)).addListener(sent -> {
                     if (!sent.isSuccess()) {
-                        dropped.incrementAndGet();
+                        dropped.addAndGet(told + 1);
                     }
                 });
     }
 
-    /** Lines lost since the last one that went out; a failed send is counted when the loop has tried it. */
+    /**
+     * Lines lost since the last one that went out; a failed send is counted when the loop has tried
+     * it, together with the count it was to tell, so that a loss is never hidden in a lost line.
+     */
     long lost() {
         return dropped.get();
     }

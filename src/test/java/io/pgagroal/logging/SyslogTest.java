@@ -70,16 +70,21 @@ class SyslogTest {
                 .endsWith("]: Flow: Ünïcode survives: java.lang.IllegalStateException: why");
     }
 
-    /** syslog restarting: the lines sent while its socket is gone are counted and told in the next line that arrives. */
+    /**
+     * syslog restarting: the lines sent while its socket is gone are counted and told in the next
+     * line that arrives. The second line is sent after the first one's loss is counted, so it carries
+     * that count and is lost with it: the count must survive.
+     */
     @Test
     void linesLostWhileSyslogIsAwayAreCounted() throws Exception {
         Channel syslogd = syslogd();
         Logger log = syslogLogger("io.pgagroal.Main");
         syslogd.close().sync();
         Files.delete(socket());
-        log.info("one");
-        log.info("two");
         DevLogAppender devLog = (DevLogAppender) appender;
+        log.info("one");
+        Eventually.await("the first line counted as lost", () -> devLog.lost() == 1);
+        log.info("two");
         Eventually.await("both lines counted as lost", () -> devLog.lost() == 2);
         Channel restarted = syslogd();
         log.info("three");
