@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,11 +57,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-d", "--daemon"}, description = "Run as a daemon (in the background once it listens; needs log_type = file or syslog)")
     private boolean daemon;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Display version information")
-    private boolean version;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Display help")
-    private boolean help;
+    @Mixin
+    private HelpOptions helpOptions;
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());

@@ -1,5 +1,6 @@
 package io.pgagroal.admin;
 
+import io.pgagroal.HelpOptions;
 import io.pgagroal.Version;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.security.MasterKey;
@@ -24,6 +25,7 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -103,11 +105,8 @@ public final class Admin implements Callable<Integer> {
     @Option(names = "--force", description = "Let master-key replace an existing master key")
     private boolean force;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Display version information")
-    private boolean version;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Display help")
-    private boolean help;
+    @Mixin
+    private HelpOptions helpOptions;
 
     @Parameters(paramLabel = "COMMAND", arity = "1..2", description = "master-key, or user add|edit|del|ls")
     private List<String> command;

@@ -1,6 +1,7 @@
 package io.pgagroal.management;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgagroal.HelpOptions;
 import io.pgagroal.Version;
 import io.pgagroal.config.ConfigException;
 import io.pgagroal.config.MainConfig;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -76,11 +78,8 @@ public final class Cli implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Output result")
     private boolean verbose;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Display version information")
-    private boolean version;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Display help")
-    private boolean help;
+    @Mixin
+    private HelpOptions helpOptions;
 
     @Parameters(paramLabel = "COMMAND", arity = "1..*", completionCandidates = CliRequest.Words.class,
             description = "The command and its arguments (below)")

@@ -148,8 +148,27 @@ abstract class Flow implements Relay {
         }
     }
 
-    /** The server connection of this flow closed. */
-    abstract void serverClosed();
+    /** The server connection of this flow closed (ServerStartup.Owner, ParameterAdoption.Outcome, RelayHandler). */
+    public void serverClosed() {
+        if (!session.ended()) {
+            session.serverGone(!clientStarted());
+        }
+    }
+
+    /** Whether the client was sent its startup reply: a server lost before that ends the client's login. */
+    abstract boolean clientStarted();
+
+    /** The pooler's own login to PostgreSQL failed (ServerStartup.Owner). */
+    public void serverLoginFailed(String why) {
+        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", session.key.user(), why);
+        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                "pgagroal could not log in to PostgreSQL as \"" + session.key.user() + "\": " + why);
+    }
+
+    /** Something failed on one side (ServerStartup.Owner, ParameterAdoption.Outcome). */
+    public void failed(String side, Throwable cause) {
+        session.failed(side, cause);
+    }
 
     @Override
     public void closeIdleConnections(List<String> databases) {

@@ -123,22 +123,8 @@ final class SessionFlow extends Flow implements ServerStartup.Owner, SlotRequest
     }
 
     @Override
-    public void serverLoginFailed(String why) {
-        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", session.key.user(), why);
-        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                "pgagroal could not log in to PostgreSQL as \"" + session.key.user() + "\": " + why);
-    }
-
-    @Override
-    public void serverClosed() {
-        if (!session.ended()) {
-            session.serverGone(!relaying);
-        }
-    }
-
-    @Override
-    public void failed(String side, Throwable cause) {
-        session.failed(side, cause);
+    boolean clientStarted() {
+        return relaying;
     }
 
     /** A pooled connection: check the client the way the first client was checked, then replay. */

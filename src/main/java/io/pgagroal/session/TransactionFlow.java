@@ -133,21 +133,8 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
     }
 
     @Override
-    public void serverLoginFailed(String why) {
-        LOG.warn("Could not log in to PostgreSQL as \"{}\": {}", poolKey.user(), why);
-        session.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "pgagroal could not log in to PostgreSQL as \"" + poolKey.user() + "\": " + why);
-    }
-
-    @Override
-    public void serverClosed() {
-        if (!session.ended()) {
-            session.serverGone(!replayed);
-        }
-    }
-
-    @Override
-    public void failed(String side, Throwable cause) {
-        session.failed(side, cause);
+    boolean clientStarted() {
+        return replayed;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgagroal.vault;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.pgagroal.HelpOptions;
 import io.pgagroal.Version;
 import io.pgagroal.config.LogType;
 import io.pgagroal.config.ConfigException;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,11 +49,8 @@ public final class Vault implements Callable<Integer> {
     @Option(names = {"-d", "--daemon"}, description = "Run as a daemon (not supported yet)")
     private boolean daemon;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Display version information")
-    private boolean version;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Display help")
-    private boolean help;
+    @Mixin
+    private HelpOptions helpOptions;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Vault()).execute(args));
