@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownDaemonTest {
 
-    private static final String USER = "bench";
-    private static final String DATABASE = "benchdb";
+    private static final String USER = PairTransactions.USER;
+    private static final String DATABASE = PairTransactions.DATABASE;
     private static final int CLIENTS = 4;
     @RegisterExtension
     static final DaemonExtension PG = new DaemonExtension();
@@ -49,24 +49,16 @@ class GracefulShutdownDaemonTest {
     @TempDir
     Path dir;
 
+    /** The pgbench transactions' log, in the database reached directly. */
+    private static PairTransactions pairs;
+
     @BeforeAll
     static void benchDatabase() {
-        PG.postgres().createRole(USER, "bench-secret");
-        PG.postgres().createDatabase(DATABASE, USER);
-        Psql.query(database(), "CREATE TABLE shutdown_log (client int, step int); GRANT ALL ON shutdown_log TO bench").orThrow();
-    }
-
-    private static Endpoint database() {
-        return PG.postgres().superuserEndpoint().withDatabase(DATABASE);
-    }
-
-    /** The pgbench transactions' log, in the database reached directly. */
-    private static PairTransactions pairs() {
-        return new PairTransactions(database(), "shutdown_log");
+        pairs = PairTransactions.create(PG.postgres(), "shutdown_log");
     }
 
     private static long logged(int step) {
-        return pairs().logged(step);
+        return pairs.logged(step);
     }
 
     @Test
@@ -126,7 +118,7 @@ class GracefulShutdownDaemonTest {
         Process daemon = start(port, "session");
         Endpoint pooler = new Endpoint("127.0.0.1", port, USER, null, DATABASE);
         CompletableFuture<ProcessResult> psql = CompletableFuture.supplyAsync(() -> Psql.query(pooler, "SELECT pg_sleep(3)"));
-        for (int i = 0; i < 250 && Psql.query(database(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'")
+        for (int i = 0; i < 250 && Psql.query(pairs.database(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'")
                 .orThrow().stdout().trim().equals("0"); i++) {
             Thread.sleep(20);
         }
@@ -159,7 +151,7 @@ class GracefulShutdownDaemonTest {
 
     /** pgbench running {@code transactions} per client through the pooler; returns once rows arrive. */
     private CompletableFuture<PgbenchResult> pgbench(int port, int transactions) throws Exception {
-        return pairs().start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, transactions);
+        return pairs.start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, transactions);
     }
 
     /** The daemon with a users vault (the transaction pipeline needs one) and trust at the pooler. */
@@ -168,7 +160,7 @@ class GracefulShutdownDaemonTest {
         MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
         Path users = dir.resolve("pgagroal_users.conf");
         UsersFile file = UsersFile.openOrNew(users);
-        file.add(USER, "bench-secret", key);
+        file.add(USER, PairTransactions.PASSWORD, key);
         file.write();
         Path conf = PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, """
                 pipeline = %s

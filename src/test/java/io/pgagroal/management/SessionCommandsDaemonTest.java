@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SessionCommandsDaemonTest {
 
-    private static final String USER = "bench";
-    private static final String DATABASE = "benchdb";
+    private static final String USER = PairTransactions.USER;
+    private static final String DATABASE = PairTransactions.DATABASE;
     private static final int CLIENTS = 4;
     private static final int TRANSACTIONS = 1500;
 
@@ -51,24 +51,16 @@ class SessionCommandsDaemonTest {
     private Path conf;
     private Process daemon;
 
+    /** The pgbench transactions' log, in the database reached directly. */
+    private static PairTransactions pairs;
+
     @BeforeAll
     static void benchDatabase() {
-        PG.postgres().createRole(USER, "bench-secret");
-        PG.postgres().createDatabase(DATABASE, USER);
-        Psql.query(database(), "CREATE TABLE pause_log (client int, step int); GRANT ALL ON pause_log TO bench").orThrow();
-    }
-
-    private static Endpoint database() {
-        return PG.postgres().superuserEndpoint().withDatabase(DATABASE);
-    }
-
-    /** The pgbench transactions' log, in the database reached directly. */
-    private static PairTransactions pairs() {
-        return new PairTransactions(database(), "pause_log");
+        pairs = PairTransactions.create(PG.postgres(), "pause_log");
     }
 
     private static long logged(int step) {
-        return pairs().logged(step);
+        return pairs.logged(step);
     }
 
     private BinCli cli(String... args) {
@@ -157,7 +149,7 @@ class SessionCommandsDaemonTest {
 
     /** pgbench with TRANSACTIONS per client of two INSERTs around a sleep, once its rows arrive. */
     private CompletableFuture<PgbenchResult> pgbench(int port) throws Exception {
-        return pairs().start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, TRANSACTIONS);
+        return pairs.start(new Endpoint("127.0.0.1", port, USER, null, DATABASE), dir, CLIENTS, TRANSACTIONS);
     }
 
     @Test
@@ -292,7 +284,7 @@ class SessionCommandsDaemonTest {
                 assertThat(e.getSQLState()).isEqualTo("57P01");
                 assertThat(e.getMessage()).contains("terminating connection due to administrator command");
             });
-            assertThat(Long.parseLong(Psql.query(database(), "SELECT count(*) FROM pause_log WHERE client = 99").orThrow().stdout().trim()))
+            assertThat(Long.parseLong(Psql.query(pairs.database(), "SELECT count(*) FROM pause_log WHERE client = 99").orThrow().stdout().trim()))
                     .as("the terminated session's transaction was rolled back").isZero();
             assertThat(pinned.createStatement().executeQuery("SELECT count(*) FROM t").next()).as("other sessions go on").isTrue();
 
@@ -313,7 +305,7 @@ class SessionCommandsDaemonTest {
     private static Connection connect(int port, String applicationName) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
-        properties.setProperty("password", "bench-secret");
+        properties.setProperty("password", PairTransactions.PASSWORD);
         properties.setProperty("assumeMinServerVersion", "15");
         if (applicationName != null) {
             properties.setProperty("ApplicationName", applicationName);
@@ -328,7 +320,7 @@ class SessionCommandsDaemonTest {
         MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
         Path users = dir.resolve("pgagroal_users.conf");
         UsersFile file = UsersFile.openOrNew(users);
-        file.add(USER, "bench-secret", key);
+        file.add(USER, PairTransactions.PASSWORD, key);
         file.write();
         conf = PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, """
                 pipeline = transaction

@@ -11,13 +11,26 @@ import java.util.concurrent.CompletableFuture;
 /**
  * pgbench running transactions of two INSERTs into a log table around a short sleep, through a
  * pooler, while a test stops or holds the pooler: the rows tell whether a transaction pgbench counted
- * committed whole (both steps), was cut between them, or was lost. The table
- * ({@code client int, step int}) is the test's, writable by the pgbench user.
+ * committed whole (both steps), was cut between them, or was lost. pgbench logs in as {@link #USER}
+ * to {@link #DATABASE}, which {@link #create} makes with the table ({@code client int, step int}).
  *
  * @param database the database, reached directly, where the table is counted and emptied
  * @param table the log table
  */
 public record PairTransactions(Endpoint database, String table) {
+
+    public static final String USER = "bench";
+    public static final String PASSWORD = "bench-secret";
+    public static final String DATABASE = "benchdb";
+
+    /** Creates the pgbench user, its database and the log table {@code table} in it. */
+    public static PairTransactions create(PostgresServer postgres, String table) {
+        postgres.createRole(USER, PASSWORD);
+        postgres.createDatabase(DATABASE, USER);
+        PairTransactions pairs = new PairTransactions(postgres.superuserEndpoint().withDatabase(DATABASE), table);
+        Psql.query(pairs.database, "CREATE TABLE " + table + " (client int, step int); GRANT ALL ON " + table + " TO " + USER).orThrow();
+        return pairs;
+    }
 
     /**
      * Empties the table, starts pgbench through {@code pooler} with the script written to {@code dir},
