@@ -3,8 +3,6 @@ package io.pgagroal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgagroal.security.MasterKey;
-import io.pgagroal.security.UsersFile;
 import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
@@ -20,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,22 +153,10 @@ class GracefulShutdownDaemonTest {
 
     /** The daemon with a users vault (the transaction pipeline needs one) and trust at the pooler. */
     private Process start(int port, String pipeline) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("home"));
-        MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
-        Path users = dir.resolve("pgagroal_users.conf");
-        UsersFile file = UsersFile.openOrNew(users);
-        file.add(USER, PairTransactions.PASSWORD, key);
-        file.write();
-        Path conf = PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, """
+        return PG.startWithVault(dir, port, USER, PairTransactions.PASSWORD, """
                 pipeline = %s
                 allow_unknown_users = off
                 max_connections = 8
-                blocking_timeout = 30""".formatted(pipeline));
-        Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + (CLIENTS + 1) + " 1 1\n");
-        Path log = dir.resolve("console.log");
-        Process daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
-                "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", limits.toString());
-        Daemon.awaitListening(port, dir, daemon, log);
-        return daemon;
+                blocking_timeout = 30""".formatted(pipeline), DATABASE + " " + USER + " " + (CLIENTS + 1) + " 1 1");
     }
 }

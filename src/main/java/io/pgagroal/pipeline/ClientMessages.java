@@ -122,7 +122,6 @@ final class ClientMessages implements MessageFramer.Handler {
             state.deferredParse = null;
             if (type == Protocol.SYNC && pipeline.parseLater(state, parse)) {
                 bytes.release();
-                state.relay.writeToClient(bytes.alloc().buffer(5).writeByte(Protocol.PARSE_COMPLETE).writeInt(4));
                 state.relay.writeToClient(ReadyForQuery.IDLE.encode(bytes.alloc()));
                 state.relay.flushClient();
                 return;
@@ -178,7 +177,7 @@ final class ClientMessages implements MessageFramer.Handler {
             case Protocol.EXECUTE -> execute(head);
             case Protocol.BIND -> {
                 Bind bind = Bind.decode(Messages.body(head));
-                if (state.statements.containsKey(bind.statement())) {
+                if (state.statements.contains(bind.statement())) {
                     state.portals.put(bind.portal(), bind.statement());
                 } else {
                     state.portals.remove(bind.portal());
@@ -191,7 +190,7 @@ final class ClientMessages implements MessageFramer.Handler {
             case Protocol.DESCRIBE -> {
                 if (head.getByte(5) == Describe.STATEMENT) {
                     String name = Describe.decode(Messages.body(head)).name();
-                    boolean tracked = state.statements.containsKey(name);
+                    boolean tracked = state.statements.contains(name);
                     pipeline.reference(state, head, length, 6, name, false);
                     state.pending.add(tracked ? new TransactionState.Pending(TransactionState.Pending.DESCRIBE, name, false)
                             : TransactionState.Pending.UNTRACKED_DESCRIBE);

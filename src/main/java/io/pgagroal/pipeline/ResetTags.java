@@ -54,6 +54,11 @@ final class ResetTags {
         statements = tagged(statements, name, tag);
     }
 
+    /** DEALLOCATE ALL or DISCARD ALL: no statement stands for a reset any more. */
+    void forgetStatements() {
+        statements = null;
+    }
+
     /** Whether a Bind must be told ({@link #bind}): some statement stands for a replaced reset. */
     boolean watchesBinds() {
         return statements != null;

@@ -155,11 +155,9 @@ final class ServerMessages implements MessageFramer.Handler {
             drop(head, whole);
             pipeline.described(state, describe.statement(), whole ? ByteBufUtil.getBytes(Messages.body(head)) : null);
         } else if (!whole) {
-            state.descriptions.remove(describe.statement());
+            state.statements.forgetDescription(describe.statement());
         } else {
-            if (!state.descriptions.containsKey(describe.statement())) {
-                state.descriptions.put(describe.statement(), ByteBufUtil.getBytes(Messages.body(head)));
-            }
+            state.statements.described(describe.statement(), ByteBufUtil.getBytes(Messages.body(head)));
             TransactionPipeline.connectionDescribed(state, describe.statement(), head);
         }
         return describe.injected();

@@ -115,6 +115,7 @@ public final class TransactionPipeline implements Pipeline {
         state.parametersChanged |= classification.setsParameters();
         if (classification.dropsPreparedStatements()) {
             state.statements.clear();
+            state.resetTags.forgetStatements();
             state.relay.serverState().preparedStatements().forgetAll();
         }
         PinReason reason = classification.pin();
@@ -188,8 +189,10 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     /**
-     * A named Parse from a client that holds no connection: recorded, to be prepared on whichever
-     * connection the client later binds it on. The caller answers ParseComplete itself.
+     * A named Parse from a client that holds no connection, followed by its Sync: recorded, to be
+     * prepared on whichever connection the client later binds it on, and answered with ParseComplete
+     * (or the error when the client's statements would take too much); the caller ends the answer
+     * with ReadyForQuery.
      *
      * @return false when the statement cannot be deferred (unnamed, the support is off, or it is to be refused)
      */
@@ -205,8 +208,10 @@ public final class TransactionPipeline implements Pipeline {
         }
         message = state.startupResets.rewrite(message, message.readableBytes() - 1, classification, false, state.resetTags);
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
-        forget(state, name);
-        state.statements.put(name, new TransactionState.Statement(serverName, rename(message, rest, serverName), classification));
+        byte[] parse = rename(message, rest, serverName);
+        if (keep(state, name, new TransactionState.Statement(serverName, parse, classification))) {
+            state.relay.writeToClient(message.alloc().buffer(5).writeByte(Protocol.PARSE_COMPLETE).writeInt(4));
+        }
         message.release();
         return true;
     }
@@ -221,14 +226,34 @@ public final class TransactionPipeline implements Pipeline {
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
-        forget(state, name);
-        state.statements.put(name, new TransactionState.Statement(serverName, parse, classification));
+        if (!keep(state, name, new TransactionState.Statement(serverName, parse, classification))) {
+            state.skipToSync = true; // the rest of the batch fails as after PostgreSQL's own error (see shapeChanged)
+            return;
+        }
         TransactionServerState server = state.relay.serverState();
         if (server.preparedStatements().contains(serverName)) {
             sendClose(state, serverName, true);
             server.preparedStatements().remove(serverName);
         }
         prepare(state, server, serverName, parse, false);
+    }
+
+    /**
+     * Keeps the client's statement if it fits in what a client's statements may take; else the
+     * client is sent the error for its Parse (the caller ends the batch as PostgreSQL would after
+     * it), and what the pooler knew of the name stays as it was.
+     */
+    private static boolean keep(TransactionState state, String name, TransactionState.Statement statement) {
+        if (state.statements.fits(name, statement.parse().length)) {
+            state.statements.keep(name, statement);
+            return true;
+        }
+        state.resetTags.parse(name, null);
+        state.relay.writeToClient(new ErrorResponse("ERROR", SqlState.PROGRAM_LIMIT_EXCEEDED, "prepared statement \"" + name
+                + "\" is refused: this client's prepared statements would take more than " + ClientStatements.BUDGET / (1024 * 1024)
+                + " MiB of pgagroal's memory (the transaction pipeline keeps them to prepare them on other connections);"
+                + " close some (Close, DEALLOCATE) or use the session pipeline").encode(UnpooledByteBufAllocator.DEFAULT));
+        return false;
     }
 
     /**
@@ -246,7 +271,7 @@ public final class TransactionPipeline implements Pipeline {
             state.relay.writeToServer(head);
             return;
         }
-        if (bind && state.changedShape.contains(name)) {
+        if (bind && state.statements.changedShape(name)) {
             head.release();
             shapeChanged(state);
             return;
@@ -257,7 +282,7 @@ public final class TransactionPipeline implements Pipeline {
         if (!prepared) {
             prepare(state, server, statement.serverName(), statement.parse(), true);
         }
-        byte[] known = bind ? state.descriptions.get(name) : null;
+        byte[] known = bind ? state.statements.description(name) : null;
         if (known != null) {
             byte[] here = prepared ? cache.description(statement.serverName()) : null;
             if (here == null) {
@@ -269,7 +294,7 @@ public final class TransactionPipeline implements Pipeline {
                 return;
             }
             if (!sameShape(known, here)) {
-                state.changedShape.add(name);
+                state.statements.shapeChanged(name);
                 head.release();
                 shapeChanged(state);
                 return;
@@ -286,13 +311,13 @@ public final class TransactionPipeline implements Pipeline {
      */
     void described(TransactionState state, String name, byte[] description) {
         state.describing = false;
-        byte[] known = state.descriptions.get(name);
+        byte[] known = name == null ? null : state.statements.description(name);
         TransactionState.Statement statement = name == null || description == null ? null : state.statements.get(name);
         if (statement != null) {
             state.relay.serverState().preparedStatements().described(statement.serverName(), description);
         }
         if (description != null && known != null && !sameShape(known, description)) {
-            state.changedShape.add(name);
+            state.statements.shapeChanged(name);
             shapeChanged(state);
         }
         state.client.drain();
@@ -302,7 +327,7 @@ public final class TransactionPipeline implements Pipeline {
     /** Whether both the client and the connection it holds are known to have the statement's shape. */
     static boolean shapeKnown(TransactionState state, String name) {
         TransactionState.Statement statement = state.statements.get(name);
-        return statement != null && state.descriptions.containsKey(name)
+        return statement != null && state.statements.description(name) != null
                 && state.relay.serverState().preparedStatements().description(statement.serverName()) != null;
     }
 
@@ -365,7 +390,10 @@ public final class TransactionPipeline implements Pipeline {
     void close(TransactionState state, ByteBuf message) {
         ByteBuf body = Messages.body(message);
         Close close = Close.decode(body);
-        TransactionState.Statement statement = close.ofStatement() && maxPreparedStatements > 0 ? forget(state, close.name()) : null;
+        if (close.ofStatement()) {
+            state.resetTags.parse(close.name(), null);
+        }
+        TransactionState.Statement statement = close.ofStatement() && maxPreparedStatements > 0 ? state.statements.forget(close.name()) : null;
         if (statement == null) {
             state.relay.writeToServer(message);
             state.pending.add(TransactionState.Pending.UNTRACKED_CLOSE);
@@ -375,13 +403,6 @@ public final class TransactionPipeline implements Pipeline {
         message.release();
         state.pending.add(new TransactionState.Pending(TransactionState.Pending.CLOSE, statement.serverName(), false));
         state.relay.serverState().preparedStatements().remove(statement.serverName());
-    }
-
-    /** The client's statement is closed or replaced: what was known of it goes. */
-    private static TransactionState.Statement forget(TransactionState state, String name) {
-        state.descriptions.remove(name);
-        state.changedShape.remove(name);
-        return state.statements.remove(name);
     }
 
     /** Sends a Parse for the connection, first closing the least recently used statement if full. */

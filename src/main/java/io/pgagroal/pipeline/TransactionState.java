@@ -5,10 +5,8 @@ import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Protocol;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What the transaction pipeline keeps for one client across the server connections it is given:
@@ -52,19 +50,12 @@ public final class TransactionState implements RelayState {
         static final byte REST = 'e';
     }
 
-    final Map<String, Statement> statements = new HashMap<>();
-    /**
-     * The RowDescription body (empty for NoData) PostgreSQL gave the client for each of its
-     * statements, to compare with the one the statement has where the pooler prepares it again.
-     */
-    final Map<String, byte[]> descriptions = new HashMap<>();
+    final ClientStatements statements = new ClientStatements();
     /**
      * The client's statement each of its portals was bound from, while the statement is one the
      * pooler tracks; emptied when a transaction ends, as its portals end with it.
      */
     final Map<String, String> portals = new HashMap<>();
-    /** Statements whose result changed shape since the client described them: they fail as PostgreSQL's would. */
-    final Set<String> changedShape = new HashSet<>();
     final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
     final ArrayDeque<Held> held = new ArrayDeque<>(4);
     final MessageFramer clientFramer = new MessageFramer();

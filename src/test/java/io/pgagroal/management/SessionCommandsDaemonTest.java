@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgagroal.security.MasterKey;
-import io.pgagroal.security.UsersFile;
-import io.pgagroal.testing.Daemon;
 import io.pgagroal.testing.DaemonExtension;
 import io.pgagroal.testing.Endpoint;
 import io.pgagroal.testing.Eventually;
@@ -14,7 +11,6 @@ import io.pgagroal.testing.PairTransactions;
 import io.pgagroal.testing.PgbenchResult;
 import io.pgagroal.testing.Ports;
 import io.pgagroal.testing.Psql;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -316,22 +312,12 @@ class SessionCommandsDaemonTest {
     /** The daemon in the transaction pipeline, with a users vault (the pipeline needs one) and trust at the pooler. */
     private int start() throws Exception {
         int port = Ports.free();
-        Path home = Files.createDirectories(dir.resolve("home"));
-        MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
-        Path users = dir.resolve("pgagroal_users.conf");
-        UsersFile file = UsersFile.openOrNew(users);
-        file.add(USER, PairTransactions.PASSWORD, key);
-        file.write();
-        conf = PG.configuration(dir, "pgagroal.conf", "127.0.0.1", port, """
+        daemon = PG.startWithVault(dir, port, USER, PairTransactions.PASSWORD, """
                 pipeline = transaction
                 allow_unknown_users = off
                 max_connections = 8
-                blocking_timeout = 1""");
-        Path limits = Files.writeString(dir.resolve("pgagroal_databases.conf"), DATABASE + " " + USER + " " + CLIENTS + " 1 1\n");
-        Path log = dir.resolve("console.log");
-        daemon = PG.start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
-                "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", limits.toString());
-        Daemon.awaitListening(port, dir, daemon, log);
+                blocking_timeout = 1""", DATABASE + " " + USER + " " + CLIENTS + " 1 1");
+        conf = dir.resolve("pgagroal.conf");
         return port;
     }
 }

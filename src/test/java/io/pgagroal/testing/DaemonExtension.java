@@ -2,7 +2,10 @@ package io.pgagroal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgagroal.security.MasterKey;
+import io.pgagroal.security.UsersFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -71,6 +74,28 @@ public final class DaemonExtension implements BeforeAllCallback, AfterEachCallba
     /** {@link Daemon#configuration} of {@code dir}/{@code name} on {@code host:port} in front of this PostgreSQL. */
     public Path configuration(Path dir, String name, String host, int port, String extra) throws IOException {
         return Daemon.configuration(dir.resolve(name), host, port, extra, postgres.host(), postgres.port());
+    }
+
+    /**
+     * Starts pgagroal on 127.0.0.1:{@code port} with its files in {@code dir}: pgagroal.conf with the
+     * [pgagroal] lines {@code extra}, trust at the pooler, a users vault holding {@code user} (its
+     * master key in dir/home) and the pgagroal_databases.conf line {@code limits}, as the transaction
+     * pipeline needs; returns once it listens, killed after the test.
+     */
+    public Process startWithVault(Path dir, int port, String user, String password, String extra, String limits) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        MasterKey key = MasterKey.create(home, "a-master-key-for-tests", false);
+        Path users = dir.resolve("pgagroal_users.conf");
+        UsersFile file = UsersFile.openOrNew(users);
+        file.add(user, password, key);
+        file.write();
+        Path conf = configuration(dir, "pgagroal.conf", "127.0.0.1", port, extra);
+        Path databases = Files.writeString(dir.resolve("pgagroal_databases.conf"), limits + "\n");
+        Path log = dir.resolve("console.log");
+        Process daemon = start(log, List.of("-D" + MasterKey.HOME_PROPERTY + "=" + home),
+                "-c", conf.toString(), "-a", Daemon.trustHba(dir).toString(), "-u", users.toString(), "-l", databases.toString());
+        Daemon.awaitListening(port, dir, daemon, log);
+        return daemon;
     }
 
     /** pgJDBC as the superuser through the pooler on 127.0.0.1:{@code port} runs SELECT 1. */

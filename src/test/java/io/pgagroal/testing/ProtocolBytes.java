@@ -49,6 +49,11 @@ public final class ProtocolBytes {
         return message('B', cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 0});
     }
 
+    /** Close of a prepared statement. */
+    public static byte[] closeStatement(String name) {
+        return message('C', new byte[] {'S'}, cstring(name));
+    }
+
     public static byte[] execute() {
         return message('E', cstring(""), int32(0));
     }

@@ -28,6 +28,7 @@ public final class RawClient implements AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private Key key;
+    private char status;
 
     private RawClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -139,6 +140,21 @@ public final class RawClient implements AutoCloseable {
         return replies(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Sends messages made with {@link ProtocolBytes} in one write and reads up to the first
+     * ReadyForQuery, as {@link #query}; {@link #status} then tells its transaction status.
+     */
+    public List<String> send(byte[]... messages) throws IOException {
+        out.write(ProtocolBytes.concat(messages));
+        out.flush();
+        return replies(StandardCharsets.UTF_8);
+    }
+
+    /** The transaction status of the last ReadyForQuery: I, T or E. */
+    public char status() {
+        return status;
+    }
+
     private List<String> replies(Charset charset) throws IOException {
         List<String> replies = new ArrayList<>();
         while (true) {
@@ -164,6 +180,7 @@ public final class RawClient implements AutoCloseable {
                     }
                 }
                 case 'Z' -> {
+                    status = (char) body[0];
                     return replies;
                 }
                 default -> {
