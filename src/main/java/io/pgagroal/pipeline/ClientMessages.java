@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgagroal.protocol.Bind;
 import io.pgagroal.protocol.Describe;
+import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Messages;
 import io.pgagroal.protocol.Parse;
@@ -157,14 +158,13 @@ final class ClientMessages implements MessageFramer.Handler {
                     forwardRest = false;
                     head = TransactionPipeline.refusal(refusal);
                 } else {
-                    head = state.startupResets.rewrite(head, length, statements, betweenTransactions && state.pin == null, state.resetTags);
+                    head = state.startupResets.rewrite(head, length, statements, betweenTransactions && state.pin == null, state.resetTags,
+                            state::deallocatedHere);
                 }
                 endOfBatch(head);
             }
             case Protocol.SYNC -> {
-                if (state.skipToSync) {
-                    pipeline.failBatch(state);
-                }
+                state.skipToSync = false;
                 endOfBatch(head);
             }
             case Protocol.FUNCTION_CALL -> endOfBatch(head);
@@ -237,6 +237,13 @@ final class ClientMessages implements MessageFramer.Handler {
 
     /** @param discardAll whether a DISCARD ALL may be replaced: an unnamed statement starting a batch between transactions, unpinned */
     private void parse(ByteBuf head, int length, Classification classification, boolean discardAll) {
+        ErrorResponse duplicate = head.getByte(5) == 0 ? null : pipeline.duplicate(state, Messages.readCString(Messages.body(head)));
+        if (duplicate != null) {
+            head.release();
+            forwardRest = false;
+            TransactionPipeline.failInBatch(state, duplicate);
+            return;
+        }
         String refusal = pipeline.effects(state, classification);
         if (refusal != null) {
             String name = Messages.readCString(Messages.body(head));
@@ -245,7 +252,7 @@ final class ClientMessages implements MessageFramer.Handler {
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
             length = head.readableBytes() - 1;
         } else {
-            head = state.startupResets.rewrite(head, length, classification, discardAll, state.resetTags);
+            head = state.startupResets.rewrite(head, length, classification, discardAll, state.resetTags, state::deallocatedHere);
             length = head.readableBytes() - 1;
         }
         boolean unnamed = head.getByte(5) == 0;

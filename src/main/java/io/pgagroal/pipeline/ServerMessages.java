@@ -2,6 +2,7 @@ package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgagroal.protocol.CommandComplete;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
@@ -89,9 +90,11 @@ final class ServerMessages implements MessageFramer.Handler {
                 }
             }
             case Protocol.ERROR_RESPONSE -> {
-                if (state.dropNextError) {
-                    state.dropNextError = false;
+                ErrorResponse inPlace = state.errorInPlace;
+                state.errorInPlace = null;
+                if (inPlace != null && whole && TransactionPipeline.answersFailingExecute(Messages.body(head))) {
                     drop(head, whole);
+                    state.relay.writeToClient(inPlace.encode(UnpooledByteBufAllocator.DEFAULT));
                     return;
                 }
                 if (state.describing) {

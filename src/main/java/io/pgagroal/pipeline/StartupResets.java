@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Makes RESET return a parameter to the value the client gave at startup, where the connection it
@@ -26,6 +27,11 @@ import java.util.TreeMap;
  *
  * <p>A statement the startup values do not concern (RESET of a parameter the client did not give)
  * is left as it is: the server's default is then the right value.
+ *
+ * <p>The same replacement serves {@code DEALLOCATE name} in the transaction pipeline, whose
+ * connections know a client's statement by a pooler-wide name: when the client has the statement,
+ * the pooler forgets it and the DEALLOCATE becomes a DO block that does nothing, reported as
+ * DEALLOCATE, as PostgreSQL would; any other DEALLOCATE goes as it is.
  */
 public final class StartupResets {
 
@@ -73,10 +79,20 @@ public final class StartupResets {
      * end with it and it would not fail for running inside a transaction block.
      */
     ByteBuf rewrite(ByteBuf message, int length, Classification classification, boolean discardAll, ResetTags tags) {
+        return rewrite(message, length, classification, discardAll, tags, statement -> false);
+    }
+
+    /**
+     * {@link #rewrite(ByteBuf, int, Classification, boolean, ResetTags)}, where also a DEALLOCATE of
+     * a statement for which {@code deallocatedHere} is true becomes a DO block that does nothing: the
+     * pooler deallocated the client's statement itself (the predicate forgets it).
+     */
+    ByteBuf rewrite(ByteBuf message, int length, Classification classification, boolean discardAll, ResetTags tags,
+            Predicate<String> deallocatedHere) {
         boolean parse = message.getByte(message.readerIndex()) == Protocol.PARSE;
         String name = parse ? Messages.readCString(Messages.body(message)) : null;
         List<ResetStatement> resets = classification.resets();
-        if (resets.isEmpty() || none() || message.readableBytes() != length + 1 || parse && !resets.get(0).alone()) {
+        if (resets.isEmpty() || message.readableBytes() != length + 1 || parse && !resets.get(0).alone()) {
             if (parse) {
                 tags.parse(name, null);
             }
@@ -87,7 +103,7 @@ public final class StartupResets {
         int textStart = start + 5 + (parse ? ByteBufUtil.utf8Bytes(name) + 1 : 0);
         int textEnd = message.indexOf(textStart, end, (byte) 0);
         List<ResetStatement> replaced = new ArrayList<>(1);
-        byte[] text = textEnd < 0 ? null : rewrite(message, textStart, textEnd, resets, discardAll, replaced);
+        byte[] text = textEnd < 0 ? null : rewrite(message, textStart, textEnd, resets, discardAll, deallocatedHere, replaced);
         if (parse) {
             tags.parse(name, text == null ? null : replaced.get(0).tag());
         }
@@ -113,11 +129,14 @@ public final class StartupResets {
      *     session holds, and fails inside a transaction block, which a DO block would not)
      * @param replaced receives the resets replaced, in text order
      */
-    private byte[] rewrite(ByteBuf text, int start, int end, List<ResetStatement> resets, boolean discardAll, List<ResetStatement> replaced) {
+    private byte[] rewrite(ByteBuf text, int start, int end, List<ResetStatement> resets, boolean discardAll,
+            Predicate<String> deallocatedHere, List<ResetStatement> replaced) {
         ByteArrayOutputStream out = null;
         int copied = start;
         for (ResetStatement reset : resets) {
-            String block = block(reset, discardAll);
+            String block = reset.kind() == ResetStatement.Kind.DEALLOCATE
+                    ? deallocatedHere.test(reset.parameter()) ? doBlock("", List.of()) : null
+                    : block(reset, discardAll);
             if (block == null) {
                 continue;
             }
@@ -145,6 +164,7 @@ public final class StartupResets {
             }
             case ALL -> none() ? null : doBlock("RESET ALL; ", all());
             case DISCARD_ALL -> discardAll && reset.alone() && !none() ? doBlock("RESET ALL; ", all()) : null;
+            case DEALLOCATE -> null;
         };
     }
 
@@ -175,7 +195,7 @@ public final class StartupResets {
 
     /** A DO block whose dollar quote no value can end. */
     private static String doBlock(String first, List<String> calls) {
-        String body = first + "PERFORM " + String.join(", ", calls) + "; ";
+        String body = first + (calls.isEmpty() ? "" : "PERFORM " + String.join(", ", calls) + "; ");
         String tag = "$pgagroal$";
         for (int i = 1; body.contains(tag); i++) {
             tag = "$pgagroal" + i + "$";

@@ -141,7 +141,14 @@ public final class StatementLexer {
             }
         } else if (tokens.accept("deallocate")) {
             tokens.accept("prepare");
-            dropsPreparedStatements |= tokens.is("all");
+            if (tokens.is("all")) {
+                dropsPreparedStatements = true;
+            } else {
+                String name = identifier();
+                if (name != null) {
+                    foundReset(ResetStatement.Kind.DEALLOCATE, name, false, "DEALLOCATE");
+                }
+            }
         } else if (tokens.accept("listen")) {
             found(PinReason.LISTEN);
         } else if (tokens.accept("load")) {

@@ -62,7 +62,8 @@ public final class TransactionPipeline implements Pipeline {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] FLUSH = {Protocol.FLUSH, 0, 0, 0, 4};
-    /** Execute of a portal that does not exist: an error the pooler can cause at will, and drops. */
+    private static final String FAILING_PORTAL = "pgagroal_refused_in_batch";
+    /** Execute of a portal that does not exist: an error the pooler can cause at will, in a place of the stream (failInBatch). */
     private static final byte[] FAILING_EXECUTE = failingExecute();
     private static final ErrorResponse CACHED_PLAN_CHANGED = cachedPlanChanged();
     private static final int MAX_SPELLINGS = 4096;
@@ -191,8 +192,8 @@ public final class TransactionPipeline implements Pipeline {
     /**
      * A named Parse from a client that holds no connection, followed by its Sync: recorded, to be
      * prepared on whichever connection the client later binds it on, and answered with ParseComplete
-     * (or the error when the client's statements would take too much); the caller ends the answer
-     * with ReadyForQuery.
+     * (or the error when the client has a statement of that name, or its statements would take too
+     * much); the caller ends the answer with ReadyForQuery.
      *
      * @return false when the statement cannot be deferred (unnamed, the support is off, or it is to be refused)
      */
@@ -201,17 +202,24 @@ public final class TransactionPipeline implements Pipeline {
         if (name.isEmpty() || maxPreparedStatements == 0) {
             return false;
         }
+        ErrorResponse duplicate = duplicate(state, name);
+        if (duplicate != null) {
+            message.release();
+            state.relay.writeToClient(duplicate.encode(UnpooledByteBufAllocator.DEFAULT));
+            return true;
+        }
         int rest = 5 + ByteBufUtil.utf8Bytes(name) + 1;
         Classification classification = StatementText.classify(message, message.readableBytes() - 1);
         if (pinning == TransactionPinning.ERROR && classification.pin() != null) {
             return false;
         }
-        message = state.startupResets.rewrite(message, message.readableBytes() - 1, classification, false, state.resetTags);
+        message = state.startupResets.rewrite(message, message.readableBytes() - 1, classification, false, state.resetTags,
+                state::deallocatedHere);
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
-        if (keep(state, name, new TransactionState.Statement(serverName, parse, classification))) {
-            state.relay.writeToClient(message.alloc().buffer(5).writeByte(Protocol.PARSE_COMPLETE).writeInt(4));
-        }
+        ErrorResponse refusal = keep(state, name, new TransactionState.Statement(serverName, parse, classification));
+        state.relay.writeToClient(refusal != null ? refusal.encode(UnpooledByteBufAllocator.DEFAULT)
+                : message.alloc().buffer(5).writeByte(Protocol.PARSE_COMPLETE).writeInt(4));
         message.release();
         return true;
     }
@@ -226,8 +234,9 @@ public final class TransactionPipeline implements Pipeline {
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         message.release();
-        if (!keep(state, name, new TransactionState.Statement(serverName, parse, classification))) {
-            state.skipToSync = true; // the rest of the batch fails as after PostgreSQL's own error (see shapeChanged)
+        ErrorResponse refusal = keep(state, name, new TransactionState.Statement(serverName, parse, classification));
+        if (refusal != null) {
+            failInBatch(state, refusal);
             return;
         }
         TransactionServerState server = state.relay.serverState();
@@ -239,21 +248,28 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     /**
-     * Keeps the client's statement if it fits in what a client's statements may take; else the
-     * client is sent the error for its Parse (the caller ends the batch as PostgreSQL would after
-     * it), and what the pooler knew of the name stays as it was.
+     * Keeps the client's statement if it fits in what a client's statements may take; else returns
+     * the error for its Parse, and what the pooler knew of the name stays as it was.
      */
-    private static boolean keep(TransactionState state, String name, TransactionState.Statement statement) {
+    private static ErrorResponse keep(TransactionState state, String name, TransactionState.Statement statement) {
         if (state.statements.fits(name, statement.parse().length)) {
             state.statements.keep(name, statement);
-            return true;
+            return null;
         }
         state.resetTags.parse(name, null);
-        state.relay.writeToClient(new ErrorResponse("ERROR", SqlState.PROGRAM_LIMIT_EXCEEDED, "prepared statement \"" + name
+        return new ErrorResponse("ERROR", SqlState.PROGRAM_LIMIT_EXCEEDED, "prepared statement \"" + name
                 + "\" is refused: this client's prepared statements would take more than " + ClientStatements.BUDGET / (1024 * 1024)
                 + " MiB of pgagroal's memory (the transaction pipeline keeps them to prepare them on other connections);"
-                + " close some (Close, DEALLOCATE) or use the session pipeline").encode(UnpooledByteBufAllocator.DEFAULT));
-        return false;
+                + " close some (Close, DEALLOCATE) or use the session pipeline");
+    }
+
+    /**
+     * PostgreSQL's error for a named Parse of a statement the client has already (42P05; it keeps
+     * the statement it has), or null when the client has none of that name.
+     */
+    ErrorResponse duplicate(TransactionState state, String name) {
+        return maxPreparedStatements == 0 || !state.statements.contains(name) ? null
+                : new ErrorResponse("ERROR", SqlState.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists");
     }
 
     /**
@@ -344,21 +360,32 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     /**
-     * A statement's result changed shape: the client gets PostgreSQL's error for it (drivers such as
-     * postgres.js recognise it by its routine and prepare the statement again), its messages are
-     * dropped up to its Sync, and there the server is sent a message that fails, so the server's
-     * transaction fails as PostgreSQL's own would.
+     * A statement's result changed shape: the client gets PostgreSQL's error for it, which drivers
+     * such as postgres.js recognise by its routine and prepare the statement again.
      */
     private static void shapeChanged(TransactionState state) {
-        state.skipToSync = true;
-        state.relay.writeToClient(CACHED_PLAN_CHANGED.encode(UnpooledByteBufAllocator.DEFAULT));
+        failInBatch(state, CACHED_PLAN_CHANGED);
     }
 
-    /** The client's Sync after a statement changed shape: the server's batch is made to fail first. */
-    void failBatch(TransactionState state) {
-        state.skipToSync = false;
-        state.dropNextError = true;
+    /**
+     * A message of the client's batch fails in the pooler. PostgreSQL would answer it with an error
+     * in its place in the stream, skip the rest of the batch up to Sync and fail a transaction block;
+     * so the server is sent, in the message's place, an Execute of a portal that does not exist,
+     * whose error is replaced by {@code error} when it comes back, after the results of everything
+     * before it, and the client's messages are dropped up to its Sync. When a message before it
+     * fails on the server, the server skips the Execute, as PostgreSQL would have skipped the message
+     * refused here: the server's error then passes and {@code error} is not sent.
+     */
+    static void failInBatch(TransactionState state, ErrorResponse error) {
+        state.skipToSync = true;
+        state.errorInPlace = error;
         state.relay.writeToServer(Unpooled.wrappedBuffer(FAILING_EXECUTE));
+    }
+
+    /** Whether an ErrorResponse (its body) answers {@link #FAILING_EXECUTE}. */
+    static boolean answersFailingExecute(ByteBuf body) {
+        ErrorResponse error = ErrorResponse.decode(body);
+        return SqlState.INVALID_CURSOR_NAME.equals(error.code()) && error.message().contains(FAILING_PORTAL);
     }
 
     /**
@@ -463,7 +490,7 @@ public final class TransactionPipeline implements Pipeline {
     }
 
     private static byte[] failingExecute() {
-        byte[] portal = "pgagroal_result_changed_shape".getBytes(StandardCharsets.US_ASCII);
+        byte[] portal = FAILING_PORTAL.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer execute = ByteBuffer.allocate(1 + 4 + portal.length + 1 + 4);
         execute.put(Protocol.EXECUTE).putInt(execute.capacity() - 1).put(portal).put((byte) 0).putInt(0);
         return execute.array();

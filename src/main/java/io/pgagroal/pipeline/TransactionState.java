@@ -1,6 +1,7 @@
 package io.pgagroal.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.MessageFramer;
 import io.pgagroal.protocol.Protocol;
 import java.util.ArrayDeque;
@@ -82,10 +83,10 @@ public final class TransactionState implements RelayState {
     PinReason pin;
     /** The pooler described a statement it prepared again: the client's messages wait for the answer. */
     boolean describing;
-    /** A statement changed shape: the client's messages are dropped up to its Sync, which fails the batch. */
+    /** A message of the batch failed in the pooler: the client's messages are dropped up to its Sync. */
     boolean skipToSync;
-    /** The next ErrorResponse answers the pooler's own failing message: dropped. */
-    boolean dropNextError;
+    /** What the client gets in place of the server's answer to the pooler's failing Execute (TransactionPipeline.failInBatch), or null. */
+    ErrorResponse errorInPlace;
 
     TransactionState(TransactionPipeline pipeline, Relay relay, Map<String, String> startupSettings) {
         this.relay = relay;
@@ -163,6 +164,18 @@ public final class TransactionState implements RelayState {
             deferredParse.release();
             deferredParse = null;
         }
+    }
+
+    /**
+     * The client deallocates its statement {@code name} with SQL ({@code DEALLOCATE name}), which
+     * the server knows by another name: the pooler forgets it, and says whether the client had it.
+     */
+    boolean deallocatedHere(String name) {
+        if (statements.forget(name) == null) {
+            return false;
+        }
+        resetTags.parse(name, null);
+        return true;
     }
 
     /** The session ended: buffers kept across reads are released. */

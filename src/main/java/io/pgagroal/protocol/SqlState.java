@@ -13,6 +13,8 @@ public final class SqlState {
     public static final String INVALID_PASSWORD = "28P01";
     public static final String TOO_MANY_CONNECTIONS = "53300";
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+    public static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+    public static final String INVALID_CURSOR_NAME = "34000";
     public static final String INTERNAL_ERROR = "XX000";
     public static final String IDLE_SESSION_TIMEOUT = "57P05";
 

@@ -30,7 +30,7 @@ class StatementLexerTest {
         "", "   \n\t", ";;;", "-- only a comment", "/* only /* a */ comment */",
         "CREATE TABLE t (a int)", "CREATE UNLOGGED TABLE t (temp int)", "EXECUTE p(1)", "COMMIT PREPARED 'gid'",
         "UNLISTEN x", "NOTIFY x, 'listen'", "SELECT load, listen, prepare FROM t", "DISCARD PLANS", "DISCARD TEMP",
-        "DISCARD SEQUENCES", "DEALLOCATE p", "DEALLOCATE \"all\"", "DROP TABLE database", "COMMENT ON DATABASE d IS 'x'"
+        "DISCARD SEQUENCES", "DROP TABLE database", "COMMENT ON DATABASE d IS 'x'"
     })
     void plain(String sql) {
         assertThat(classify(sql)).isSameAs(Classification.PLAIN);
@@ -165,7 +165,10 @@ class StatementLexerTest {
         assertResets("SET LOCAL TIME ZONE DEFAULT", "PARAMETER timezone true SET 0 true [SET LOCAL TIME ZONE DEFAULT]");
         assertResets("SET NAMES DEFAULT", "PARAMETER client_encoding false SET 0 true [SET NAMES DEFAULT]");
         assertResets("DISCARD ALL", "DISCARD_ALL null false DISCARD ALL 0 true [DISCARD ALL]");
-        for (String other : new String[] {"RESET SESSION AUTHORIZATION", "RESET TRANSACTION ISOLATION LEVEL", "SET search_path = 'default'",
+        assertResets("DEALLOCATE p", "DEALLOCATE p false DEALLOCATE 0 true [DEALLOCATE p]");
+        assertResets("deallocate prepare \"S_1\"; select 1", "DEALLOCATE S_1 false DEALLOCATE 0 false [deallocate prepare \"S_1\"]");
+        assertResets("DEALLOCATE \"all\"", "DEALLOCATE all false DEALLOCATE 0 true [DEALLOCATE \"all\"]");
+        for (String other : new String[] {"DEALLOCATE p q", "DEALLOCATE ALL", "DEALLOCATE PREPARE ALL", "RESET SESSION AUTHORIZATION", "RESET TRANSACTION ISOLATION LEVEL", "SET search_path = 'default'",
             "SET search_path = default, public", "RESET search_path extra", "SET TIME ZONE 'UTC'", "DISCARD TEMP", "SELECT 'RESET ALL'"}) {
             assertThat(classify(other).resets()).as(other).isEmpty();
         }
