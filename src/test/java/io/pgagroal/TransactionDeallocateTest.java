@@ -57,6 +57,12 @@ class TransactionDeallocateTest {
         step.add("DEALLOCATE s4 in a transaction", client.query("DEALLOCATE s4", StandardCharsets.UTF_8));
         step.add("COMMIT", client.query("COMMIT", StandardCharsets.UTF_8));
         step.add("run s4", run(client, "s4"));
+        step.add("parse s7", client.send(parse("s7", "SELECT 7", 0), sync()));
+        step.add("BEGIN again", client.query("BEGIN", StandardCharsets.UTF_8));
+        step.add("fail the transaction", client.query("SELECT 1/0", StandardCharsets.UTF_8));
+        step.add("DEALLOCATE s7 in a failed transaction", client.query("DEALLOCATE s7", StandardCharsets.UTF_8));
+        step.add("ROLLBACK", client.query("ROLLBACK", StandardCharsets.UTF_8));
+        step.add("run s7", run(client, "s7"));
         step.add("parse s5", client.send(parse("s5", "SELECT 5", 0), sync()));
         step.add("DEALLOCATE s5 extended", client.send(parse("", "DEALLOCATE s5", 0), bind("", ""), execute(), sync()));
         step.add("run s5", run(client, "s5"));

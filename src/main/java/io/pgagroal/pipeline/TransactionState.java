@@ -169,9 +169,11 @@ public final class TransactionState implements RelayState {
     /**
      * The client deallocates its statement {@code name} with SQL ({@code DEALLOCATE name}), which
      * the server knows by another name: the pooler forgets it, and says whether the client had it.
+     * In a failed transaction block PostgreSQL refuses the DEALLOCATE and keeps the statement: the
+     * statement goes to the server as it is, to be refused so.
      */
     boolean deallocatedHere(String name) {
-        if (statements.forget(name) == null) {
+        if (transactionStatus == Protocol.TRANSACTION_FAILED || statements.forget(name) == null) {
             return false;
         }
         resetTags.parse(name, null);
