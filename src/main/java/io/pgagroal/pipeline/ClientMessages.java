@@ -159,7 +159,7 @@ final class ClientMessages implements MessageFramer.Handler {
                     head = TransactionPipeline.refusal(refusal);
                 } else {
                     head = state.startupResets.rewrite(head, length, statements, betweenTransactions && state.pin == null, state.resetTags,
-                            state::deallocatedHere);
+                            state.deallocatedHere);
                 }
                 endOfBatch(head);
             }
@@ -252,7 +252,7 @@ final class ClientMessages implements MessageFramer.Handler {
             head = new Parse(name, TransactionPipeline.refusalStatement(refusal), List.of()).encode(UnpooledByteBufAllocator.DEFAULT);
             length = head.readableBytes() - 1;
         } else {
-            head = state.startupResets.rewrite(head, length, classification, discardAll, state.resetTags, state::deallocatedHere);
+            head = state.startupResets.rewrite(head, length, classification, discardAll, state.resetTags, state.deallocatedHere);
             length = head.readableBytes() - 1;
         }
         boolean unnamed = head.getByte(5) == 0;

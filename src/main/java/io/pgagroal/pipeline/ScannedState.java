@@ -27,6 +27,7 @@ final class ScannedState implements RelayState {
     private final PipelineStatistics statistics;
 
     private int pendingReadyForQuery;
+    private boolean batchOpen;
     private byte transactionStatus = Protocol.TRANSACTION_IDLE;
     private boolean fatal;
     /** Databases named by DROP, CREATE or ALTER DATABASE in the chunk being scanned, or null. */
@@ -106,6 +107,11 @@ final class ScannedState implements RelayState {
     }
 
     @Override
+    public boolean batchOpen() {
+        return batchOpen;
+    }
+
+    @Override
     public boolean atMessageBoundary() {
         return clientScanner.atMessageBoundary() && serverScanner.atMessageBoundary() && (adopted == null || adopted.atMessageBoundary());
     }
@@ -122,11 +128,22 @@ final class ScannedState implements RelayState {
                     countQuery();
                     return true;
                 case Protocol.SYNC:
+                    batchOpen = false;
+                    pendingReadyForQuery++;
+                    return true;
                 case Protocol.FUNCTION_CALL:
                     pendingReadyForQuery++;
                     return true;
                 case Protocol.EXECUTE:
+                    batchOpen = true;
                     countQuery();
+                    return true;
+                case Protocol.PARSE:
+                case Protocol.BIND:
+                case Protocol.DESCRIBE:
+                case Protocol.CLOSE:
+                case Protocol.FLUSH:
+                    batchOpen = true;
                     return true;
                 default:
                     return true;

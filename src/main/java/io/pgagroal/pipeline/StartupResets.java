@@ -134,9 +134,7 @@ public final class StartupResets {
         ByteArrayOutputStream out = null;
         int copied = start;
         for (ResetStatement reset : resets) {
-            String block = reset.kind() == ResetStatement.Kind.DEALLOCATE
-                    ? deallocatedHere.test(reset.parameter()) ? doBlock("", List.of()) : null
-                    : block(reset, discardAll);
+            String block = block(reset, discardAll, deallocatedHere);
             if (block == null) {
                 continue;
             }
@@ -156,7 +154,7 @@ public final class StartupResets {
     }
 
     /** The DO block standing for the reset, or null when it stays as it is. */
-    private String block(ResetStatement reset, boolean discardAll) {
+    private String block(ResetStatement reset, boolean discardAll, Predicate<String> deallocatedHere) {
         return switch (reset.kind()) {
             case PARAMETER -> {
                 String value = values.get(reset.parameter());
@@ -164,7 +162,7 @@ public final class StartupResets {
             }
             case ALL -> none() ? null : doBlock("RESET ALL; ", all());
             case DISCARD_ALL -> discardAll && reset.alone() && !none() ? doBlock("RESET ALL; ", all()) : null;
-            case DEALLOCATE -> null;
+            case DEALLOCATE -> deallocatedHere.test(reset.parameter()) ? doBlock("", List.of()) : null;
         };
     }
 

@@ -214,7 +214,7 @@ public final class TransactionPipeline implements Pipeline {
             return false;
         }
         message = state.startupResets.rewrite(message, message.readableBytes() - 1, classification, false, state.resetTags,
-                state::deallocatedHere);
+                state.deallocatedHere);
         String serverName = serverName(message.slice(rest, message.readableBytes() - rest));
         byte[] parse = rename(message, rest, serverName);
         ErrorResponse refusal = keep(state, name, new TransactionState.Statement(serverName, parse, classification));

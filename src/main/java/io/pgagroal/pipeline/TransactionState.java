@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * What the transaction pipeline keeps for one client across the server connections it is given:
@@ -52,6 +53,8 @@ public final class TransactionState implements RelayState {
     }
 
     final ClientStatements statements = new ClientStatements();
+    /** {@link #deallocate}, made once: StartupResets.rewrite is given it for every Query. */
+    final Predicate<String> deallocatedHere = this::deallocate;
     /**
      * The client's statement each of its portals was bound from, while the statement is one the
      * pooler tracks; emptied when a transaction ends, as its portals end with it.
@@ -172,7 +175,7 @@ public final class TransactionState implements RelayState {
      * In a failed transaction block PostgreSQL refuses the DEALLOCATE and keeps the statement: the
      * statement goes to the server as it is, to be refused so.
      */
-    boolean deallocatedHere(String name) {
+    private boolean deallocate(String name) {
         if (transactionStatus == Protocol.TRANSACTION_FAILED || statements.forget(name) == null) {
             return false;
         }
@@ -195,6 +198,11 @@ public final class TransactionState implements RelayState {
     @Override
     public byte transactionStatus() {
         return transactionStatus;
+    }
+
+    @Override
+    public boolean batchOpen() {
+        return batchOpen;
     }
 
     @Override

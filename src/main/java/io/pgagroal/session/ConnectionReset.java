@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a connection clean for the next client after its client left: first waits for the
- * ReadyForQuery messages the client's last requests still owe (their results are dropped), then
- * runs the reset statements, each as its own Query: ROLLBACK of a transaction the client left open,
+ * Makes a connection clean for the next client after its client left: first ends with a Sync an
+ * extended-protocol batch the client left open (after an error in it the server would skip every
+ * Query until one), waits for the ReadyForQuery messages the client's last requests still owe
+ * (their results are dropped), then runs the reset statements, each as its own Query: ROLLBACK of a transaction the client left open,
  * then, in the performance and session pipelines, DISCARD ALL, which resets every setting to the
  * connection's startup values and drops temporary tables, prepared statements, cursors, advisory
  * locks and LISTENs (the transaction pipeline resets nothing else, or runs DEALLOCATE ALL for
@@ -55,9 +56,9 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
         this.expected = expected;
     }
 
-    /** Whether the client may have left a transaction open (or requests still running). */
+    /** Whether the client may have left a transaction open (or requests still running, or a batch open). */
     static boolean needsRollback(RelayState relay) {
-        return relay.transactionStatus() != Protocol.TRANSACTION_IDLE || relay.pendingReadyForQuery() > 0;
+        return relay.transactionStatus() != Protocol.TRANSACTION_IDLE || relay.pendingReadyForQuery() > 0 || relay.batchOpen();
     }
 
     /**
@@ -78,16 +79,20 @@ final class ConnectionReset extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelPipeline pipeline = channel.pipeline();
-        if (statements.isEmpty() && relay.pendingReadyForQuery() == 0) {
+        int sync = relay.batchOpen() ? 1 : 0;
+        if (statements.isEmpty() && relay.pendingReadyForQuery() + sync == 0) {
             IdleServerHandler.park(pipeline, pool, slot, connection, RelayHandler.class);
             return;
         }
-        int owed = relay.pendingReadyForQuery() + statements.size();
+        int owed = relay.pendingReadyForQuery() + sync + statements.size();
         String expected = statements.isEmpty() ? null : statements.get(statements.size() - 1);
         ConnectionReset reset = new ConnectionReset(pool, timeLimit, slot, connection, owed, expected);
         pipeline.addLast(Frames.decoder(), reset);
         Handlers.removeIfPresent(pipeline, RelayHandler.class, TransactionServerHandler.class);
         channel.config().setAutoRead(true);
+        if (sync > 0) {
+            channel.write(channel.alloc().buffer(5).writeByte(Protocol.SYNC).writeInt(4));
+        }
         for (String statement : statements) {
             channel.write(Messages.query(channel.alloc(), statement));
         }

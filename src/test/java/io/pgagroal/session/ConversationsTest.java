@@ -29,7 +29,13 @@ class ConversationsTest {
 
     private static final PoolKey KEY = PoolKey.of("app", "appdb", Map.of());
 
+    /** A client that left between batches. */
     private record State(int pendingReadyForQuery, byte transactionStatus, boolean atMessageBoundary) implements RelayState {
+
+        @Override
+        public boolean batchOpen() {
+            return false;
+        }
     }
 
     private final Pool<ServerConnection> pool = new Pool<>(1, Duration.ofSeconds(1), ServerConnection::terminate);

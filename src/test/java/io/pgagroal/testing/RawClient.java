@@ -145,9 +145,14 @@ public final class RawClient implements AutoCloseable {
      * ReadyForQuery, as {@link #query}; {@link #status} then tells its transaction status.
      */
     public List<String> send(byte[]... messages) throws IOException {
+        write(messages);
+        return replies(StandardCharsets.UTF_8);
+    }
+
+    /** Sends messages made with {@link ProtocolBytes} in one write, reading nothing. */
+    public void write(byte[]... messages) throws IOException {
         out.write(ProtocolBytes.concat(messages));
         out.flush();
-        return replies(StandardCharsets.UTF_8);
     }
 
     /** The transaction status of the last ReadyForQuery: I, T or E. */
@@ -199,6 +204,11 @@ public final class RawClient implements AutoCloseable {
 
     public Key key() {
         return key;
+    }
+
+    /** Closes the socket without Terminate, as a client that went away. */
+    public void abandon() throws IOException {
+        socket.close();
     }
 
     /** Sends Terminate and closes. */
