@@ -38,9 +38,9 @@ start_postgres 100
 }
 use_scram
 
-# event_loop_thread: the pooler's thread that relays (PgBouncer's only one, our worker loop).
+# event_loop_thread: the pooler's thread that relays (PgBouncer's and the relay's only one, our worker loop).
 event_loop_thread() {
-  grep -l -E '^(pgagroal-worker|pgbouncer)' "/proc/$pooler_pid"/task/*/comm | head -n 1 | cut -d/ -f5
+  grep -l -E '^(pgagroal-worker|pgbouncer|relay)' "/proc/$pooler_pid"/task/*/comm | head -n 1 | cut -d/ -f5
 }
 
 # runtimes <pid> <tid>: "<uptime> <the thread's runtime> <PostgreSQL's and pgbench's runtime>", in

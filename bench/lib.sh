@@ -24,7 +24,7 @@ log() {
 }
 
 # read_targets <known target>...: BENCH_TARGETS, comma-separated, or else all the known targets,
-# into the array targets. A pgagroal-<pipeline> target may carry more pgagroal.conf lines, each
+# into the array targets. The relays (start_relay) are known too, but run only when named. A pgagroal-<pipeline> target may carry more pgagroal.conf lines, each
 # written /key=value after its name (pgagroal-session/ev_backend=io_uring/worker_threads=1), so that
 # variants of one pipeline run side by side. Exits with status 2 on a target that is not known.
 read_targets() {
@@ -32,7 +32,7 @@ read_targets() {
   all=$(IFS=,; echo "$*")
   IFS=, read -r -a targets <<<"${BENCH_TARGETS:-$all}"
   for target in "${targets[@]}"; do
-    if [[ " $* " != *" ${target%%/*} "* || ($target == */* && $target != pgagroal-@(performance|session|transaction)/*) ]]; then
+    if [[ " $* relay relay-epoll " != *" ${target%%/*} "* || ($target == */* && $target != pgagroal-@(performance|session|transaction)/*) ]]; then
       echo "Unknown target '$target' in BENCH_TARGETS" >&2
       exit 2
     fi
@@ -257,13 +257,39 @@ start_target() {
   esac
 }
 
-# start_any <target>: pgbouncer (session mode), pgbouncer-transaction, or a target of start_target.
-# Sets pooler_port (empty when it did not start) and pooler_pid (empty for direct).
+# start_relay <io_uring|epoll>: bench/relay.c, the byte forwarder every pooler is measured against
+# (each client gets a PostgreSQL connection of its own and logs in to it itself), compiled into the
+# temporary directory on first use. Sets pooler_pid and pooler_port; returns 1 with a message when
+# it cannot be built (it needs gcc and liburing: Debian's liburing-dev).
+start_relay() {
+  local port
+  if [[ ! -x $work/relay ]] &&
+    ! "${CC:-gcc}" -O2 -o "$work/relay" "$repo/bench/relay.c" -luring >"$work/relay-build.log" 2>&1; then
+    log "The relay did not build (it needs gcc and liburing; Debian: apt-get install liburing-dev):"
+    cat "$work/relay-build.log" >&2
+    return 1
+  fi
+  port=$(free_port)
+  exec_as_server_user "$work/relay" "$1" "$port" "$pg_port" >"$work/relay.log" 2>&1 &
+  pooler_pid=$!
+  wait_for_port "$port" 10 "$pooler_pid" || {
+    log "The relay did not start; its output:"
+    cat "$work/relay.log" >&2
+    return 1
+  }
+  pooler_port=$port
+}
+
+# start_any <target>: pgbouncer (session mode), pgbouncer-transaction, relay (io_uring), relay-epoll,
+# or a target of start_target. Sets pooler_port (empty when it did not start) and pooler_pid (empty
+# for direct).
 start_any() {
   pooler_port="" pooler_pid=""
   case $1 in
     pgbouncer) start_pgbouncer session || true ;;
     pgbouncer-transaction) start_pgbouncer transaction || true ;;
+    relay) start_relay io_uring || true ;;
+    relay-epoll) start_relay epoll || true ;;
     *) start_target "$1" ;;
   esac
 }

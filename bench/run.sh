@@ -17,7 +17,8 @@
 #   BENCH_PAUSE_DAMON=0         1: as root, the kernel's DAMON threads are stopped during the run
 #                               and started again at its end (see bench/README.md)
 #   BENCH_TARGETS=direct,pgbouncer,pgbouncer-transaction,pgagroal-performance,pgagroal-session,pgagroal-transaction
-#                               (a pgagroal target may add pgagroal.conf lines: pgagroal-session/worker_threads=1/ev_backend=io_uring)
+#                               (a pgagroal target may add pgagroal.conf lines: pgagroal-session/worker_threads=1/ev_backend=io_uring;
+#                               also relay and relay-epoll, only when named: bench/relay.c, the floor under every pooler)
 #   BENCH_TESTS=cold,select-simple,select-prepared,connect,tpcb,select-50,latency,idle
 #                               (also select-extended, only when named)
 #   BENCH_CLIENTS=10            clients of every test but select-50 (50) and idle
