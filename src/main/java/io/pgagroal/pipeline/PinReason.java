@@ -15,7 +15,17 @@ public enum PinReason {
     SET_SESSION_AUTHORIZATION("SET SESSION AUTHORIZATION"),
     BACKEND_PID("pg_backend_pid()"),
     LOAD("LOAD"),
-    DBLINK_CONNECTION("dblink_connect (a dblink connection kept by the session)");
+    DBLINK_CONNECTION("dblink_connect (a dblink connection kept by the session)"),
+    /**
+     * A parameter with a dot in its name (an extension's or the application's own, myapp.tenant) set
+     * for the session: PostgreSQL lists placeholders nowhere the pooler could read them back from.
+     */
+    CUSTOM_PARAMETER("SET or set_config of a parameter named with a dot (myapp.tenant) for the session"),
+    /**
+     * The session's parameters (SET, set_config) grew past what the pooler keeps per client to carry
+     * them to other connections ({@code ParameterAdoption.SESSION_SETTINGS_LIMIT}).
+     */
+    SESSION_PARAMETERS("SET or set_config leaving session parameters of more than 64 KiB");
 
     private final String statement;
 

@@ -88,6 +88,11 @@ final class SqlTokens {
         return kind = OTHER;
     }
 
+    /** How many parentheses are open, the current token's included when it opens one. */
+    int depth() {
+        return depth;
+    }
+
     int kind() {
         return kind;
     }

@@ -261,7 +261,13 @@ public final class StatementLexer {
             parameter = "client_encoding";
         } else {
             parameter = variable();
-            if (parameter == null || !tokens.accept("to") && !acceptSymbol('=') || !tokens.accept("default")) {
+            if (parameter == null) {
+                return;
+            }
+            if (!tokens.accept("to") && !acceptSymbol('=') || !tokens.accept("default")) {
+                if (!local && parameter.indexOf('.') >= 0) {
+                    found(PinReason.CUSTOM_PARAMETER);
+                }
                 return;
             }
         }
@@ -392,11 +398,38 @@ public final class StatementLexer {
             if (tokens.isIdentifier(function.name)) {
                 if (function.pin == null) {
                     setsParameters = true;
+                    setConfig();
                 } else {
                     found(function.pin);
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * {@code set_config(name, value, is_local)}, on its name: a parameter named with a dot set for the
+     * session pins ({@link PinReason#CUSTOM_PARAMETER}), and so does a name that is not a string
+     * constant; is_local counts only when written {@code true}. Leaves the tokens on the closing
+     * parenthesis.
+     */
+    private void setConfig() {
+        tokens.next();
+        int inside = tokens.depth();
+        tokens.next();
+        String name = tokens.kind() == SqlTokens.STRING && (tokens.followedBy(',') || tokens.followedBy(')')) ? tokens.name() : null;
+        int arguments = 1;
+        boolean local = false;
+        while (!tokens.endOfStatement() && tokens.depth() >= inside) {
+            if (tokens.depth() == inside && tokens.symbol(',')) {
+                tokens.next();
+                local = ++arguments == 3 && tokens.is("true") && tokens.followedBy(')');
+            } else {
+                tokens.next();
+            }
+        }
+        if (!local && (name == null || name.indexOf('.') >= 0)) {
+            found(PinReason.CUSTOM_PARAMETER);
         }
     }
 

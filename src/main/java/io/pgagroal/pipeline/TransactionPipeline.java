@@ -127,12 +127,17 @@ public final class TransactionPipeline implements Pipeline {
             return reason.statement() + " is refused in the transaction pipeline: its effect outlives the transaction"
                     + " (transaction_pinning = error)";
         }
+        pin(state, reason);
+        return null;
+    }
+
+    /** The client keeps its connection until it leaves; the first reason is the one counted. */
+    public void pin(TransactionState state, PinReason reason) {
         if (state.pin == null) {
             state.pin = reason;
             pins.get(reason).increment();
             state.relay.pinned(reason);
         }
-        return null;
     }
 
     /** A Query whose statement makes PostgreSQL report the refusal as an error: the transaction fails as for any error. */

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.pgagroal.protocol.DataRow;
 import io.pgagroal.protocol.ErrorResponse;
 import io.pgagroal.protocol.Messages;
@@ -35,7 +36,10 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
         /** @param error null when every parameter was applied */
         void adopted(Map<String, String> reported, ErrorResponse error);
 
-        /** The connection's session settings, by name; error when PostgreSQL refused to tell. */
+        /**
+         * The connection's session settings, by name, or null when their names and values take more
+         * than {@link #SESSION_SETTINGS_LIMIT} characters; error when PostgreSQL refused to tell.
+         */
         default void read(Map<String, String> settings, ErrorResponse error) {
             throw new UnsupportedOperationException();
         }
@@ -50,9 +54,17 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
     static final String SESSION_SETTINGS =
             "SELECT name, pg_catalog.current_setting(name) FROM pg_catalog.pg_settings WHERE source = 'session' AND context <> 'internal'";
 
+    /**
+     * The most characters of names and values of a client's session settings that the pooler keeps
+     * to carry them to other connections; a client whose settings take more keeps its connection.
+     */
+    static final int SESSION_SETTINGS_LIMIT = 64 * 1024;
+
     private final Map<String, String> reported = new LinkedHashMap<>();
     private final Map<String, String> rows = new LinkedHashMap<>();
     private final boolean reading;
+    /** Characters of the settings read so far; past the limit no more are kept. */
+    private long settingsSize;
     private ErrorResponse error;
 
     private ParameterAdoption(Outcome outcome, boolean reading) {
@@ -94,8 +106,9 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
                     reported.put(parameter.name(), parameter.value());
                 }
                 case Protocol.DATA_ROW -> {
-                    if (reading) {
+                    if (reading && settingsSize <= SESSION_SETTINGS_LIMIT) {
                         List<String> row = DataRow.decode(Messages.body(frame)).values();
+                        settingsSize += row.get(0).length() + (long) row.get(1).length();
                         rows.put(row.get(0), row.get(1));
                     }
                 }
@@ -103,7 +116,7 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
                 case Protocol.READY_FOR_QUERY -> {
                     ctx.pipeline().remove(framer).remove(this);
                     if (reading) {
-                        outcome.read(rows, error);
+                        outcome.read(settingsSize > SESSION_SETTINGS_LIMIT ? null : rows, error);
                     } else {
                         outcome.adopted(reported, error);
                     }
@@ -121,8 +134,13 @@ final class ParameterAdoption extends ChannelInboundHandlerAdapter {
         outcome.serverClosed();
     }
 
+    /** A setting too long to frame here (over 1 MiB) is over the limit too; its bytes are skipped. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (reading && cause instanceof TooLongFrameException) {
+            settingsSize = SESSION_SETTINGS_LIMIT + 1L;
+            return;
+        }
         outcome.failed("server", cause);
     }
 }

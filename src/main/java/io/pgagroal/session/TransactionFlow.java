@@ -295,13 +295,20 @@ final class TransactionFlow extends Flow implements ServerStartup.Owner, SlotReq
      * What the client's transaction left: the session settings read, with the reported parameters
      * as PostgreSQL last reported them. The client wants exactly that from now on, except that a
      * startup parameter no longer set for the session went back to its reset value, which for this
-     * client is its startup value (a RESET the pooler did not see, in a function, say).
+     * client is its startup value (a RESET the pooler did not see, in a function, say). Settings too
+     * large to keep stay on this connection instead: the client is pinned to it, and DISCARD ALL
+     * clears them when it leaves.
      */
     @Override
     public void read(Map<String, String> settings, ErrorResponse error) {
         reading = false;
         if (error != null) {
             session.failed("server", new IllegalStateException("PostgreSQL did not tell the session's settings: " + error.message()));
+            return;
+        }
+        if (settings == null) {
+            transactions.pin(transactionState, PinReason.SESSION_PARAMETERS);
+            attach();
             return;
         }
         TransactionServerState server = connection.serverState();

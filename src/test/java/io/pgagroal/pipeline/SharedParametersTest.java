@@ -52,4 +52,15 @@ class SharedParametersTest {
         assertThat(shared.of(Map.of("application_name", "one more"))).isNotSameAs(extra).isEqualTo(extra);
         assertThat(shared.of(Map.of("application_name", "client 7"))).isSameAs(shared.of(Map.of("application_name", "client 7")));
     }
+
+    @Test
+    void largeMapsAreHeldByTheirClientsOnly() {
+        String atTheLimit = "v".repeat(SharedParameters.MAX_SHARED_CHARACTERS - "myapp.x".length());
+        Map<String, String> kept = shared.of(Map.of("myapp.x", atTheLimit));
+        Map<String, String> large = shared.of(Map.of("myapp.x", atTheLimit + "v"));
+
+        assertThat(shared.of(Map.of("myapp.x", atTheLimit))).isSameAs(kept);
+        assertThat(shared.of(Map.of("myapp.x", atTheLimit + "v"))).isNotSameAs(large).isEqualTo(large);
+        assertThat(shared.size()).isEqualTo(1);
+    }
 }

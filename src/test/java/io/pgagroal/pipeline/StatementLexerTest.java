@@ -140,7 +140,7 @@ class StatementLexerTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "SET search_path = a", "SET SESSION search_path TO a", "set statement_timeout to 0", "SET TIME ZONE 'UTC'",
-        "SET NAMES 'UTF8'", "SET SCHEMA 'a'", "SET XML OPTION DOCUMENT", "SET \"my.setting\" = 1", "SET \"local\" = 1",
+        "SET NAMES 'UTF8'", "SET SCHEMA 'a'", "SET XML OPTION DOCUMENT", "SET \"local\" = 1",
         "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE",
         "RESET search_path", "RESET ALL", "reset role", "RESET SESSION AUTHORIZATION",
         "SELECT set_config('search_path', 'a', false)", "SELECT pg_catalog.set_config('a.b', 'c', true)",
@@ -148,6 +148,30 @@ class StatementLexerTest {
     })
     void setsParameters(String sql) {
         assertThat(withoutResets(classify(sql))).isEqualTo(SETS_PARAMETERS);
+    }
+
+    /** A parameter named with a dot set for the session pins: PostgreSQL does not list it for the pooler to read back. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SET myapp.tenant = 'a'", "set session MyApp.Tenant to 1", "SET \"my.setting\" = 1", "SET a.b.c = 1",
+        "SELECT set_config('myapp.tenant', 'a', false)", "select pg_catalog.set_config('myapp.tenant', $1, $2)",
+        "SELECT set_config('myapp.x', f(1, true), false)", "SELECT set_config('myapp.x', 'a', true) = 'a', set_config('myapp.y', 'b', false)",
+        "SELECT set_config($1, $2, false)", "SELECT set_config('my' || '.x', 'a', false)", "SELECT set_config('myapp.x', 'a', true OR false)"
+    })
+    void customParametersSetForTheSessionPin(String sql) {
+        Classification classification = classify(sql);
+        assertThat(classification.pin()).isEqualTo(PinReason.CUSTOM_PARAMETER);
+        assertThat(classification.setsParameters()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SET LOCAL myapp.tenant = 'a'", "SELECT set_config('myapp.tenant', 'a', true)", "SET myapp.tenant TO DEFAULT",
+        "SELECT set_config('myapp.x', (SELECT 'a, b'), true)", "SELECT set_config($1, $2, true)", "SELECT set_config('work_mem', '1MB', false)",
+        "SELECT set_config('myapp.x', 'a', true); SELECT 1"
+    })
+    void transactionLocalOrOrdinaryParametersDoNotPin(String sql) {
+        assertThat(classify(sql).pin()).isNull();
     }
 
     /** Resets found, with the parameter, SET LOCAL, the tag, the statement's index, whether it stands alone, and its text. */
