@@ -194,13 +194,7 @@ start_pgagroal() {
   PGAGROAL_JAVA_OPTS="${PGAGROAL_JAVA_OPTS:-} -Dpgagroal.home=$dir/home" \
     exec_as_server_user "$repo/bin/pgagroal" -c "$dir/pgagroal.conf" -a "$dir/pgagroal_hba.conf" "${extra[@]}" \
     >"$dir/pgagroal.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 60 "$pooler_pid" || {
-    log "pgagroal ($pipeline) did not start; its output:"
-    cat "$dir/pgagroal.log" >&2
-    return 1
-  }
-  pooler_port=$port
+  await_pooler "pgagroal ($pipeline)" "$port" 60 "$dir/pgagroal.log"
 }
 
 # start_pgbouncer <session|transaction> [more pgbouncer.ini lines...]: PgBouncer ($pgbouncer) in
@@ -226,13 +220,7 @@ start_pgbouncer() {
   chown -R --reference="$work" "$dir"
   # PgBouncer refuses to run as root; exec_as_server_user runs it as postgres then.
   exec_as_server_user "$pgbouncer" -q "$dir/pgbouncer.ini" >"$dir/stderr.log" 2>&1 &
-  pooler_pid=$!
-  wait_for_port "$port" 30 "$pooler_pid" || {
-    log "PgBouncer did not start; its output:"
-    cat "$dir/stderr.log" "$dir/pgbouncer.log" >&2 || true
-    return 1
-  }
-  pooler_port=$port
+  await_pooler PgBouncer "$port" 30 "$dir/stderr.log" "$dir/pgbouncer.log"
 }
 
 # start_target <target>: for direct, sets pooler_port to PostgreSQL's; for pgagroal-<pipeline>,
@@ -271,10 +259,19 @@ start_relay() {
   fi
   port=$(free_port)
   exec_as_server_user "$work/relay" "$1" "$port" "$pg_port" >"$work/relay.log" 2>&1 &
+  await_pooler "The relay" "$port" 10 "$work/relay.log"
+}
+
+# await_pooler <name> <port> <seconds> <log>...: the pooler just started in the background ($!)
+# listens on the port within that many seconds: sets pooler_pid and pooler_port; else returns 1
+# with its logs on stderr.
+await_pooler() {
+  local name=$1 port=$2 seconds=$3
+  shift 3
   pooler_pid=$!
-  wait_for_port "$port" 10 "$pooler_pid" || {
-    log "The relay did not start; its output:"
-    cat "$work/relay.log" >&2
+  wait_for_port "$port" "$seconds" "$pooler_pid" || {
+    log "$name did not start; its output:"
+    cat "$@" >&2 || true
     return 1
   }
   pooler_port=$port
