@@ -410,8 +410,8 @@ public final class StatementLexer {
     /**
      * {@code set_config(name, value, is_local)}, on its name: a parameter named with a dot set for the
      * session pins ({@link PinReason#CUSTOM_PARAMETER}), and so does a name that is not a string
-     * constant; is_local counts only when written {@code true}. Leaves the tokens on the closing
-     * parenthesis.
+     * constant; is_local counts only when written {@code true}. Calls inside the arguments count as
+     * anywhere else. Leaves the tokens on the closing parenthesis.
      */
     private void setConfig() {
         tokens.next();
@@ -424,9 +424,10 @@ public final class StatementLexer {
             if (tokens.depth() == inside && tokens.symbol(',')) {
                 tokens.next();
                 local = ++arguments == 3 && tokens.is("true") && tokens.followedBy(')');
-            } else {
-                tokens.next();
+                continue;
             }
+            call();
+            tokens.next();
         }
         if (!local && (name == null || name.indexOf('.') >= 0)) {
             found(PinReason.CUSTOM_PARAMETER);

@@ -174,6 +174,14 @@ class StatementLexerTest {
         assertThat(classify(sql).pin()).isNull();
     }
 
+    @Test
+    void callsInsideAndAfterSetConfigStillCount() {
+        assertThat(classify("SELECT set_config('myapp.pid', pg_backend_pid()::text, true)").pin()).isEqualTo(PinReason.BACKEND_PID);
+        assertThat(classify("SELECT set_config('search_path', 'a', false), pg_advisory_lock(1)").pin()).isEqualTo(PinReason.ADVISORY_LOCK);
+        assertThat(classify("SELECT set_config('search_path', set_config('myapp.x', 'a', false), true)").pin())
+                .as("a set_config inside another").isEqualTo(PinReason.CUSTOM_PARAMETER);
+    }
+
     /** Resets found, with the parameter, SET LOCAL, the tag, the statement's index, whether it stands alone, and its text. */
     @Test
     void resets() {
