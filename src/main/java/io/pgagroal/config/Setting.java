@@ -124,7 +124,7 @@ public enum Setting {
     MAX_PREPARED_STATEMENTS(MAIN, "max_prepared_statements", integer(0, 100_000), "200", RESTART,
             "Transaction pipeline: protocol-level prepared statements kept per server connection (least recently used evicted); 0 turns the support off"),
     TRANSACTION_PINNING(MAIN, "transaction_pinning", choice("pin", "error", "off"), "pin", RESTART,
-            "Transaction pipeline: what a statement whose effect outlives its transaction (LISTEN, temporary tables, session advisory locks, ...) does: pin keeps the client on its connection until it leaves, error refuses the statement, off lets it through as upstream does"),
+            "Transaction pipeline: what a statement whose effect outlives its transaction (LISTEN, temporary tables, session advisory locks, a session-level `SET myapp.x`, ...) does: pin keeps the client on its connection until it leaves, error refuses the statement, off lets it through as upstream does"),
     PIDFILE(MAIN, "pidfile", path(), "", RESTART,
             "PID file of the daemon (an embedded pooler writes none): written at start, removed at stop; a file naming another live process stops start-up, a stale one is replaced. When not set, <unix_socket_dir>/pgagroal.<port>.pid"),
     UPDATE_PROCESS_TITLE(MAIN, "update_process_title",
