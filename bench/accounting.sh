@@ -20,6 +20,7 @@ seconds=${BENCH_SECONDS:-4}
 rounds=${BENCH_ROUNDS:-2}
 pool_size=20
 tx_pool_size=$pool_size
+optional_targets=(relay relay-epoll)
 read_targets pgbouncer pgagroal-session pgagroal-session/ev_backend=epoll pgagroal-transaction
 
 if [[ $(id -u) != 0 ]] || ! perf record -q -e sched:sched_switch -a -o /dev/null -- true 2>/dev/null; then

@@ -24,7 +24,8 @@ log() {
 }
 
 # read_targets <known target>...: BENCH_TARGETS, comma-separated, or else all the known targets,
-# into the array targets. The relays (start_relay) are known too, but run only when named. A pgagroal-<pipeline> target may carry more pgagroal.conf lines, each
+# into the array targets. The script's optional_targets (start_any's relays, in the scripts that
+# start targets with it) are known too, but run only when named. A pgagroal-<pipeline> target may carry more pgagroal.conf lines, each
 # written /key=value after its name (pgagroal-session/ev_backend=io_uring/worker_threads=1), so that
 # variants of one pipeline run side by side. Exits with status 2 on a target that is not known.
 read_targets() {
@@ -32,13 +33,14 @@ read_targets() {
   all=$(IFS=,; echo "$*")
   IFS=, read -r -a targets <<<"${BENCH_TARGETS:-$all}"
   for target in "${targets[@]}"; do
-    if [[ " $* relay relay-epoll " != *" ${target%%/*} "* || ($target == */* && $target != pgagroal-@(performance|session|transaction)/*) ]]; then
+    if [[ " $* ${optional_targets[*]} " != *" ${target%%/*} "* || ($target == */* && $target != pgagroal-@(performance|session|transaction)/*) ]]; then
       echo "Unknown target '$target' in BENCH_TARGETS" >&2
       exit 2
     fi
   done
 }
 
+optional_targets=()
 work=""
 pooler_pid=""
 # The poolers are started in the script's own shell, not in a $(...) subshell, so that

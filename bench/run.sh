@@ -39,6 +39,7 @@ rate=${BENCH_RATE:-5000}
 idle_clients=${BENCH_IDLE_CLIENTS:-10000}
 auth=${BENCH_AUTH:-scram}
 pgbouncer_clients=$((idle_clients + 200))
+optional_targets=(relay relay-epoll)
 read_targets direct pgbouncer pgbouncer-transaction pgagroal-performance pgagroal-session pgagroal-transaction \
   ${PGAGROAL_BASELINE_JAR:+pgagroal-transaction-baseline}
 
